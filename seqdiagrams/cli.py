@@ -1,0 +1,161 @@
+"""The ``seqdiagrams`` command: render, list and check blocks.
+
+Exit codes: 0 success, 1 invalid blocks (or a render failure), 2 usage errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from seqdiagrams.errors import SpecError
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Sequence
+
+EXAMPLES = """\
+examples:
+  seqdiagrams render "rnn unroll=3" --format svg -o rnn.svg
+  seqdiagrams render "seqarch transformer variant=decoder-only layers=2 lang=zh" --format png -o gpt.png
+  seqdiagrams render "lstm forget_gate=false" --format ir-json
+  seqdiagrams list subjects
+  seqdiagrams list keys transformer
+  seqdiagrams check docs/
+"""
+
+SKIP_DIRS = {".git", "node_modules", "site", "_build", ".venv", "venv", "__pycache__", ".cache"}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script and ``python -m seqdiagrams``."""
+    args = _parser().parse_args(argv)
+    try:
+        return int(args.run(args))
+    except SpecError as exc:
+        print(exc.diagnostic.format(), file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    from seqdiagrams import __version__
+    from seqdiagrams.render import FORMATS
+
+    parser = argparse.ArgumentParser(
+        prog="seqdiagrams", description="Diagrams of sequence-model architectures from seqarch blocks.",
+        epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"seqdiagrams {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    render = sub.add_parser("render", help="render one block", epilog=EXAMPLES,
+                            formatter_class=argparse.RawDescriptionHelpFormatter)
+    render.add_argument("block", help='the block, e.g. "rnn unroll=3" (a leading "seqarch" is optional)')
+    render.add_argument("--format", "-f", choices=FORMATS, default="svg")
+    render.add_argument("--output", "-o", type=Path, help="write here instead of standard output")
+    render.add_argument("--lang", choices=("en", "zh"), help="language, unless the block sets lang=")
+    _registry_option(render)
+    render.set_defaults(run=_render)
+
+    listing = sub.add_parser("list", help="list subjects, a subject's keys, architectures or dimensions")
+    listing.add_argument("what", nargs="?", default="subjects", choices=("subjects", "keys", "archs", "dims"))
+    listing.add_argument("subject", nargs="?", help="with `keys`: the subject")
+    _registry_option(listing)
+    listing.set_defaults(run=_list)
+
+    check = sub.add_parser("check", help="validate every block in Markdown/rST files or folders")
+    check.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    _registry_option(check)
+    check.set_defaults(run=_check)
+    return parser
+
+
+def _registry_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--registry", action="append", default=[], type=Path, metavar="FILE",
+                        help="a registry overlay YAML file (repeatable)")
+
+
+def _registry(args: argparse.Namespace):  # noqa: ANN202 - the import is deferred to keep --help fast
+    from seqdiagrams.registry import Registry
+
+    return Registry.load(args.registry)
+
+
+def _render(args: argparse.Namespace) -> int:
+    from seqdiagrams.render import render_spec
+    from seqdiagrams.spec import parse, with_default_lang
+
+    spec = with_default_lang(parse(args.block), args.lang)
+    out = render_spec(spec, args.format, _registry(args))
+    data = out if isinstance(out, bytes) else out.encode("utf-8")
+    if args.output:
+        args.output.write_bytes(data)
+    elif isinstance(out, bytes) and sys.stdout.isatty():
+        print("seqdiagrams: refusing to write PNG to a terminal; use -o FILE", file=sys.stderr)
+        return 2
+    else:
+        sys.stdout.buffer.write(data)
+    return 0
+
+
+def _list(args: argparse.Namespace) -> int:
+    from seqdiagrams.subjects import catalog
+
+    subjects = catalog()
+    if args.what == "subjects":
+        for subject in subjects.values():
+            print(f"{subject.name:<12} {subject.help}")
+    elif args.what == "keys":
+        if args.subject not in subjects:
+            print(f"seqdiagrams: `list keys` needs a subject: {', '.join(subjects)}", file=sys.stderr)
+            return 2
+        for key, param in subjects[args.subject].params.items():
+            default = ",".join(param.default) if isinstance(param.default, tuple) else param.default
+            print(f"{key:<14} {param.describe():<40} default {str(default) or '-':<14} {param.help}")
+    elif args.what == "archs":
+        for arch_id, arch in _registry(args).data.archs.items():
+            print(f"{arch_id:<18} {arch.year}  {arch.name.en} / {arch.name.zh}")
+    else:
+        for dim_id, dim in _registry(args).data.dims.items():
+            print(f"{dim_id:<18} {'*' if dim.default else ' '} {dim.label.en} / {dim.label.zh}")
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    from seqdiagrams.render import build_graph
+    from seqdiagrams.scan import scan_file
+    from seqdiagrams.spec import parse_parts
+
+    registry = _registry(args)
+    files = list(_files(args.paths))
+    missing = [p for p in args.paths if not p.exists()]
+    for path in missing:
+        print(f"seqdiagrams: no such file or folder: {path}", file=sys.stderr)
+    if missing:
+        return 2
+    count = errors = 0
+    for path in files:
+        for block in scan_file(path):
+            count += 1
+            try:
+                build_graph(parse_parts(block.info, block.body, block.info_loc, block.body_loc), registry)
+            except SpecError as exc:
+                errors += 1
+                print(exc.diagnostic.format())
+    print(f"seqdiagrams: {count} block(s) in {len(files)} file(s), {errors} error(s)", file=sys.stderr)
+    return 1 if errors else 0
+
+
+def _files(paths: list[Path]) -> Iterator[Path]:
+    from seqdiagrams.scan import MARKDOWN_SUFFIXES, RST_SUFFIXES
+
+    suffixes = MARKDOWN_SUFFIXES + RST_SUFFIXES
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if child.suffix.lower() in suffixes and not SKIP_DIRS & set(child.relative_to(path).parts):
+                    yield child
+        elif path.is_file():
+            yield path

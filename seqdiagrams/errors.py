@@ -1,0 +1,92 @@
+"""Located diagnostics shared by every front end.
+
+The parser, the registry loader and the renderers never print or log: they raise
+:class:`SpecError` carrying one :class:`Diagnostic`. Each host (CLI, Markdown,
+MkDocs, Sphinx) only *formats* it, so a bad block reads the same everywhere:
+``page.md:12:24: unknown key `unrol` for subject `rnn` (did you mean `unroll`?)``.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, replace
+from enum import Enum
+
+
+class Subtype(str, Enum):
+    """What kind of problem a diagnostic reports; hosts use it for warning filters."""
+
+    SYNTAX = "syntax"
+    """Malformed info string: unterminated quote, missing `=`, stray characters."""
+    UNKNOWN_SUBJECT = "unknown_subject"
+    """The first word after `seqarch` names no subject."""
+    UNKNOWN_KEY = "unknown_key"
+    """A key the subject does not accept."""
+    BAD_VALUE = "bad_value"
+    """A value of the wrong type or not among the allowed choices."""
+    OUT_OF_RANGE = "out_of_range"
+    """A number outside its documented bounds."""
+    TOO_LARGE = "too_large"
+    """A block, body, list or string over its size limit."""
+    YAML = "yaml"
+    """The YAML body cannot be read, or uses anchors/aliases or excessive nesting."""
+    REGISTRY = "registry"
+    """A registry file (packaged or user overlay) does not match its schema."""
+    RENDER = "render"
+    """A renderer failed on an otherwise valid block."""
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A 1-based position in a user's file. ``path`` is None for text without a file."""
+
+    path: str | None = None
+    line: int = 1
+    col: int = 1
+
+    def shifted(self, lines: int = 0, col: int | None = None) -> Location:
+        """The location ``lines`` further down, at column ``col`` (or the same column)."""
+        return replace(self, line=self.line + lines, col=self.col if col is None else col)
+
+    def __str__(self) -> str:
+        prefix = f"{self.path}:" if self.path else "<block>:"
+        return f"{prefix}{self.line}:{self.col}"
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One problem, where it is, and what to do about it."""
+
+    subtype: Subtype
+    message: str
+    loc: Location
+    hint: str | None = None
+
+    def format(self) -> str:
+        """``file:line:col: message (hint)``, the form compilers and editors understand."""
+        text = f"{self.loc}: {self.message}"
+        return f"{text} ({self.hint})" if self.hint else text
+
+
+class SpecError(ValueError):
+    """Raised for any invalid user input; carries a located :class:`Diagnostic`."""
+
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(diagnostic.format())
+        self.diagnostic = diagnostic
+
+    @classmethod
+    def at(cls, subtype: Subtype, message: str, loc: Location, hint: str | None = None) -> SpecError:
+        """Shorthand used by validators: ``raise SpecError.at(Subtype.X, "...", loc)``."""
+        return cls(Diagnostic(subtype, message, loc, hint))
+
+
+def did_you_mean(word: str, candidates: list[str] | tuple[str, ...] | set[str]) -> str | None:
+    """A hint naming the closest candidate, or listing the choices when none is close."""
+    ordered = sorted(candidates)
+    close = difflib.get_close_matches(word, ordered, n=1, cutoff=0.6)
+    if close:
+        return f"did you mean `{close[0]}`?"
+    if len(ordered) <= 12:
+        return "expected one of: " + ", ".join(f"`{c}`" for c in ordered)
+    return None

@@ -1,0 +1,135 @@
+"""Graph IR: nodes, edges and clusters with semantic roles (DESIGN.md §3).
+
+Subjects build an IR graph; the emitter turns it into DOT. Roles are the public
+contract (tests and ``--format ir-json`` check structure, not pixels), so the
+vocabulary is closed: adding a role is a deliberate change here.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+NODE_ROLES = frozenset({
+    "input", "output", "token", "embedding", "positional-encoding", "hidden-state", "cell-state", "gate",
+    "candidate", "weight", "activation", "elementwise-multiply", "elementwise-add", "concat", "linear",
+    "softmax", "matmul", "scale", "mask", "self-attention", "masked-self-attention", "cross-attention",
+    "multi-head-attention", "attention-head", "feed-forward", "layer-norm", "add-norm", "encoder-layer",
+    "decoder-layer", "context", "attention-weights", "projection", "conv1d", "ssm", "discretize", "state",
+    "ssm-parameter",
+})
+EDGE_ROLES = frozenset({"data", "recurrent", "residual", "gate", "cross", "parameter"})
+
+
+@dataclass(frozen=True)
+class Node:
+    """A component. ``label`` is in the block's language; ``math`` is an optional symbol line (``h_{t-1}``)."""
+
+    id: str
+    role: str
+    label: str
+    math: str = ""
+    attrs: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Edge:
+    """A connection. ``attrs.back`` marks a feedback edge drawn against the flow."""
+
+    src: str
+    dst: str
+    role: str = "data"
+    label: str = ""
+    attrs: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """A group of nodes (a layer, a stack, a time step, a panel). ``role`` is optional."""
+
+    id: str
+    label: str
+    members: list[str]
+    role: str = ""
+    attrs: dict[str, Any] = field(default_factory=dict)
+    parent: str = ""
+
+
+@dataclass
+class Graph:
+    """The IR of one diagram, plus its accessible name and description."""
+
+    subject: str
+    params: dict[str, Any]
+    title: str = ""
+    desc: str = ""
+    caption: str = ""
+    direction: str = "TB"
+    nodes: list[Node] = field(default_factory=list)
+    edges: list[Edge] = field(default_factory=list)
+    clusters: list[Cluster] = field(default_factory=list)
+    ranks: list[list[str]] = field(default_factory=list)
+    """Alignment hints: each inner list is drawn on one rank (same row or column)."""
+
+    # -- building ----------------------------------------------------------------------------------
+    def add(self, id: str, role: str, label: str, math: str = "", **attrs: Any) -> str:
+        """Add a node and return its id (ids must be unique; roles must be in the vocabulary)."""
+        if role not in NODE_ROLES:
+            raise ValueError(f"unknown node role {role!r}")
+        if any(n.id == id for n in self.nodes):
+            raise ValueError(f"duplicate node id {id!r}")
+        self.nodes.append(Node(id, role, label, math, attrs))
+        return id
+
+    def link(self, src: str, dst: str, role: str = "data", label: str = "", **attrs: Any) -> None:
+        """Add an edge between two existing nodes."""
+        if role not in EDGE_ROLES:
+            raise ValueError(f"unknown edge role {role!r}")
+        known = {n.id for n in self.nodes}
+        missing = [n for n in (src, dst) if n not in known]
+        if missing:
+            raise ValueError(f"edge to unknown node(s) {missing}")
+        self.edges.append(Edge(src, dst, role, label, attrs))
+
+    def chain(self, *ids: str, role: str = "data") -> None:
+        """Link consecutive nodes: ``chain(a, b, c)`` adds a→b and b→c."""
+        for src, dst in itertools.pairwise(ids):
+            self.link(src, dst, role)
+
+    def group(self, id: str, label: str, members: list[str], role: str = "", parent: str = "",
+              **attrs: Any) -> str:
+        """Add a cluster; ``parent`` nests it inside another cluster."""
+        self.clusters.append(Cluster(id, label, list(members), role, attrs, parent))
+        return id
+
+    # -- queries used by tests and alt text ---------------------------------------------------------
+    def node(self, id: str) -> Node:
+        return next(n for n in self.nodes if n.id == id)
+
+    def with_role(self, role: str, **attrs: Any) -> list[Node]:
+        """Nodes of ``role`` whose attrs contain every given key/value."""
+        return [n for n in self.nodes
+                if n.role == role and all(n.attrs.get(k) == v for k, v in attrs.items())]
+
+    def edges_of(self, role: str) -> list[Edge]:
+        return [e for e in self.edges if e.role == role]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``--format ir-json`` shape of DESIGN.md §3 (plus title/desc and node ``math``)."""
+        return {
+            "subject": self.subject,
+            "params": {k: list(v) if isinstance(v, tuple) else v for k, v in sorted(self.params.items())},
+            "title": self.title,
+            "desc": self.desc,
+            "nodes": [{"id": n.id, "role": n.role, "label": n.label, "math": n.math, "attrs": n.attrs}
+                      for n in self.nodes],
+            "edges": [{"src": e.src, "dst": e.dst, "role": e.role, "label": e.label, "attrs": e.attrs}
+                      for e in self.edges],
+            "clusters": [{"id": c.id, "label": c.label, "members": c.members, "role": c.role,
+                          "attrs": c.attrs, "parent": c.parent} for c in self.clusters],
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2, sort_keys=False) + "\n"

@@ -1,0 +1,183 @@
+"""Typed, bounded block parameters.
+
+Each subject declares its keys as a mapping of name to :class:`Param`. A param
+knows its default, its bounds and how to turn a raw value (a string from the
+info string, or a YAML scalar/list from the body) into a checked Python value,
+so the grammar in :mod:`seqdiagrams.spec` stays generic and every error message
+comes from one place. ``seqdiagrams list keys SUBJECT`` prints the ``describe``
+text, which keeps the documentation of bounds next to the check itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from seqdiagrams.errors import Location, SpecError, Subtype, did_you_mean
+
+MAX_TEXT = 200
+"""Longest free-text value (caption, title, id) accepted, in characters."""
+MAX_LIST = 32
+"""Most items a list value may hold."""
+
+_TRUE = {"true", "yes", "on", "1"}
+_FALSE = {"false", "no", "off", "0"}
+
+
+@dataclass(frozen=True)
+class Param:
+    """Base class: a named key with a default and a one-line help text."""
+
+    default: Any
+    help: str
+
+    def convert(self, key: str, raw: Any, loc: Location) -> Any:
+        """Return the checked value or raise a located :class:`SpecError`."""
+        raise NotImplementedError
+
+    def describe(self) -> str:
+        """Type and bounds for ``seqdiagrams list keys``."""
+        raise NotImplementedError
+
+
+def _bad(key: str, raw: Any, expected: str, loc: Location, hint: str | None = None) -> SpecError:
+    return SpecError.at(Subtype.BAD_VALUE, f"`{key}` expects {expected}, got `{raw}`", loc, hint)
+
+
+@dataclass(frozen=True)
+class IntParam(Param):
+    """An integer within ``[low, high]``."""
+
+    low: int = 1
+    high: int = 1
+
+    def convert(self, key: str, raw: Any, loc: Location) -> int:
+        if isinstance(raw, bool):
+            raise _bad(key, raw, f"a whole number from {self.low} to {self.high}", loc)
+        try:
+            value = int(str(raw).strip(), 10)
+        except ValueError:
+            raise _bad(key, raw, f"a whole number from {self.low} to {self.high}", loc) from None
+        if not self.low <= value <= self.high:
+            raise SpecError.at(
+                Subtype.OUT_OF_RANGE,
+                f"`{key}` must be between {self.low} and {self.high}, got {value}",
+                loc,
+                f"use a value from {self.low} to {self.high}",
+            )
+        return value
+
+    def describe(self) -> str:
+        return f"integer {self.low}–{self.high}"
+
+
+@dataclass(frozen=True)
+class BoolParam(Param):
+    """``true``/``false`` (also yes/no, on/off, 1/0); anything else is an error."""
+
+    def convert(self, key: str, raw: Any, loc: Location) -> bool:
+        if isinstance(raw, bool):
+            return raw
+        text = str(raw).strip().lower()
+        if text in _TRUE:
+            return True
+        if text in _FALSE:
+            return False
+        raise _bad(key, raw, "`true` or `false`", loc)
+
+    def describe(self) -> str:
+        return "true|false"
+
+
+@dataclass(frozen=True)
+class ChoiceParam(Param):
+    """One value out of a fixed set."""
+
+    choices: tuple[str, ...] = ()
+
+    def convert(self, key: str, raw: Any, loc: Location) -> str:
+        text = str(raw).strip()
+        if text not in self.choices:
+            raise _bad(key, raw, "one of " + "|".join(self.choices), loc, did_you_mean(text, self.choices))
+        return text
+
+    def describe(self) -> str:
+        return "|".join(self.choices)
+
+
+@dataclass(frozen=True)
+class TextParam(Param):
+    """Free text, length-bounded; it is escaped wherever it is output."""
+
+    max_len: int = MAX_TEXT
+
+    def convert(self, key: str, raw: Any, loc: Location) -> str:
+        if isinstance(raw, (list, dict)):
+            raise _bad(key, "…", "a single line of text", loc)
+        text = str(raw)
+        if len(text) > self.max_len:
+            raise SpecError.at(
+                Subtype.TOO_LARGE, f"`{key}` is {len(text)} characters long; the limit is {self.max_len}", loc
+            )
+        if any(ord(c) < 32 and c not in "\t" for c in text):
+            raise _bad(key, "…", "text without control characters", loc)
+        return text
+
+    def describe(self) -> str:
+        return f"text (≤ {self.max_len} characters)"
+
+
+@dataclass(frozen=True)
+class ListParam(Param):
+    """A comma-separated (or YAML) list; items are checked against ``choices`` when given.
+
+    ``choices`` may be left empty when the valid names come from the registry:
+    the subject then checks the items itself (with the same located errors).
+    """
+
+    choices: tuple[str, ...] = ()
+    min_items: int = 0
+    max_items: int = MAX_LIST
+
+    def convert(self, key: str, raw: Any, loc: Location) -> tuple[str, ...]:
+        items = [str(x).strip() for x in raw] if isinstance(raw, Sequence) and not isinstance(raw, str) else [
+            part.strip() for part in str(raw).split(",")
+        ]
+        items = [item for item in items if item]
+        if not self.min_items <= len(items) <= self.max_items:
+            raise SpecError.at(
+                Subtype.OUT_OF_RANGE,
+                f"`{key}` needs {self.min_items} to {self.max_items} items, got {len(items)}",
+                loc,
+            )
+        for item in items:
+            if self.choices and item not in self.choices:
+                raise _bad(key, item, "items from " + "|".join(self.choices), loc,
+                           did_you_mean(item, self.choices))
+            if len(item) > MAX_TEXT:
+                raise SpecError.at(Subtype.TOO_LARGE, f"an item of `{key}` is too long", loc)
+        return tuple(items)
+
+    def describe(self) -> str:
+        base = "comma list" + (" of " + "|".join(self.choices) if self.choices else "")
+        return f"{base} ({self.min_items}–{self.max_items} items)"
+
+
+LANGS = ("en", "zh")
+
+COMMON_PARAMS: dict[str, Param] = {
+    "lang": ChoiceParam("en", "language of labels, caption and alt text", LANGS),
+    "caption": TextParam("", "caption shown under the figure (default: generated)"),
+    "title": TextParam("", "title used for the figure's accessible name (default: generated)"),
+    "direction": ChoiceParam("", "layout direction (default: the subject's own)", ("", "LR", "TB")),
+    "theme": ChoiceParam("auto", "follow the site's light/dark scheme, or force one", ("auto", "light", "dark")),
+    "highlight": ListParam((), "IR roles or node ids to emphasise"),
+    "id": TextParam("", "anchor id of the figure", 64),
+}
+"""Keys every subject accepts (DESIGN.md §1, common keys)."""
+
+
+def merged(own: dict[str, Param]) -> dict[str, Param]:
+    """A subject's own keys plus the common ones (own keys win)."""
+    return {**COMMON_PARAMS, **own}

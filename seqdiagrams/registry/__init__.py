@@ -1,0 +1,161 @@
+"""The data registry: architectures, comparison dimensions, timeline events, labels, sources.
+
+One fact, one place: diagrams' labels and alt text, tables, timelines and formula
+sections all read from here. The packaged YAML is merged with optional user overlay
+files (mappings merge key by key, lists are replaced), then validated as a whole;
+a schema error names the YAML file, line and column of the offending entry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import yaml
+from pydantic import ValidationError
+
+from seqdiagrams.errors import Location, SpecError, Subtype
+from seqdiagrams.registry.schema import Arch, Dimension, Event, RegistryData, Text
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
+DATA_DIR = Path(__file__).with_name("data")
+MAX_OVERLAY_BYTES = 2 * 1024 * 1024
+"""Largest user overlay file accepted."""
+
+_Origin = tuple[str, yaml.Node]
+
+
+@dataclass(frozen=True)
+class Registry:
+    """Validated, merged registry data plus a digest of its content (used in cache keys)."""
+
+    data: RegistryData
+    digest: str
+
+    @classmethod
+    def load(cls, overlays: Sequence[str | Path] = ()) -> Registry:
+        """The packaged registry merged with ``overlays`` (later files win)."""
+        return _load(tuple(str(p) for p in overlays))
+
+    @classmethod
+    def default(cls) -> Registry:
+        """The packaged registry alone (cached for the process)."""
+        return _load(())
+
+    # -- lookups used by subjects, tables and alt text -------------------------------------
+    def arch(self, arch_id: str) -> Arch:
+        return self.data.archs[arch_id]
+
+    def label(self, key: str, lang: str) -> str:
+        """A component label (REFERENCE.md §7), e.g. ``label("gate.forget", "zh")`` → 遗忘门."""
+        text = self.data.labels.get(key)
+        if text is None:
+            raise KeyError(f"registry has no label `{key}`")
+        return text.get(lang)
+
+    def dims(self) -> dict[str, Dimension]:
+        return self.data.dims
+
+    def events(self) -> tuple[Event, ...]:
+        return self.data.events
+
+    def text(self, value: Text, lang: str) -> str:
+        return value.get(lang)
+
+
+@cache
+def _load(overlays: tuple[str, ...]) -> Registry:
+    files = sorted(DATA_DIR.glob("*.yaml"))
+    merged: dict[str, Any] = {}
+    origins: list[_Origin] = []
+    hasher = hashlib.sha256()
+    for path in [*files, *(Path(p) for p in overlays)]:
+        text = _read(path, packaged=path.parent == DATA_DIR)
+        hasher.update(path.name.encode() + b"\0" + text.encode() + b"\0")
+        node, data = _parse(path, text)
+        origins.append((str(path), node))
+        _merge(merged, data)
+    try:
+        data = RegistryData.model_validate(merged)
+    except ValidationError as exc:
+        raise _schema_error(exc, origins) from None
+    return Registry(data, hasher.hexdigest()[:16])
+
+
+def _read(path: Path, packaged: bool) -> str:
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise SpecError.at(Subtype.REGISTRY, f"cannot read registry file: {exc.strerror}", Location(str(path)),
+                           "check the `registry` option") from None
+    if not packaged and size > MAX_OVERLAY_BYTES:
+        raise SpecError.at(Subtype.TOO_LARGE, "registry overlay is larger than 2 MiB", Location(str(path)))
+    return path.read_text(encoding="utf-8")
+
+
+def _parse(path: Path, text: str) -> tuple[yaml.Node, dict[str, Any]]:
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.AliasEvent):
+                mark = event.start_mark
+                raise SpecError.at(Subtype.REGISTRY, "YAML aliases are not allowed in registry files",
+                                   Location(str(path), mark.line + 1, mark.column + 1))
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        loc = Location(str(path), mark.line + 1, mark.column + 1) if mark else Location(str(path))
+        raise SpecError.at(Subtype.REGISTRY, f"invalid YAML: {getattr(exc, 'problem', exc)}", loc) from None
+    if data is None:
+        return yaml.MappingNode("tag:yaml.org,2002:map", []), {}
+    if not isinstance(data, dict):
+        raise SpecError.at(Subtype.REGISTRY, "a registry file must be a mapping of sections",
+                           Location(str(path)), "top-level keys: archs, dims, events, labels, sources, tables")
+    return node, data
+
+
+def _merge(into: dict[str, Any], extra: dict[str, Any]) -> None:
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(into.get(key), dict):
+            _merge(into[key], value)
+        else:
+            into[key] = value
+
+
+def _schema_error(exc: ValidationError, origins: list[_Origin]) -> SpecError:
+    first = exc.errors()[0]
+    path = [p for p in first["loc"] if p not in ("function-after",)]
+    where = ".".join(str(p) for p in path)
+    loc = _locate(path, origins)
+    return SpecError.at(Subtype.REGISTRY, f"registry entry `{where}`: {first['msg']}", loc,
+                        f"{len(exc.errors())} problem(s) in all" if len(exc.errors()) > 1 else None)
+
+
+def _locate(path: Iterable[Any], origins: list[_Origin]) -> Location:
+    """The deepest position of ``path`` found in the last file that mentions it."""
+    parts = list(path)
+    for filename, root in reversed(origins):
+        node, depth = root, 0
+        for part in parts:
+            child = _child(node, part)
+            if child is None:
+                break
+            node, depth = child, depth + 1
+        if depth:
+            return Location(filename, node.start_mark.line + 1, node.start_mark.column + 1)
+    return Location(origins[-1][0] if origins else None)
+
+
+def _child(node: yaml.Node, part: Any) -> yaml.Node | None:
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if key.value == str(part):
+                return value
+    if isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+        return node.value[part]
+    return None

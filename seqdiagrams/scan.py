@@ -1,0 +1,170 @@
+"""Find seqarch blocks in Markdown (incl. MyST) and reStructuredText, with exact locations.
+
+Used by ``seqdiagrams check``, the Markdown extension and ``regen`` alike, so "what is a
+block" has one answer. A block is a fence whose info string starts with ``seqarch``
+(or MyST's ``{seqarch}``), or an rST ``.. seqarch::`` directive. Not blocks: a fence
+nested inside another (longer or different) fence, which merely *shows* source;
+indented code blocks; anything inside an HTML comment. Fences may be indented (they
+live inside admonitions, tabs and lists), as pymdownx.superfences allows.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from seqdiagrams.errors import Location
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+_FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
+_INFO = re.compile(r"^\s*(?:\{seqarch\}|seqarch)(?=\s|$)")
+_CONTAINER = re.compile(r"^\s*(?:!!!|\?\?\?\+?|===|[-*+]\s|\d+[.)]\s|>)")
+_RST_DIRECTIVE = re.compile(r"^(?P<indent>\s*)\.\.\s+seqarch::(?P<args>.*)$")
+_MYST_OPTION = re.compile(r"^\s*:[A-Za-z_][A-Za-z0-9_-]*:")
+
+MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown")
+RST_SUFFIXES = (".rst", ".txt")
+
+
+@dataclass(frozen=True)
+class Block:
+    """One block: its info string and body, where each starts, and the lines it spans.
+
+    ``start``/``end`` are 0-based line indices (end exclusive) of the whole block,
+    fences included, so a host can replace exactly those lines.
+    """
+
+    info: str
+    body: str
+    info_loc: Location
+    body_loc: Location
+    start: int
+    end: int
+    indent: str
+
+
+def scan_file(path: Path) -> list[Block]:
+    """Blocks of a Markdown or rST file (chosen by suffix; BOM and CRLF tolerated)."""
+    text = path.read_text(encoding="utf-8-sig")
+    if path.suffix.lower() in RST_SUFFIXES:
+        return scan_rst(text, str(path))
+    return scan_markdown(text, str(path))
+
+
+def scan_markdown(text: str, path: str | None = None, line_offset: int = 0) -> list[Block]:
+    """Blocks of a Markdown page; ``line_offset`` is added to every line number (front matter)."""
+    lines = text.splitlines()
+    blocks: list[Block] = []
+    i, in_comment, prev_blank, container = 0, False, True, -1
+    while i < len(lines):
+        line = lines[i]
+        if in_comment or line.lstrip().startswith("<!--"):
+            in_comment = "-->" not in line[line.find("<!--") + 4 if not in_comment else 0:]
+            i += 1
+            prev_blank = False
+            continue
+        width = _indent_width(line)
+        if line.strip() and _CONTAINER.match(line):
+            container = width
+        elif line.strip() and width <= max(container, 0) and not _CONTAINER.match(line):
+            container = -1 if width == 0 else container
+        fence = _FENCE.match(line)
+        is_indented_code = prev_blank and line.strip() and width >= container + 1 + 4 and not fence
+        if is_indented_code and container < 0:
+            i = _skip_indented(lines, i, width)
+            continue
+        if fence and "`" not in (fence.group("info") if fence.group("fence")[0] == "`" else ""):
+            end = _closing(lines, i, fence)
+            info = fence.group("info")
+            marker = _INFO.match(info)
+            if marker:
+                blocks.append(_md_block(lines, i, end, fence, info, marker.end(), path, line_offset))
+            i = end + 1
+            prev_blank = False
+            continue
+        prev_blank = not line.strip()
+        i += 1
+    return blocks
+
+
+def _md_block(lines: list[str], start: int, end: int, fence: re.Match[str], info: str, skip: int,
+              path: str | None, offset: int) -> Block:
+    indent = fence.group("indent")
+    info_col = len(indent) + len(fence.group("fence")) + skip + 1
+    body_lines = [_option_as_yaml(_dedent(line, len(indent))) for line in lines[start + 1:end]]
+    body_loc = Location(path, start + 2 + offset, len(indent) + 1)
+    return Block(info[skip:], "\n".join(body_lines), Location(path, start + 1 + offset, info_col), body_loc,
+                 start, min(end + 1, len(lines)), indent)
+
+
+def _closing(lines: list[str], start: int, fence: re.Match[str]) -> int:
+    """Index of the closing fence line (or the last line when the fence is never closed)."""
+    char, size = fence.group("fence")[0], len(fence.group("fence"))
+    closing = re.compile(rf"^[ \t]*{re.escape(char)}{{{size},}}[ \t]*$")
+    for j in range(start + 1, len(lines)):
+        if closing.match(lines[j]):
+            return j
+    return len(lines)
+
+
+def _skip_indented(lines: list[str], i: int, width: int) -> int:
+    while i < len(lines) and (not lines[i].strip() or _indent_width(lines[i]) >= width):
+        i += 1
+    return i
+
+
+def _indent_width(line: str) -> int:
+    width = 0
+    for char in line:
+        if char == " ":
+            width += 1
+        elif char == "\t":
+            width += 4 - width % 4
+        else:
+            break
+    return width
+
+
+def _dedent(line: str, size: int) -> str:
+    strip = 0
+    while strip < size and strip < len(line) and line[strip] in " \t":
+        strip += 1
+    return line[strip:]
+
+
+def scan_rst(text: str, path: str | None = None) -> list[Block]:
+    """``.. seqarch::`` directives; options (``:key: value``) and content become the YAML body.
+
+    Option lines keep their columns: the leading colon is replaced by a space, so YAML
+    positions map straight back to the file.
+    """
+    lines = text.splitlines()
+    blocks: list[Block] = []
+    i = 0
+    while i < len(lines):
+        match = _RST_DIRECTIVE.match(lines[i])
+        if not match:
+            i += 1
+            continue
+        indent = len(match.group("indent"))
+        j = i + 1
+        while j < len(lines) and (not lines[j].strip() or _indent_width(lines[j]) > indent):
+            j += 1
+        while j > i + 1 and not lines[j - 1].strip():
+            j -= 1
+        body = [_option_as_yaml(line) for line in lines[i + 1:j]]
+        args_col = len(lines[i]) - len(match.group("args")) + 1
+        blocks.append(Block(match.group("args"), "\n".join(body), Location(path, i + 1, args_col),
+                            Location(path, i + 2, 1), i, j, match.group("indent")))
+        i = j
+    return blocks
+
+
+def _option_as_yaml(line: str) -> str:
+    if _MYST_OPTION.match(line):
+        col = line.index(":")
+        return line[:col] + " " + line[col + 1:]
+    return line

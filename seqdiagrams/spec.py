@@ -1,0 +1,288 @@
+"""The block language: ``seqarch <subject> key=value …`` plus an optional YAML body → :class:`Spec`.
+
+Parsing is pure: no host, no rendering, no I/O. Every error is a located
+:class:`~seqdiagrams.errors.SpecError` pointing at the offending token, so hosts
+can report ``file:line:col``. The info string wins over the body on conflict
+(DESIGN.md §1). The YAML body is read with the safe loader after an event-level
+pre-check that rejects anchors/aliases (alias bombs) and deep nesting, and it is
+size-bounded before PyYAML sees it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
+from typing import Any
+
+import yaml
+
+from seqdiagrams.errors import Location, SpecError, Subtype, did_you_mean
+from seqdiagrams.params import BoolParam
+
+MAX_BLOCK_BYTES = 64 * 1024
+"""Largest block (info string + body) accepted."""
+MAX_INFO_CHARS = 2000
+"""Longest info string accepted."""
+MAX_YAML_DEPTH = 8
+"""Deepest nesting of mappings/sequences accepted in a body."""
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
+_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+
+
+@dataclass(frozen=True)
+class Spec:
+    """A validated block: subject, every parameter (defaults filled in) and where it came from."""
+
+    subject: str
+    params: Mapping[str, Any]
+    loc: Location = field(default_factory=Location)
+    given: frozenset[str] = frozenset()
+    key_locs: Mapping[str, Location] = field(default_factory=dict)
+
+    def __getitem__(self, key: str) -> Any:
+        return self.params[key]
+
+    @property
+    def lang(self) -> str:
+        return str(self.params["lang"])
+
+    def location_of(self, key: str) -> Location:
+        """Where ``key`` was written, or the block itself for defaults."""
+        return self.key_locs.get(key, self.loc)
+
+    def canonical(self) -> str:
+        """Stable JSON of subject and parameters (no locations): the identity used by caches and ids."""
+        return json.dumps({"subject": self.subject, "params": _jsonable(self.params)}, sort_keys=True,
+                          ensure_ascii=False, separators=(",", ":"))
+
+    def digest(self) -> str:
+        """Short content hash of :meth:`canonical`."""
+        return hashlib.sha256(self.canonical().encode()).hexdigest()[:12]
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (tuple, list)):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+@dataclass(frozen=True)
+class _Token:
+    key: str
+    value: str
+    key_loc: Location
+    value_loc: Location
+
+
+def parse(block: str, origin: Location | None = None) -> Spec:
+    """Parse a whole block: the info string on the first line, an optional YAML body after it.
+
+    ``block`` may start with the word ``seqarch`` or directly with the subject.
+    ``origin`` is where the first character of ``block`` sits in the user's file.
+    """
+    origin = origin or Location()
+    if len(block.encode("utf-8", "surrogatepass")) > MAX_BLOCK_BYTES:
+        raise SpecError.at(Subtype.TOO_LARGE, f"block is larger than {MAX_BLOCK_BYTES // 1024} KiB", origin,
+                           "split it into several blocks")
+    info, _, body = block.partition("\n")
+    return parse_parts(info, body, origin, origin.shifted(1, col=1))
+
+
+def parse_parts(info: str, body: str, info_loc: Location, body_loc: Location) -> Spec:
+    """Parse an info string and a body found separately (by the Markdown scanner or a directive)."""
+    from seqdiagrams.subjects import SUBJECT_MODULES, get_subject
+
+    info = info.rstrip("\r")
+    if len(info) > MAX_INFO_CHARS:
+        raise SpecError.at(Subtype.TOO_LARGE, f"info string is longer than {MAX_INFO_CHARS} characters",
+                           info_loc, "move long values into the YAML body")
+    subject, subject_loc, tokens = _split_info(info, info_loc)
+    if subject not in SUBJECT_MODULES:
+        raise SpecError.at(Subtype.UNKNOWN_SUBJECT, f"unknown subject `{subject}`", subject_loc,
+                           did_you_mean(subject, SUBJECT_MODULES))
+    schema = get_subject(subject).params
+    raw: dict[str, tuple[Any, Location, Location]] = {}
+    for key, (value, key_loc) in _read_body(body, body_loc).items():
+        raw[key] = (value, key_loc, key_loc)
+    seen: set[str] = set()
+    for tok in tokens:
+        if tok.key in seen:
+            raise SpecError.at(Subtype.SYNTAX, f"key `{tok.key}` is given twice", tok.key_loc)
+        seen.add(tok.key)
+        raw[tok.key] = (tok.value, tok.key_loc, tok.value_loc)  # the info string wins over the body
+    values: dict[str, Any] = {}
+    key_locs: dict[str, Location] = {}
+    for key, (value, key_loc, value_loc) in raw.items():
+        if key not in schema:
+            raise SpecError.at(Subtype.UNKNOWN_KEY, f"unknown key `{key}` for subject `{subject}`", key_loc,
+                               did_you_mean(key, schema.keys()))
+        values[key] = schema[key].convert(key, value, value_loc)
+        key_locs[key] = key_loc
+    params = {key: values.get(key, param.default) for key, param in schema.items()}
+    spec = Spec(subject, MappingProxyType(params), info_loc, frozenset(values), MappingProxyType(key_locs))
+    get_subject(subject).check(spec)
+    return spec
+
+
+def _split_info(info: str, loc: Location) -> tuple[str, Location, list[_Token]]:
+    """Tokenise ``[seqarch] subject key=value …`` keeping the column of every token."""
+    pos = _skip_space(info, 0)
+    word = _WORD.match(info, pos)
+    if word and word.group() == "seqarch":
+        pos = _skip_space(info, word.end())
+        word = _WORD.match(info, pos)
+    if not word:
+        raise SpecError.at(Subtype.SYNTAX, "expected a subject name after `seqarch`", _col(loc, pos),
+                           "for example `seqarch rnn unroll=3`; `seqdiagrams list subjects` shows all")
+    subject, subject_loc = word.group(), _col(loc, pos)
+    pos = word.end()
+    if pos < len(info) and not info[pos].isspace():
+        raise SpecError.at(Subtype.SYNTAX, f"unexpected `{info[pos]}` after the subject", _col(loc, pos))
+    tokens: list[_Token] = []
+    pos = _skip_space(info, pos)
+    while pos < len(info):
+        token, pos = _read_pair(info, pos, loc, subject)
+        tokens.append(token)
+        pos = _skip_space(info, pos)
+    return subject, subject_loc, tokens
+
+
+def _read_pair(info: str, pos: int, loc: Location, subject: str) -> tuple[_Token, int]:
+    key_match = _KEY.match(info, pos)
+    if not key_match:
+        raise SpecError.at(Subtype.SYNTAX, f"expected `key=value`, found `{info[pos]}`", _col(loc, pos))
+    key, key_loc = key_match.group(), _col(loc, pos)
+    pos = key_match.end()
+    if pos >= len(info) or info[pos] != "=":
+        hint = "write `key=value`"
+        from seqdiagrams.subjects import get_subject
+
+        param = get_subject(subject).params.get(key)
+        if isinstance(param, BoolParam):
+            hint = f"write `{key}=true`"
+        raise SpecError.at(Subtype.SYNTAX, f"`{key}` has no value", key_loc, hint)
+    pos += 1
+    value_loc = _col(loc, pos)
+    if pos < len(info) and info[pos] in "\"'":
+        value, pos = _read_quoted(info, pos, loc)
+    else:
+        end = pos
+        while end < len(info) and not info[end].isspace():
+            if info[end] in "\"'":
+                raise SpecError.at(Subtype.SYNTAX, "quote inside an unquoted value", _col(loc, end),
+                                   "quote the whole value: key=\"a b\"")
+            end += 1
+        value, pos = info[pos:end], end
+        if not value:
+            raise SpecError.at(Subtype.SYNTAX, f"`{key}=` has an empty value", value_loc,
+                               'use key="" for an empty text')
+    return _Token(key, value, key_loc, value_loc), pos
+
+
+def _read_quoted(info: str, pos: int, loc: Location) -> tuple[str, int]:
+    quote, start = info[pos], pos
+    pos += 1
+    out: list[str] = []
+    while pos < len(info):
+        char = info[pos]
+        if char == "\\" and pos + 1 < len(info) and info[pos + 1] in (quote, "\\"):
+            out.append(info[pos + 1])
+            pos += 2
+            continue
+        if char == quote:
+            pos += 1
+            if pos < len(info) and not info[pos].isspace():
+                raise SpecError.at(Subtype.SYNTAX, f"unexpected `{info[pos]}` after a quoted value",
+                                   _col(loc, pos), "separate pairs with a space")
+            return "".join(out), pos
+        out.append(char)
+        pos += 1
+    raise SpecError.at(Subtype.SYNTAX, f"unterminated {quote} quote", _col(loc, start),
+                       f"close the value with {quote}")
+
+
+def _skip_space(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos].isspace():
+        pos += 1
+    return pos
+
+
+def _col(loc: Location, offset: int) -> Location:
+    return loc.shifted(0, col=loc.col + offset)
+
+
+def _read_body(body: str, loc: Location) -> dict[str, tuple[Any, Location]]:
+    """Top-level keys of the YAML body with their values and locations."""
+    if not body.strip():
+        return {}
+    _check_yaml_events(body, loc)
+    try:
+        node = yaml.compose(body, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        raise _yaml_error(exc, loc) from None
+    if node is None:
+        return {}
+    if not isinstance(node, yaml.MappingNode):
+        raise SpecError.at(Subtype.YAML, "the block body must be a YAML mapping of keys to values", loc,
+                           "for example `unroll: 3`")
+    out: dict[str, tuple[Any, Location]] = {}
+    constructor = yaml.SafeLoader("")
+    for key_node, value_node in node.value:
+        key_loc = _mark_loc(loc, key_node.start_mark)
+        key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+        if not isinstance(key, str) or key in out:
+            raise SpecError.at(Subtype.YAML, "body keys must be distinct plain names", key_loc)
+        try:
+            out[key] = (constructor.construct_object(value_node, deep=True), key_loc)
+        except yaml.YAMLError as exc:
+            raise _yaml_error(exc, loc) from None
+        if isinstance(out[key][0], dict):
+            raise SpecError.at(Subtype.YAML, f"`{key}` must be a value or a list, not a mapping", key_loc)
+    return out
+
+
+def _check_yaml_events(body: str, loc: Location) -> None:
+    depth = 0
+    try:
+        for event in yaml.parse(body, Loader=yaml.SafeLoader):
+            mark = _mark_loc(loc, event.start_mark)
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                raise SpecError.at(Subtype.YAML, "YAML anchors and aliases are not allowed in a block", mark,
+                                   "write values out in full")
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_YAML_DEPTH:
+                    raise SpecError.at(Subtype.YAML, f"YAML nested deeper than {MAX_YAML_DEPTH} levels", mark)
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except yaml.YAMLError as exc:
+        raise _yaml_error(exc, loc) from None
+
+
+def _mark_loc(loc: Location, mark: yaml.Mark | None) -> Location:
+    if mark is None:
+        return loc
+    return Location(loc.path, loc.line + mark.line, loc.col + mark.column)
+
+
+def _yaml_error(exc: yaml.YAMLError, loc: Location) -> SpecError:
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    return SpecError.at(Subtype.YAML, f"cannot read the YAML body: {problem}", _mark_loc(loc, mark))
+
+
+def with_default_lang(spec: Spec, lang: str | None) -> Spec:
+    """``spec`` in ``lang`` unless the block chose its language itself (site/CLI default)."""
+    if lang is None or "lang" in spec.given:
+        return spec
+    from seqdiagrams.params import COMMON_PARAMS
+
+    value = COMMON_PARAMS["lang"].convert("lang", lang, spec.loc)
+    return replace(spec, params=MappingProxyType({**spec.params, "lang": value}))
