@@ -36,13 +36,20 @@ def render(block: str, format: str = "svg", lang: str | None = None,
     Raises :class:`SpecError` with a located diagnostic for invalid input.
     """
     from seqdiagrams.registry import Registry as _Registry
-    from seqdiagrams.render import FORMATS, render_spec
+    from seqdiagrams.rendering import FORMATS, render_spec
     from seqdiagrams.spec import with_default_lang
 
     if format not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}")
     spec = with_default_lang(parse(block), lang)
     return render_spec(spec, format, registry or _Registry.default())  # type: ignore[arg-type]
+
+
+def makeExtension(**kwargs: Any) -> Any:
+    """``markdown.Markdown(extensions=["seqdiagrams"])`` support; imports Markdown only when used."""
+    from seqdiagrams.markdown_ext import SeqarchExtension
+
+    return SeqarchExtension(**kwargs)
 
 
 def __getattr__(name: str) -> Any:

@@ -42,7 +42,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     from seqdiagrams import __version__
-    from seqdiagrams.render import FORMATS
+    from seqdiagrams.rendering import FORMATS
 
     parser = argparse.ArgumentParser(
         prog="seqdiagrams", description="Diagrams of sequence-model architectures from seqarch blocks.",
@@ -84,7 +84,7 @@ def _registry(args: argparse.Namespace):  # noqa: ANN202 - the import is deferre
 
 
 def _render(args: argparse.Namespace) -> int:
-    from seqdiagrams.render import render_spec
+    from seqdiagrams.rendering import render_spec
     from seqdiagrams.spec import parse, with_default_lang
 
     spec = with_default_lang(parse(args.block), args.lang)
@@ -124,7 +124,7 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from seqdiagrams.render import build_graph
+    from seqdiagrams.rendering import build_graph
     from seqdiagrams.scan import scan_file
     from seqdiagrams.spec import parse_parts
 

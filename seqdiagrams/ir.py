@@ -36,7 +36,9 @@ class Node:
 
 @dataclass(frozen=True)
 class Edge:
-    """A connection. ``attrs.back`` marks a feedback edge drawn against the flow."""
+    """A connection. Layout hints in ``attrs``: ``back`` (a feedback edge drawn against the flow),
+    ``spine`` (part of the main path, kept straight); ``feedback``/``input_feeding`` (an output fed
+    back as a later input, drawn dashed)."""
 
     src: str
     dst: str
@@ -93,10 +95,10 @@ class Graph:
             raise ValueError(f"edge to unknown node(s) {missing}")
         self.edges.append(Edge(src, dst, role, label, attrs))
 
-    def chain(self, *ids: str, role: str = "data") -> None:
+    def chain(self, *ids: str, role: str = "data", **attrs: Any) -> None:
         """Link consecutive nodes: ``chain(a, b, c)`` adds a→b and b→c."""
         for src, dst in itertools.pairwise(ids):
-            self.link(src, dst, role)
+            self.link(src, dst, role, **attrs)
 
     def group(self, id: str, label: str, members: list[str], role: str = "", parent: str = "",
               **attrs: Any) -> str:

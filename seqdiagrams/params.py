@@ -147,7 +147,7 @@ class ListParam(Param):
         items = [item for item in items if item]
         if not self.min_items <= len(items) <= self.max_items:
             raise SpecError.at(
-                Subtype.OUT_OF_RANGE,
+                Subtype.TOO_LARGE if len(items) > self.max_items else Subtype.OUT_OF_RANGE,
                 f"`{key}` needs {self.min_items} to {self.max_items} items, got {len(items)}",
                 loc,
             )
@@ -170,7 +170,7 @@ COMMON_PARAMS: dict[str, Param] = {
     "lang": ChoiceParam("en", "language of labels, caption and alt text", LANGS),
     "caption": TextParam("", "caption shown under the figure (default: generated)"),
     "title": TextParam("", "title used for the figure's accessible name (default: generated)"),
-    "direction": ChoiceParam("", "layout direction (default: the subject's own)", ("", "LR", "TB")),
+    "direction": ChoiceParam("", "layout direction (default: the subject's own)", ("", "LR", "TB", "BT", "RL")),
     "theme": ChoiceParam("auto", "follow the site's light/dark scheme, or force one", ("auto", "light", "dark")),
     "highlight": ListParam((), "IR roles or node ids to emphasise"),
     "id": TextParam("", "anchor id of the figure", 64),

@@ -72,7 +72,7 @@ def scan_markdown(text: str, path: str | None = None, line_offset: int = 0) -> l
         elif line.strip() and width <= max(container, 0) and not _CONTAINER.match(line):
             container = -1 if width == 0 else container
         fence = _FENCE.match(line)
-        is_indented_code = prev_blank and line.strip() and width >= container + 1 + 4 and not fence
+        is_indented_code = prev_blank and line.strip() and width >= container + 1 + 4
         if is_indented_code and container < 0:
             i = _skip_indented(lines, i, width)
             continue
@@ -164,7 +164,9 @@ def scan_rst(text: str, path: str | None = None) -> list[Block]:
 
 
 def _option_as_yaml(line: str) -> str:
-    if _MYST_OPTION.match(line):
-        col = line.index(":")
-        return line[:col] + " " + line[col + 1:]
-    return line
+    """``:key: value`` → ``key:  value``: the key moves onto the colon's column, the value stays put."""
+    match = _MYST_OPTION.match(line)
+    if not match:
+        return line
+    col = line.index(":")
+    return f"{line[:col]}{line[col + 1:match.end()]} {line[match.end():]}"

@@ -233,19 +233,22 @@ def _read_body(body: str, loc: Location) -> dict[str, tuple[Any, Location]]:
         raise SpecError.at(Subtype.YAML, "the block body must be a YAML mapping of keys to values", loc,
                            "for example `unroll: 3`")
     out: dict[str, tuple[Any, Location]] = {}
-    constructor = yaml.SafeLoader("")
     for key_node, value_node in node.value:
         key_loc = _mark_loc(loc, key_node.start_mark)
         key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
         if not isinstance(key, str) or key in out:
             raise SpecError.at(Subtype.YAML, "body keys must be distinct plain names", key_loc)
-        try:
-            out[key] = (constructor.construct_object(value_node, deep=True), key_loc)
-        except yaml.YAMLError as exc:
-            raise _yaml_error(exc, loc) from None
-        if isinstance(out[key][0], dict):
-            raise SpecError.at(Subtype.YAML, f"`{key}` must be a value or a list, not a mapping", key_loc)
+        out[key] = (_raw_value(key, value_node, key_loc), key_loc)
     return out
+
+
+def _raw_value(key: str, node: yaml.Node, loc: Location) -> str | list[str]:
+    """The text as written (no YAML 1.1 typing: `no` stays "no", `010` stays "010"); params convert it."""
+    if isinstance(node, yaml.ScalarNode):
+        return str(node.value)
+    if isinstance(node, yaml.SequenceNode) and all(isinstance(item, yaml.ScalarNode) for item in node.value):
+        return [str(item.value) for item in node.value]
+    raise SpecError.at(Subtype.YAML, f"`{key}` must be a value or a list of values", loc)
 
 
 def _check_yaml_events(body: str, loc: Location) -> None:

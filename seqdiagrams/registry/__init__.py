@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -39,13 +39,17 @@ class Registry:
 
     @classmethod
     def load(cls, overlays: Sequence[str | Path] = ()) -> Registry:
-        """The packaged registry merged with ``overlays`` (later files win)."""
-        return _load(tuple(str(p) for p in overlays))
+        """The packaged registry merged with ``overlays`` (later files win).
+
+        Results are memoised per overlay content stamp (path, size, mtime), so an overlay
+        edited during ``mkdocs serve`` is read again while unchanged files cost nothing.
+        """
+        return _load(tuple(str(p) for p in overlays), tuple(_stamp(Path(p)) for p in overlays))
 
     @classmethod
     def default(cls) -> Registry:
         """The packaged registry alone (cached for the process)."""
-        return _load(())
+        return _load((), ())
 
     # -- lookups used by subjects, tables and alt text -------------------------------------
     def arch(self, arch_id: str) -> Arch:
@@ -68,8 +72,16 @@ class Registry:
         return value.get(lang)
 
 
-@cache
-def _load(overlays: tuple[str, ...]) -> Registry:
+def _stamp(path: Path) -> tuple[int, int]:
+    try:
+        stat = path.stat()
+    except OSError:
+        return (-1, -1)  # reported as a located error by _read
+    return (stat.st_size, stat.st_mtime_ns)
+
+
+@lru_cache(maxsize=16)
+def _load(overlays: tuple[str, ...], stamps: tuple[tuple[int, int], ...]) -> Registry:
     files = sorted(DATA_DIR.glob("*.yaml"))
     merged: dict[str, Any] = {}
     origins: list[_Origin] = []
@@ -129,10 +141,14 @@ def _merge(into: dict[str, Any], extra: dict[str, Any]) -> None:
 
 def _schema_error(exc: ValidationError, origins: list[_Origin]) -> SpecError:
     first = exc.errors()[0]
-    path = [p for p in first["loc"] if p not in ("function-after",)]
+    path: list[Any] = list(first["loc"])
+    message = first["msg"].removeprefix("Value error, ")
+    if not path:  # a cross-reference check names its own path: "archs.rnn.sources: unknown source `X`"
+        where, _, message = message.partition(": ")
+        message = message.split("; ")[0]
+        path = where.split(".")
     where = ".".join(str(p) for p in path)
-    loc = _locate(path, origins)
-    return SpecError.at(Subtype.REGISTRY, f"registry entry `{where}`: {first['msg']}", loc,
+    return SpecError.at(Subtype.REGISTRY, f"registry entry `{where}`: {message}", _locate(path, origins),
                         f"{len(exc.errors())} problem(s) in all" if len(exc.errors()) > 1 else None)
 
 

@@ -126,22 +126,22 @@ class RegistryData(_Strict):
         for arch_id, arch in self.archs.items():
             if not re.match(_ID, arch_id):
                 problems.append(f"archs.{arch_id}: ids are lower-case words with dashes")
-            problems += self._unknown_sources(f"archs.{arch_id}", arch.sources)
+            problems += self._unknown_sources(f"archs.{arch_id}.sources", arch.sources)
             for eq in arch.equations:
-                problems += self._unknown_sources(f"archs.{arch_id}.{eq.id}", eq.sources)
+                problems += self._unknown_sources(f"archs.{arch_id}.equations", eq.sources, f" (in {eq.id})")
         for dim_id, dim in self.dims.items():
-            problems += self._unknown_sources(f"dims.{dim_id}", dim.sources)
+            problems += self._unknown_sources(f"dims.{dim_id}.sources", dim.sources)
             problems += [f"dims.{dim_id}.values.{a}: unknown architecture" for a in dim.values
                          if a not in self.archs]
         for i, event in enumerate(self.events):
-            problems += self._unknown_sources(f"events.{i}", event.sources)
+            problems += self._unknown_sources(f"events.{i}.sources", event.sources)
             if event.arch is not None and event.arch not in self.archs:
                 problems.append(f"events.{i}.arch: unknown architecture `{event.arch}`")
         for table_id, table in self.tables.items():
-            problems += self._unknown_sources(f"tables.{table_id}", table.sources)
+            problems += self._unknown_sources(f"tables.{table_id}.sources", table.sources)
         if problems:
             raise ValueError("; ".join(problems))
         return self
 
-    def _unknown_sources(self, where: str, keys: tuple[str, ...]) -> list[str]:
-        return [f"{where}: unknown source `{k}`" for k in keys if k not in self.sources]
+    def _unknown_sources(self, where: str, keys: tuple[str, ...], detail: str = "") -> list[str]:
+        return [f"{where}: unknown source `{k}`{detail}" for k in keys if k not in self.sources]

@@ -70,11 +70,11 @@ def _cell(spec: Spec, words: Words, name: str) -> Graph:
     c = g.add("c", "cell-state", words("cell-state"), "c_t")
     if forget:
         mul_f = g.add("mul_f", "elementwise-multiply", words("elementwise-multiply"), term="forget")
-        g.chain(c_prev, mul_f, add, c)
+        g.chain(c_prev, mul_f, add, c, spine=True)
         g.link("gate_f", mul_f, "gate")
     else:
-        g.link(c_prev, add, label=words("phrase.lstm-cec"))
-        g.chain(add, c)
+        g.link(c_prev, add, label=words("phrase.lstm-cec"), spine=True)
+        g.chain(add, c, spine=True)
     mul_i = g.add("mul_i", "elementwise-multiply", words("elementwise-multiply"), term="input")
     g.link("gate_i", mul_i, "gate")
     g.link(cand, mul_i)
@@ -82,7 +82,7 @@ def _cell(spec: Spec, words: Words, name: str) -> Graph:
     tanh = g.add("tanh_c", "activation", words("activation.tanh"), "", fn="tanh")
     mul_o = g.add("mul_o", "elementwise-multiply", words("elementwise-multiply"), term="output")
     h = g.add("h", "hidden-state", words("hidden-state"), "h_t")
-    g.chain(c, tanh, mul_o, h)
+    g.chain(c, tanh, mul_o, h, spine=True)
     g.link("gate_o", mul_o, "gate")
     out = g.add("out", "output", words("output"), "h_t")
     g.link(h, out)
@@ -92,7 +92,6 @@ def _cell(spec: Spec, words: Words, name: str) -> Graph:
         for sym in ("i", "f") if forget else ("i",):
             g.link(c_prev, f"gate_{sym}", label=f"p_{sym} ⊙ c_{{t-1}}", peephole=True)
         g.link(c, "gate_o", label="p_o ⊙ c_t", peephole=True)
-    g.ranks.append([c_prev, *(["mul_f"] if forget else []), add, c, tanh][:1])
     variant = words("phrase.lstm-1997") if not forget else words("phrase.lstm-modern")
     if peephole:
         variant += words("phrase.lstm-peephole")

@@ -1,0 +1,87 @@
+"""Render every subject's examples, in English and Chinese, into a gallery folder.
+
+``python -m seqdiagrams.gallery docs/gallery`` writes, per example, ``<slug>.svg`` and
+``<slug>.dot`` (and the ``.zh`` twins) plus an ``index.md`` that shows each figure under
+the block that made it. The DOT files double as golden files: the test suite re-renders
+every example and fails when the gallery is stale (DOT is compared, not SVG, because
+SVG coordinates depend on the fonts installed). ``--png`` also writes PNGs for review.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from seqdiagrams.registry import Registry
+from seqdiagrams.rendering import render_spec
+from seqdiagrams.spec import parse
+from seqdiagrams.subjects import catalog
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Sequence
+
+LANGS = ("en", "zh")
+
+
+def examples() -> Iterator[tuple[str, str]]:
+    """``(subject, block)`` for every example of every subject, in catalogue order."""
+    for name, subject in catalog().items():
+        for block in subject.examples:
+            yield name, block
+
+
+def slug(block: str, lang: str) -> str:
+    """A file name for ``block`` in ``lang``: ``rnn unroll=3`` → ``rnn-unroll-3`` (``.zh`` for Chinese)."""
+    base = re.sub(r"[^a-z0-9]+", "-", block.lower()).strip("-")
+    return base if lang == "en" else f"{base}.zh"
+
+
+def block_in(block: str, lang: str) -> str:
+    """The example block as written for ``lang``."""
+    return block if lang == "en" else f"{block} lang=zh"
+
+
+def write(folder: Path, png: bool = False) -> int:
+    """Render the whole gallery into ``folder``; returns the number of figures written."""
+    registry = Registry.default()
+    folder.mkdir(parents=True, exist_ok=True)
+    index = ["# Gallery", "",
+             "Every subject and variant, rendered by `python -m seqdiagrams.gallery docs/gallery`.",
+             "Each figure shows the block that produced it.", ""]
+    count = 0
+    current = ""
+    for subject, block in examples():
+        if subject != current:
+            index += [f"## `{subject}`", ""]
+            current = subject
+        for lang in LANGS:
+            spec = parse(block_in(block, lang))
+            name = slug(block, lang)
+            (folder / f"{name}.dot").write_text(str(render_spec(spec, "dot", registry)), encoding="utf-8")
+            (folder / f"{name}.svg").write_text(str(render_spec(spec, "svg", registry)), encoding="utf-8")
+            if png:
+                (folder / f"{name}.png").write_bytes(bytes(render_spec(spec, "png", registry)))
+            index += [f"```text\nseqarch {block_in(block, lang)}\n```", "", f"![{name}]({name}.svg)", ""]
+            count += 1
+    (folder / "index.md").write_text("\n".join(index), encoding="utf-8")
+    return count
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m seqdiagrams.gallery", description=__doc__.splitlines()[0])
+    parser.add_argument("folder", type=Path, nargs="?", default=Path("docs/gallery"))
+    parser.add_argument("--png", action="store_true", help="also write PNG files (for visual review)")
+    args = parser.parse_args(argv)
+    start = time.perf_counter()
+    count = write(args.folder, args.png)
+    print(f"seqdiagrams: {count} figures written to {args.folder} in {time.perf_counter() - start:.2f} s",
+          file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,218 @@
+"""IR → DOT. The emitter owns every layout and styling decision; subjects only say what connects to what.
+
+All text goes out as Graphviz HTML-like labels built from escaped pieces, so no user or
+registry string can close a quote, inject an attribute or trigger Graphviz's ``\\N``-style
+escapes. Node widths are set from an estimate that counts CJK characters as full-width,
+so Chinese labels fit their boxes even where the layout font measures them short.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from typing import TYPE_CHECKING
+
+from seqdiagrams.rendering.theme import (
+    CLUSTER,
+    EDGE,
+    EDGE_STYLES,
+    FAMILIES,
+    FONT,
+    HIGHLIGHT,
+    OPERATOR_GLYPH,
+    ROLE_FAMILY,
+    ROUND_ROLES,
+    TEXT,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from seqdiagrams.ir import Cluster, Edge, Graph, Node
+
+FONT_SIZE = 12
+_CHAR_EM = 0.62  # average advance of a Latin character, in ems
+_PADDING_IN = 0.32
+
+
+def emit(graph: Graph, highlight: Iterable[str] = ()) -> str:
+    """The DOT source of ``graph``; ``highlight`` names node ids or roles to outline."""
+    marked = set(highlight)
+    lines = [
+        "digraph seqdiagram {",
+        _attrs("graph", {
+            "rankdir": graph.direction, "newrank": "true", "compound": "true", "bgcolor": "transparent",
+            "pad": "0.15", "nodesep": "0.35", "ranksep": "0.42", "fontname": FONT, "fontsize": str(FONT_SIZE),
+            "fontcolor": TEXT[0], "class": "sqd-graph",
+        }),
+        _attrs("node", {
+            "shape": "box", "style": "rounded,filled", "fontname": FONT, "fontsize": str(FONT_SIZE),
+            "fontcolor": TEXT[0], "penwidth": "1.2", "margin": "0.12,0.06", "height": "0.36",
+        }),
+        _attrs("edge", {
+            "fontname": FONT, "fontsize": str(FONT_SIZE - 2), "fontcolor": TEXT[0], "color": EDGE[0],
+            "arrowsize": "0.7", "penwidth": "1.2",
+        }),
+    ]
+    children: dict[str, list[Cluster]] = {}
+    for cluster in graph.clusters:
+        children.setdefault(cluster.parent, []).append(cluster)
+    nodes = {n.id: n for n in graph.nodes}
+    claimed: set[str] = set()
+    for cluster in children.get("", []):
+        lines += _cluster(cluster, children, nodes, marked, claimed, "  ", graph.direction)
+    lines += ["  " + _node(n, marked) for n in graph.nodes if n.id not in claimed]
+    lines += ["  " + _edge(e) for e in graph.edges]
+    lines += ["  {rank=same; " + " ".join(_q(i) + ";" for i in rank) + "}" for rank in graph.ranks if rank]
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def _cluster(cluster: Cluster, children: dict[str, list[Cluster]], nodes: dict[str, Node], marked: set[str],
+             claimed: set[str], indent: str, direction: str) -> list[str]:
+    label = _label_html(cluster.label, _repeat(cluster))
+    out = [f"{indent}subgraph {_q('cluster_' + cluster.id)} {{",
+           indent + "  " + _attrs("graph", {
+               "label": label, "style": "rounded,dashed", "color": CLUSTER[0], "penwidth": "1.1",
+               "labeljust": "l", "margin": "10",
+               # Graphviz flips cluster labels with rankdir=BT; keep them at the visual top
+               "labelloc": "b" if direction == "BT" else "t",
+               "class": f"sqd-cluster sqd-c-{cluster.role}" if cluster.role else "sqd-cluster",
+           })]
+    for child in children.get(cluster.id, []):
+        out += _cluster(child, children, nodes, marked, claimed, indent + "  ", direction)
+    for member in cluster.members:
+        if member in nodes and member not in claimed:
+            claimed.add(member)
+            out.append(indent + "  " + _node(nodes[member], marked))
+    out.append(indent + "}")
+    return out
+
+
+def _repeat(cluster: Cluster) -> str:
+    repeat = cluster.attrs.get("repeat")
+    return f"{repeat}×" if repeat else ""
+
+
+def _node(node: Node, marked: set[str]) -> str:
+    family = FAMILIES[ROLE_FAMILY[node.role]]
+    classes = [f"sqd-f-{ROLE_FAMILY[node.role]}", f"sqd-r-{node.role}"]
+    attrs = {"fillcolor": family.light_fill, "color": family.light_stroke}
+    if node.role in ROUND_ROLES:
+        attrs |= {"shape": "circle", "width": "0.34", "fixedsize": "true", "fontsize": "15",
+                  "label": Html(_escape(node.attrs.get("glyph", OPERATOR_GLYPH[node.role]))),
+                  "tooltip": node.label}
+    else:
+        name = node.label
+        if node.role == "activation" and node.math == "":
+            classes.append("sqd-act")
+        attrs |= {"label": _label_html(name, node.math), "width": f"{_width(name, node.math):.2f}"}
+        if node.role in ("concat", "scale", "mask", "matmul"):
+            attrs["shape"] = "box"
+    if node.role in ("input", "output", "token"):
+        attrs["style"] = "rounded,filled,bold" if node.role == "output" else "rounded,filled"
+    if node.attrs.get("repeat"):
+        attrs["peripheries"] = "2"
+    if node.id in marked or node.role in marked:
+        attrs |= {"penwidth": "2.6", "color": HIGHLIGHT[0]}
+        classes.append("sqd-hl")
+    attrs["class"] = " ".join(classes)
+    return f"{_q(node.id)} {_attr_list(attrs)};"
+
+
+def _edge(edge: Edge) -> str:
+    attrs = dict(EDGE_STYLES[edge.role])
+    attrs["class"] = f"sqd-e sqd-e-{edge.role}"
+    if edge.label:
+        attrs["label"] = _label_html("", edge.label)
+    if edge.attrs.get("back"):
+        attrs["constraint"] = "false"
+    if edge.attrs.get("spine"):
+        attrs["weight"] = "8"
+    if edge.attrs.get("feedback") or edge.attrs.get("input_feeding"):
+        attrs["style"] = "dashed"  # a prediction fed back as the next input, not a learned path
+    return f"{_q(edge.src)} -> {_q(edge.dst)} {_attr_list(attrs)};"
+
+
+class Html(str):
+    """An HTML-like label body, already escaped; emitted between ``<`` and ``>`` instead of quotes."""
+
+
+def _label_html(name: str, math: str) -> Html:
+    """A two-line HTML-like label: the component name, then its symbol in italics."""
+    parts = []
+    if name:
+        parts.append(_escape(name))
+    if math:
+        parts.append(f"<I>{math_html(math)}</I>")
+    return Html("<BR/>".join(parts) or " ")
+
+
+WORD_JOINER = "\u2060"
+"""Invisible; breaks Graphviz's ``\\N``-style escapes and is removed again from the finished SVG."""
+_GRAPHVIZ_ESCAPE = re.compile(r"\\(?=[GNEHTL])")
+
+
+def _escape(text: str) -> str:
+    """HTML-escape, and break ``\\N``/``\\G``…: Graphviz expands them even inside HTML labels."""
+    return html.escape(_GRAPHVIZ_ESCAPE.sub("\\\\" + WORD_JOINER, text))
+
+
+def math_html(text: str) -> str:
+    """Render ``h_{t-1}``/``W^{(2)}`` style markup as escaped HTML with SUB/SUP."""
+    out: list[str] = []
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if char in "_^" and i + 1 < len(text):
+            tag = "SUB" if char == "_" else "SUP"
+            if text[i + 1] == "{":
+                end = _closing_brace(text, i + 1)
+                inner, i = text[i + 2:end], end + 1
+            else:
+                inner, i = text[i + 1], i + 2
+            out.append(f"<{tag}>{math_html(inner)}</{tag}>")
+            continue
+        out.append(_escape(char))
+        i += 1
+    return "".join(out)
+
+
+def _closing_brace(text: str, start: int) -> int:
+    depth = 0
+    for j in range(start, len(text)):
+        depth += {"{": 1, "}": -1}.get(text[j], 0)
+        if depth == 0:
+            return j
+    return len(text)
+
+
+def plain_math(text: str) -> str:
+    """``h_{t-1}`` → ``h_t-1``-free plain text for alt text: braces dropped, markers kept readable."""
+    return text.replace("_{", "_").replace("^{", "^").replace("{", "").replace("}", "")
+
+
+def _width(name: str, math: str) -> float:
+    """Minimum node width in inches, counting East-Asian wide characters as one em."""
+    def ems(line: str) -> float:
+        return sum(1.0 if unicodedata.east_asian_width(c) in "WF" else _CHAR_EM for c in line)
+
+    widest = max(ems(name), ems(plain_math(math)) * 0.9)
+    return round(widest * FONT_SIZE / 72 + _PADDING_IN, 2)
+
+
+def _q(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _attr_list(attrs: dict[str, str]) -> str:
+    items = []
+    for key, value in attrs.items():
+        rendered = f"<{value}>" if isinstance(value, Html) else _q(value)
+        items.append(f"{key}={rendered}")
+    return "[" + ", ".join(items) + "]"
+
+
+def _attrs(kind: str, attrs: dict[str, str]) -> str:
+    return f"  {kind} {_attr_list(attrs)};"

@@ -1,0 +1,32 @@
+"""HTML wrappers around finished output, from Jinja templates with autoescaping on."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import jinja2
+import markupsafe
+
+
+@cache
+def _env() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("seqdiagrams.rendering", "templates"),
+        autoescape=True,
+        keep_trailing_newline=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+
+
+def figure(svg: str, prefix: str, caption: str, anchor: str) -> str:
+    """A self-contained ``<figure>``: the inline SVG (styles and alt text inside) and a caption."""
+    return _env().get_template("figure.html").render(
+        svg=markupsafe.Markup(svg), prefix=prefix, caption=caption, anchor=anchor
+    )
+
+
+def error_box(message: str, location: str, hint: str | None, source: str) -> str:
+    """A visible, escaped error admonition shown in place of a block that failed (non-strict builds)."""
+    return _env().get_template("error.html").render(message=message, location=location, hint=hint, source=source)

@@ -1,0 +1,138 @@
+"""Mamba: the block and the selective SSM inside it (REFERENCE.md §2.14; S4 in §2.13 for contrast).
+
+Block: x → RMSNorm (outside the block) → in_proj (d → 2Ed) → split. Main branch: causal depthwise
+conv1d (kernel 4) → SiLU → selective SSM, plus the D skip; gate branch: SiLU only (no conv, no SSM).
+The branches meet at an element-wise product → out_proj (Ed → d) → + residual from x → output.
+Conv comes before SiLU, SiLU before the SSM; there is no attention and no separate MLP.
+SSM: u_t (main branch after conv + SiLU) → x_proj / dt_proj → Δ_t, B_t, C_t (input-dependent);
+A = −exp(A_log) and D are learned and receive no edge from the input; discretisation is zero-order
+hold, (Δ_t, A) → Ā_t and (Δ_t, B_t) → B̄_t; state h_t with a recurrent edge from h_{t-1};
+y_t = C_t h_t + D u_t. S4 is never called selective and never discretised with ZOH here.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from seqdiagrams.params import ChoiceParam
+from seqdiagrams.subjects import Subject
+from seqdiagrams.subjects._common import Words, finish, new_graph
+
+if TYPE_CHECKING:
+    from seqdiagrams.ir import Graph
+    from seqdiagrams.registry import Registry
+    from seqdiagrams.spec import Spec
+
+PARAMS = {
+    "view": ChoiceParam("block", "the whole Mamba block, or the selective SSM inside it", ("block", "ssm")),
+}
+
+CONV_KERNEL = 4
+"""``d_conv`` of the reference implementation (REFERENCE.md §2.14, Shapes)."""
+BAR = "\u0305"
+"""Combining overline for B̄ in math lines (placed correctly by the layout font, unlike U+0304)."""
+B_BAR = f"B{BAR}_t"
+
+
+def build(spec: Spec, registry: Registry) -> Graph:
+    words = Words(registry, spec.lang)
+    year = registry.arch("mamba").year
+    if spec["view"] == "ssm":
+        return _ssm(spec, words, year)
+    return _block(spec, words, year)
+
+
+def _block(spec: Spec, words: Words, year: int) -> Graph:
+    g = new_graph(spec, "BT")
+    x = g.add("x", "input", words("input"), "x")
+    norm = g.add("norm", "layer-norm", words("rmsnorm"), "", norm="rms")
+    in_proj = g.add("in_proj", "linear", words("in-proj"), "d → 2Ed", name="in_proj")
+    # main branch: conv → SiLU → selective SSM, plus the D skip
+    conv = g.add("conv", "conv1d", words("conv1d"), f"k = {CONV_KERNEL}", causal=True, depthwise=True,
+                 kernel=CONV_KERNEL, branch="main")
+    act = g.add("silu_main", "activation", words("activation.silu"), "", fn="silu", branch="main")
+    ssm = g.add("ssm", "ssm", words("ssm.selective"), "S6", selective=True, branch="main")
+    skip = g.add("skip", "elementwise-add", words("elementwise-add"), "", skip="D", branch="main")
+    # gate branch: SiLU only
+    gate = g.add("silu_gate", "activation", words("activation.silu"), "", fn="silu", branch="gate")
+    mul = g.add("mul", "elementwise-multiply", words("elementwise-multiply"), "")
+    out_proj = g.add("out_proj", "linear", words("out-proj"), "Ed → d", name="out_proj")
+    add = g.add("add", "elementwise-add", words("elementwise-add"), "", residual=True)
+    y = g.add("y", "output", words("output"), "x_{l+1}")
+
+    g.chain(x, norm, in_proj)
+    g.link(in_proj, conv, label="u")
+    g.link(conv, act)
+    g.link(act, ssm, label="u′")
+    g.link(act, skip, label="D ⊙ u′")
+    g.link(ssm, skip)
+    g.link(in_proj, gate, label="z")
+    g.link(skip, mul)
+    g.link(gate, mul)
+    g.chain(mul, out_proj, add, y)
+    g.link(x, add, "residual", words("phrase.mamba-residual"))
+
+    block = g.group("block", words("phrase.mamba-block"), [in_proj, mul, out_proj], role="block")
+    g.group("main", words("main-branch"), [conv, act, ssm, skip], role="main-branch", parent=block)
+    g.group("gate", words("gate-branch"), [gate], role="gate-branch", parent=block)
+    g.ranks.append([act, gate])
+    title = words("phrase.mamba-block-title", name=words.short("mamba"), year=year)
+    return finish(g, spec, title, words("phrase.mamba-block-desc"))
+
+
+def _ssm(spec: Spec, words: Words, year: int) -> Graph:
+    g = new_graph(spec, "TB")
+    u = g.add("u", "input", words("phrase.mamba-ssm-input"), "u_t")
+    x_proj = g.add("x_proj", "projection", words("phrase.mamba-x-proj"), "D_{in} → R + 2N", name="x_proj")
+    dt_proj = g.add("dt_proj", "projection", words("phrase.mamba-dt-proj"), "R → D_{in}", name="dt_proj")
+    delta = g.add("delta", "ssm-parameter", words("ssm-parameter"), "Δ_t", name="Δ", input_dependent=True)
+    b = g.add("B", "ssm-parameter", words("phrase.mamba-param-b"), "B_t", name="B", input_dependent=True)
+    c = g.add("C", "ssm-parameter", words("phrase.mamba-param-c"), "C_t", name="C", input_dependent=True)
+    a = g.add("A", "ssm-parameter", words("phrase.mamba-param-a"), "A = −exp(A_{log})", name="A",
+              input_dependent=False)
+    d = g.add("D", "ssm-parameter", words("phrase.mamba-param-d"), "D", name="D", input_dependent=False)
+    disc = g.add("discretize", "discretize", words("phrase.mamba-discretize"), f"Ā_t = exp(Δ_t A),  {B_BAR}",
+                 method="zoh")
+    h_prev = g.add("h_prev", "state", words("phrase.mamba-previous-state"), "h_{t-1}", step="t-1")
+    h = g.add("h", "state", words("state"), f"h_t = Ā_t h_{{t-1}} + {B_BAR} u_t", step="t")
+    read = g.add("readout", "matmul", words("phrase.mamba-readout"), "C_t h_t")
+    skip_mul = g.add("skip_mul", "elementwise-multiply", words("elementwise-multiply"), "", skip="D")
+    add = g.add("add", "elementwise-add", words("elementwise-add"), "")
+    y = g.add("y", "output", words("output"), "y_t")
+
+    g.link(u, x_proj)
+    g.link(x_proj, dt_proj, label="R")
+    g.link(dt_proj, delta)
+    g.link(x_proj, b)
+    g.link(x_proj, c)
+    g.link(delta, disc, "parameter")
+    g.link(a, disc, "parameter")
+    g.link(b, disc, "parameter")
+    g.link(disc, h, "parameter", f"Ā_t, {B_BAR}")
+    g.link(h_prev, h, "recurrent", "Ā_t h_{t-1}")
+    g.link(u, h, label="u_t")
+    g.link(h, read)
+    g.link(c, read, "parameter")
+    g.link(u, skip_mul)
+    g.link(d, skip_mul, "parameter")
+    g.chain(read, add, y)
+    g.link(skip_mul, add, label="D u_t")
+
+    g.group("selected", words("phrase.mamba-selected"), [x_proj, dt_proj, delta, b, c], role="input-dependent")
+    g.group("learned", words("phrase.mamba-learned"), [a, d], role="learned")
+    g.ranks.append([delta, b, c, a, d])
+    title = words("phrase.mamba-ssm-title", name=words.short("mamba"), year=year)
+    return finish(g, spec, title, words("phrase.mamba-ssm-desc"))
+
+
+SUBJECT = Subject(
+    name="mamba",
+    help="Mamba block (gated, conv + selective SSM) or the selective SSM step inside it",
+    own_params=PARAMS,
+    build=build,
+    examples=(
+        "mamba",
+        "mamba view=ssm",
+        "mamba view=block direction=LR",
+    ),
+)

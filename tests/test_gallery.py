@@ -1,0 +1,48 @@
+"""The gallery is the golden set: every subject example's DOT, en and zh, must match docs/gallery.
+
+Regenerate with ``python -m seqdiagrams.gallery docs/gallery`` and review the diff.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+import pytest
+
+from seqdiagrams.gallery import LANGS, block_in, examples, slug
+from seqdiagrams.registry import Registry
+from seqdiagrams.rendering import render_spec
+from seqdiagrams.spec import parse
+
+GALLERY = Path(__file__).resolve().parents[1] / "docs" / "gallery"
+CASES = [(block, lang) for _, block in examples() for lang in LANGS]
+STALE = "the gallery is stale: run `python -m seqdiagrams.gallery docs/gallery` and review the diff"
+
+
+@pytest.mark.parametrize(("block", "lang"), CASES, ids=[slug(b, lang) for b, lang in CASES])
+def test_dot_matches_gallery(block: str, lang: str) -> None:
+    golden = GALLERY / f"{slug(block, lang)}.dot"
+    assert golden.exists(), STALE
+    dot = render_spec(parse(block_in(block, lang)), "dot", Registry.default())
+    assert dot == golden.read_text(encoding="utf-8"), STALE
+
+
+def test_gallery_has_exactly_the_examples() -> None:
+    expected = {f"{slug(b, lang)}.{ext}" for b, lang in CASES for ext in ("dot", "svg")} | {"index.md"}
+    present = {p.name for p in GALLERY.iterdir() if p.suffix != ".png"}
+    assert present == expected, STALE
+
+
+def test_gallery_index_lists_every_block() -> None:
+    index = (GALLERY / "index.md").read_text(encoding="utf-8")
+    for block, lang in CASES:
+        assert f"seqarch {block_in(block, lang)}\n" in index
+        assert f"({slug(block, lang)}.svg)" in index
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in GALLERY.glob("*.svg")))
+def test_gallery_svg_is_well_formed(name: str) -> None:
+    root = ET.parse(GALLERY / name).getroot()
+    assert root.get("role") == "img"
+    assert root.find("{http://www.w3.org/2000/svg}title").text

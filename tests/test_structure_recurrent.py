@@ -1,0 +1,293 @@
+"""Structure of the recurrent diagrams against REFERENCE.md §2.1–2.3 (roles and edges, not pixels)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+
+from seqdiagrams.rendering import build_graph
+from seqdiagrams.spec import parse
+
+if TYPE_CHECKING:
+    from seqdiagrams.ir import Graph
+
+
+@pytest.fixture
+def build(registry):
+    def _build(block: str) -> Graph:
+        return build_graph(parse(block), registry)
+    return _build
+
+
+def roles(g: Graph) -> set[str]:
+    return {n.role for n in g.nodes}
+
+
+def out_edges(g: Graph, src: str, role: str | None = None) -> list[str]:
+    return [e.dst for e in g.edges if e.src == src and (role is None or e.role == role)]
+
+
+def in_edges(g: Graph, dst: str, role: str | None = None) -> list[str]:
+    return [e.src for e in g.edges if e.dst == dst and (role is None or e.role == role)]
+
+
+def has_edge(g: Graph, src: str, dst: str, role: str | None = None) -> bool:
+    return any(e.src == src and e.dst == dst and (role is None or e.role == role) for e in g.edges)
+
+
+def step(g: Graph, node_id: str) -> int:
+    return g.node(node_id).attrs["step"]
+
+
+# -- §2.1 Elman RNN ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("block", ["rnn", "rnn unroll=3", "rnn unroll=4 layers=2", "rnn unroll=3 bidirectional=true",
+                                   "rnn variant=jordan", "rnn variant=jordan unroll=3"])
+def test_rnn_has_no_gates_and_no_cell_state(build, block):
+    assert not roles(build(block)) & {"gate", "cell-state", "candidate"}
+
+
+def test_folded_rnn_cell(build):
+    g = build("rnn")
+    [act] = g.with_role("activation")
+    assert act.attrs["fn"] == "tanh"
+    [recurrent] = g.edges_of("recurrent")
+    assert g.node(recurrent.src).role == "hidden-state"
+    assert g.node(recurrent.dst).role == "hidden-state"
+    assert in_edges(g, recurrent.src) == [act.id]  # h_t = tanh(...)
+    assert [n.math for n in g.with_role("linear")] == ["W_{xh}", "W_{hh}", "W_{hy}"]
+    assert len(g.with_role("softmax")) == 1
+
+
+def test_unrolled_rnn_inputs_and_states(build):
+    g = build("rnn unroll=3")
+    assert sorted(n.attrs["step"] for n in g.with_role("input")) == [1, 2, 3]
+    states = g.with_role("hidden-state")
+    assert sorted(n.attrs["step"] for n in states) == [0, 1, 2, 3]
+    [initial] = g.with_role("hidden-state", step=0)
+    assert initial.attrs.get("initial") is True
+    assert initial.math == "h_{0}"
+
+
+def test_unrolled_rnn_recurrence_links_consecutive_steps_only(build):
+    g = build("rnn unroll=3")
+    recurrent = g.edges_of("recurrent")
+    assert len(recurrent) == 3
+    assert all(step(g, e.dst) == step(g, e.src) + 1 for e in recurrent)
+    assert all(g.node(e.src).role == g.node(e.dst).role == "hidden-state" for e in recurrent)
+
+
+def test_unrolled_rnn_shares_weights(build):
+    g = build("rnn unroll=3")
+    input_edges = [e for e in g.edges if g.node(e.src).role == "input"]
+    assert len(input_edges) == 3
+    assert {e.label for e in input_edges} == {"W_{xh}"}
+    assert {e.label for e in g.edges_of("recurrent")} == {"W_{hh}"}
+    assert not g.with_role("linear")  # no per-step weight nodes
+
+
+@pytest.mark.parametrize(("outputs", "steps"), [("all", [1, 2, 3]), ("last", [3]), ("none", [])])
+def test_unrolled_rnn_outputs(build, outputs, steps):
+    g = build(f"rnn unroll=3 outputs={outputs}")
+    assert [n.attrs["step"] for n in g.with_role("output")] == steps
+
+
+def test_bidirectional_rnn_recurs_both_ways(build):
+    g = build("rnn unroll=3 bidirectional=true")
+    between_steps = [e for e in g.edges_of("recurrent") if not g.node(e.src).attrs.get("initial")]
+    forward = [e for e in between_steps if step(g, e.dst) == step(g, e.src) + 1]
+    backward = [e for e in between_steps if step(g, e.dst) == step(g, e.src) - 1]
+    assert len(forward) == len(backward) == 2
+    assert len(between_steps) == 4
+    assert {g.node(e.src).attrs["direction"] for e in forward} == {"fwd"}
+    assert {g.node(e.src).attrs["direction"] for e in backward} == {"bwd"}
+    [bwd_initial] = g.with_role("hidden-state", initial=True, direction="bwd")
+    assert [step(g, d) for d in out_edges(g, bwd_initial.id, "recurrent")] == [3]
+    assert len(g.with_role("concat")) == 3
+
+
+def test_stacked_rnn_layers(build):
+    g = build("rnn unroll=3 layers=2")
+    assert {n.attrs["layer"] for n in g.with_role("hidden-state")} == {1, 2}
+    assert all(g.node(e.src).attrs["layer"] == g.node(e.dst).attrs["layer"] for e in g.edges_of("recurrent"))
+
+
+def test_jordan_feeds_back_the_output_into_a_self_looping_state(build):
+    g = build("rnn variant=jordan")
+    recurrent = g.edges_of("recurrent")
+    assert any(g.node(e.src).role == "output" and g.node(e.dst).role == "state" for e in recurrent)
+    assert any(e.src == e.dst and g.node(e.src).role == "state" for e in recurrent)
+    assert not any(g.node(e.src).role == "hidden-state" for e in recurrent)
+
+
+def test_unrolled_jordan_feeds_back_previous_outputs(build):
+    g = build("rnn variant=jordan unroll=3")
+    from_outputs = [e for e in g.edges_of("recurrent") if g.node(e.src).role == "output"]
+    assert len(from_outputs) == 2
+    assert all(g.node(e.dst).role == "state" and step(g, e.dst) == step(g, e.src) + 1 for e in from_outputs)
+
+
+# -- §2.2 LSTM ------------------------------------------------------------------------------------------------
+
+
+def test_lstm_has_three_sigmoid_gates(build):
+    gates = build("lstm").with_role("gate")
+    assert sorted(n.attrs["gate"] for n in gates) == ["forget", "input", "output"]
+    assert {n.attrs["fn"] for n in gates} == {"sigmoid"}
+
+
+def test_lstm_candidate_is_tanh(build):
+    [candidate] = build("lstm").with_role("candidate")
+    assert candidate.attrs["fn"] == "tanh"
+
+
+def test_lstm_cell_state_path_is_straight(build):
+    g = build("lstm")
+    [c_prev] = [n.id for n in g.with_role("cell-state") if n.math == "c_{t-1}"]
+    [c] = [n.id for n in g.with_role("cell-state") if n.math == "c_t"]
+    [mul_f] = [n.id for n in g.with_role("elementwise-multiply", term="forget")]
+    [add] = [n.id for n in g.with_role("elementwise-add")]
+    assert out_edges(g, c_prev, "data") == [mul_f]
+    assert out_edges(g, mul_f) == [add]
+    assert out_edges(g, add) == [c]
+    assert in_edges(g, c) == [add]
+    assert in_edges(g, mul_f, "data") == [c_prev]
+    assert in_edges(g, mul_f, "gate") == [g.with_role("gate", gate="forget")[0].id]
+    [mul_i] = [n.id for n in g.with_role("elementwise-multiply", term="input")]
+    assert sorted(in_edges(g, add)) == sorted([mul_f, mul_i])
+
+
+def test_lstm_tanh_between_cell_and_output_multiply(build):
+    g = build("lstm")
+    [c] = [n.id for n in g.with_role("cell-state") if n.math == "c_t"]
+    [act] = g.with_role("activation")
+    [mul_o] = g.with_role("elementwise-multiply", term="output")
+    assert act.attrs["fn"] == "tanh"
+    assert has_edge(g, c, act.id) and has_edge(g, act.id, mul_o.id)
+    assert has_edge(g, g.with_role("gate", gate="output")[0].id, mul_o.id, "gate")
+    [h] = [n.id for n in g.with_role("hidden-state") if n.math == "h_t"]
+    assert in_edges(g, h) == [mul_o.id]
+
+
+def test_lstm_carries_both_states(build):
+    g = build("lstm")
+    sources = {g.node(e.src).math for e in g.edges_of("recurrent")}
+    assert sources == {"c_t", "h_t"}
+
+
+def test_lstm_without_forget_gate_is_the_1997_original(build):
+    g = build("lstm forget_gate=false")
+    assert sorted(n.attrs["gate"] for n in g.with_role("gate")) == ["input", "output"]
+    assert not g.with_role("elementwise-multiply", term="forget")
+    assert "1997" in g.caption
+    [c_prev] = [n.id for n in g.with_role("cell-state") if n.math == "c_{t-1}"]
+    assert [g.node(d).role for d in out_edges(g, c_prev, "data")] == ["elementwise-add"]
+
+
+def test_lstm_peepholes(build):
+    g = build("lstm peephole=true")
+    gate = {n.attrs["gate"]: n.id for n in g.with_role("gate")}
+    [c_prev] = [n.id for n in g.with_role("cell-state") if n.math == "c_{t-1}"]
+    [c] = [n.id for n in g.with_role("cell-state") if n.math == "c_t"]
+    assert has_edge(g, c_prev, gate["input"])
+    assert has_edge(g, c_prev, gate["forget"])
+    assert has_edge(g, c, gate["output"])
+    assert not has_edge(g, c_prev, gate["output"])
+
+
+def test_lstm_default_has_no_peepholes(build):
+    g = build("lstm")
+    assert not any(g.node(e.src).role == "cell-state" and g.node(e.dst).role == "gate" for e in g.edges)
+
+
+def test_lstm_unrolled_carries_c_and_h(build):
+    g = build("lstm view=unrolled unroll=4")
+    recurrent = g.edges_of("recurrent")
+    assert {g.node(e.src).role for e in recurrent} == {"cell-state", "hidden-state"}
+    assert len(recurrent) == 8
+    assert all(step(g, e.dst) == step(g, e.src) + 1 for e in recurrent)
+
+
+# -- §2.3 GRU --------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("block", ["gru", "gru convention=swapped", "gru reset_after=true"])
+def test_gru_has_two_gates_and_one_state(build, block):
+    g = build(block)
+    assert sorted(n.attrs["gate"] for n in g.with_role("gate")) == ["reset", "update"]
+    assert {n.attrs["fn"] for n in g.with_role("gate")} == {"sigmoid"}
+    assert not g.with_role("cell-state")
+    assert not g.with_role("gate", gate="output")
+
+
+def test_gru_has_no_tanh_after_the_interpolation(build):
+    g = build("gru")
+    [h] = [n.id for n in g.with_role("hidden-state") if n.math == "h_t"]
+    [add] = in_edges(g, h)
+    assert g.node(add).role == "elementwise-add"
+    assert not any(n.attrs.get("fn") == "tanh" for n in g.nodes if n.role == "activation")
+    assert [g.node(s).role for s in in_edges(g, add)] == ["elementwise-multiply", "elementwise-multiply"]
+
+
+def test_gru_candidate_reads_the_reset_product(build):
+    g = build("gru")
+    [cand] = g.with_role("candidate")
+    [mul_r] = g.with_role("elementwise-multiply", term="reset")
+    assert cand.attrs["fn"] == "tanh"
+    assert has_edge(g, mul_r.id, cand.id)
+    assert has_edge(g, g.with_role("gate", gate="reset")[0].id, mul_r.id, "gate")
+
+
+def _weight_of_old_state(g: Graph) -> str:
+    """The node whose value multiplies h_{t-1} in the interpolation."""
+    [h_prev] = [n.id for n in g.with_role("hidden-state") if n.math == "h_{t-1}"]
+    [keep] = [m for m in out_edges(g, h_prev) if g.node(m).attrs.get("term") == "keep"]
+    [weight] = in_edges(g, keep, "gate")
+    return weight
+
+
+def test_gru_paper_convention_z_keeps_the_old_state(build):
+    g = build("gru")
+    assert g.node(_weight_of_old_state(g)).attrs.get("gate") == "update"
+    assert "z_t ⊙ h_t-1" in g.caption
+    assert g.caption in g.desc
+
+
+def test_gru_swapped_convention_one_minus_z_keeps_the_old_state(build):
+    g = build("gru convention=swapped")
+    weight = g.node(_weight_of_old_state(g))
+    assert weight.attrs.get("op") == "one-minus"
+    assert "(1 − z_t) ⊙ h_t-1" in g.caption
+    assert "Swapped" in g.desc
+
+
+def test_gru_reset_after_puts_a_linear_before_the_reset_multiply(build):
+    g = build("gru reset_after=true")
+    [mul_r] = g.with_role("elementwise-multiply", term="reset")
+    [linear] = g.with_role("linear")
+    [h_prev] = [n.id for n in g.with_role("hidden-state") if n.math == "h_{t-1}"]
+    assert has_edge(g, h_prev, linear.id) and has_edge(g, linear.id, mul_r.id)
+    assert not has_edge(g, h_prev, mul_r.id)
+
+
+def test_gru_default_resets_before_the_matmul(build):
+    g = build("gru")
+    assert not g.with_role("linear")
+    assert "paper form" in g.desc
+
+
+# -- compare --------------------------------------------------------------------------------------------------
+
+
+def test_compare_has_one_panel_per_arch_with_prefixed_ids(build):
+    g = build("compare archs=rnn,lstm")
+    panels = [c for c in g.clusters if c.role == "panel"]
+    assert [c.id for c in panels] == ["rnn", "lstm"]
+    for panel in panels:
+        assert panel.members
+        assert all(m.startswith(f"{panel.id}__") for m in panel.members)
+    assert {n.id.split("__")[0] for n in g.nodes} == {"rnn", "lstm"}
+    assert len(g.with_role("gate")) == 3  # only the LSTM panel has gates
+    assert all(n.id.startswith("lstm__") for n in g.with_role("gate"))
