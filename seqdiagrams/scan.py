@@ -56,7 +56,7 @@ def scan_file(path: Path) -> list[Block]:
 
 def scan_markdown(text: str, path: str | None = None, line_offset: int = 0) -> list[Block]:
     """Blocks of a Markdown page; ``line_offset`` is added to every line number (front matter)."""
-    lines = text.splitlines()
+    lines = text.removeprefix("\ufeff").splitlines()
     blocks: list[Block] = []
     i, in_comment, prev_blank, container = 0, False, True, -1
     while i < len(lines):
