@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from markdown import Markdown
 
     from seqdiagrams.registry import Registry
-    from seqdiagrams.rendering.cache import LayoutCache
+    from seqdiagrams.rendering.cache import DiskCache
     from seqdiagrams.scan import Block
 
 log = logging.getLogger("seqdiagrams")
@@ -64,8 +64,10 @@ class SeqarchExtension(Extension):
         self.options = SiteOptions.from_mapping(self.getConfigs())
         self.page = PageContext()
         self.stats = Stats()
-        self.cache: LayoutCache | None = None
+        self.cache: DiskCache | None = None
         self.report: Callable[[Diagnostic], None] = _log_warning
+        self.inline_styles = True
+        """False when the host links the diagram stylesheet once per page (the MkDocs plugin does)."""
 
     @cached_property
     def registry(self) -> Registry:
@@ -81,19 +83,19 @@ class SeqarchExtension(Extension):
     def render_block(self, block: Block, ordinal: int) -> str:
         """HTML for one block, or a visible error box (and a report) when it is invalid."""
         from seqdiagrams.rendering import render_spec
-        from seqdiagrams.rendering.cache import LayoutCache
+        from seqdiagrams.rendering.cache import DiskCache
         from seqdiagrams.rendering.html import error_box
         from seqdiagrams.spec import parse_parts, with_default_lang
 
         self.stats.blocks += 1
         if self.cache is None:
-            self.cache = LayoutCache()
+            self.cache = DiskCache()
         try:
             spec = with_default_lang(parse_parts(block.info, block.body, block.info_loc, block.body_loc),
                                      self.options.lang)
             if self.options.theme != "auto" and "theme" not in spec.given:
                 spec = _with_theme(spec, self.options.theme)
-            return str(render_spec(spec, "html", self.registry, ordinal, self.cache))
+            return str(render_spec(spec, "html", self.registry, ordinal, self.cache, self.inline_styles))
         except SpecError as exc:
             if self.options.strict:
                 raise

@@ -22,6 +22,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 
 from seqdiagrams.options import SiteOptions
+from seqdiagrams.rendering.svg import STYLESHEET
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -71,14 +72,15 @@ class SeqdiagramsPlugin(BasePlugin[SeqdiagramsConfig]):  # type: ignore[valid-ty
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         from seqdiagrams.markdown_ext import SeqarchExtension
-        from seqdiagrams.rendering.cache import LayoutCache
+        from seqdiagrams.rendering.cache import DiskCache
 
         values = {f.name: self.config[f.name] for f in fields(SiteOptions)}
         values["strict"] = None  # the plugin decides after the build, once every error is reported
         self.extension = SeqarchExtension(**values)
         folder = self.config["cache_dir"] or str(Path(config.config_file_path).parent / ".cache" / "seqdiagrams")
-        self.extension.cache = LayoutCache(Path(folder))
+        self.extension.cache = DiskCache(Path(folder))
         self.extension.report = self._report
+        self.extension.inline_styles = False  # the stylesheet ships once, in CSS_PATH
         config.markdown_extensions.append(self.extension)  # type: ignore[arg-type]
         config.extra_css.append(CSS_PATH)
         self.started = time.perf_counter()
@@ -100,12 +102,11 @@ class SeqdiagramsPlugin(BasePlugin[SeqdiagramsConfig]):  # type: ignore[valid-ty
         assert self.extension is not None
         site = Path(config.site_dir) / CSS_PATH
         site.parent.mkdir(parents=True, exist_ok=True)
-        site.write_text(CSS, encoding="utf-8")
+        site.write_text(CSS + STYLESHEET + "\n", encoding="utf-8")
         stats, cache = self.extension.stats, self.extension.cache
-        if stats.blocks:
-            laid_out = cache.misses if cache else stats.blocks
+        if stats.blocks and cache is not None:
             log.info("%d block(s), %d laid out, %d from cache, %d error(s), %.2f s", stats.blocks,
-                     laid_out, cache.hits if cache else 0, stats.errors, time.perf_counter() - self.started)
+                     cache.misses["svg"], cache.hits["html"], stats.errors, time.perf_counter() - self.started)
         if stats.errors and self.config["strict"]:
             raise PluginError(f"seqdiagrams: {stats.errors} invalid seqarch block(s); see the warnings above")
 

@@ -59,11 +59,13 @@ def test_site_renders_blocks(tmp_path: Path, theme: str) -> None:
     assert plugin_of(config).extension.stats.blocks == 2
 
 
-def test_material_dark_scheme_is_covered_by_the_svg_styles(tmp_path: Path) -> None:
+def test_material_dark_scheme_is_covered_by_the_site_stylesheet(tmp_path: Path) -> None:
     run_build(make_site(tmp_path, {"index.md": GOOD}, "material"))
     html = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
-    assert '[data-md-color-scheme="slate"] .sqd-svg.sqd-theme-auto' in html
-    assert '[data-md-color-scheme="default"] .sqd-svg.sqd-theme-auto' in html
+    assert "<style>" not in html.split('<figure class="sqd-figure"')[1]  # shipped once, not per figure
+    css = (tmp_path / "site" / "assets" / "seqdiagrams" / "seqdiagrams.css").read_text(encoding="utf-8")
+    assert '[data-md-color-scheme="slate"] .sqd-svg.sqd-theme-auto' in css
+    assert '[data-md-color-scheme="default"] .sqd-svg.sqd-theme-auto' in css
 
 
 def test_bad_block_in_non_strict_build_shows_error_box(tmp_path: Path, caplog) -> None:
@@ -127,8 +129,8 @@ def test_warm_rebuild_lays_out_nothing_and_is_identical(tmp_path: Path) -> None:
     cold = plugin_of(run_build(config_file)).extension.cache
     first = page(tmp_path)
     warm = plugin_of(run_build(config_file)).extension.cache
-    assert cold.misses == 2  # each distinct block laid out once per build, though used on two pages
-    assert (warm.misses, warm.hits) == (0, 4)
+    assert cold.misses["svg"] == 2  # each distinct block laid out once per build, though used on two pages
+    assert (warm.misses["svg"], warm.misses["html"], warm.hits["html"]) == (0, 0, 4)  # nothing rendered
     assert page(tmp_path) == first
 
 
@@ -136,11 +138,13 @@ def test_corrupt_cache_entry_is_rendered_again(tmp_path: Path) -> None:
     config_file = make_site(tmp_path, {"index.md": GOOD})
     run_build(config_file)
     first = page(tmp_path)
-    entries = sorted((tmp_path / ".cache" / "seqdiagrams").rglob("*.svg"))
+    folder = tmp_path / ".cache" / "seqdiagrams"
+    entries = sorted(folder.rglob("*.svg"))
     assert len(entries) == 2
-    entries[0].write_bytes(entries[0].read_bytes()[:100])  # truncated, as after a crash
+    for entry in [entries[0], *folder.rglob("*.html")]:
+        entry.write_bytes(entry.read_bytes()[:100])  # truncated, as after a crash
     cache = plugin_of(run_build(config_file)).extension.cache
-    assert (cache.misses, cache.hits) == (1, 1)
+    assert (cache.misses["svg"], cache.hits["svg"]) == (1, 1)
     assert page(tmp_path) == first
     assert entries[0].read_bytes().endswith(b"</svg>\n")  # healed
 

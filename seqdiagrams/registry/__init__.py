@@ -27,7 +27,9 @@ DATA_DIR = Path(__file__).with_name("data")
 MAX_OVERLAY_BYTES = 2 * 1024 * 1024
 """Largest user overlay file accepted."""
 
-_Origin = tuple[str, yaml.Node]
+_Origin = tuple[str, str]
+"""A file name and its text; composed into YAML nodes only to locate an error."""
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -87,11 +89,11 @@ def _load(overlays: tuple[str, ...], stamps: tuple[tuple[int, int], ...]) -> Reg
     origins: list[_Origin] = []
     hasher = hashlib.sha256()
     for path in [*files, *(Path(p) for p in overlays)]:
-        text = _read(path, packaged=path.parent == DATA_DIR)
+        packaged = path.parent == DATA_DIR
+        text = _read(path, packaged)
         hasher.update(path.name.encode() + b"\0" + text.encode() + b"\0")
-        node, data = _parse(path, text)
-        origins.append((str(path), node))
-        _merge(merged, data)
+        origins.append((str(path), text))
+        _merge(merged, _parse(path, text, packaged))
     try:
         data = RegistryData.model_validate(merged)
     except ValidationError as exc:
@@ -110,25 +112,26 @@ def _read(path: Path, packaged: bool) -> str:
     return path.read_text(encoding="utf-8")
 
 
-def _parse(path: Path, text: str) -> tuple[yaml.Node, dict[str, Any]]:
+def _parse(path: Path, text: str, packaged: bool) -> dict[str, Any]:
+    """The data of one file; overlays are first checked for aliases (alias bombs)."""
     try:
-        for event in yaml.parse(text, Loader=yaml.SafeLoader):
-            if isinstance(event, yaml.AliasEvent):
-                mark = event.start_mark
-                raise SpecError.at(Subtype.REGISTRY, "YAML aliases are not allowed in registry files",
-                                   Location(str(path), mark.line + 1, mark.column + 1))
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        if not packaged:
+            for event in yaml.parse(text, Loader=_LOADER):
+                if isinstance(event, yaml.AliasEvent):
+                    mark = event.start_mark
+                    raise SpecError.at(Subtype.REGISTRY, "YAML aliases are not allowed in registry files",
+                                       Location(str(path), mark.line + 1, mark.column + 1))
+        data = yaml.load(text, Loader=_LOADER)  # a safe loader: libyaml's when available
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         loc = Location(str(path), mark.line + 1, mark.column + 1) if mark else Location(str(path))
         raise SpecError.at(Subtype.REGISTRY, f"invalid YAML: {getattr(exc, 'problem', exc)}", loc) from None
     if data is None:
-        return yaml.MappingNode("tag:yaml.org,2002:map", []), {}
+        return {}
     if not isinstance(data, dict):
         raise SpecError.at(Subtype.REGISTRY, "a registry file must be a mapping of sections",
                            Location(str(path)), "top-level keys: archs, dims, events, labels, sources, tables")
-    return node, data
+    return data
 
 
 def _merge(into: dict[str, Any], extra: dict[str, Any]) -> None:
@@ -155,8 +158,8 @@ def _schema_error(exc: ValidationError, origins: list[_Origin]) -> SpecError:
 def _locate(path: Iterable[Any], origins: list[_Origin]) -> Location:
     """The deepest position of ``path`` found in the last file that mentions it."""
     parts = list(path)
-    for filename, root in reversed(origins):
-        node, depth = root, 0
+    for filename, text in reversed(origins):
+        node, depth = yaml.compose(text, Loader=_LOADER), 0
         for part in parts:
             child = _child(node, part)
             if child is None:

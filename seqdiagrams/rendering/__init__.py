@@ -6,29 +6,43 @@ position on its page) so element ids are unique per page yet deterministic.
 
 from __future__ import annotations
 
+import hashlib
+from functools import cache as cache_forever
+from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from seqdiagrams.errors import SpecError, Subtype
 from seqdiagrams.rendering.dot import emit
-from seqdiagrams.rendering.engine import layout
+from seqdiagrams.rendering.engine import graphviz_version, layout
 from seqdiagrams.rendering.html import figure
 from seqdiagrams.rendering.svg import finish_svg
 from seqdiagrams.subjects import get_subject
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from seqdiagrams.ir import Graph
     from seqdiagrams.registry import Registry
-    from seqdiagrams.rendering.cache import LayoutCache
+    from seqdiagrams.rendering.cache import DiskCache
     from seqdiagrams.spec import Spec
 
 OutputFormat = Literal["svg", "dot", "ir-json", "html", "png"]
 FORMATS: tuple[str, ...] = ("svg", "dot", "ir-json", "html", "png")
 
 
-def _uncached(dot: str, fmt: str, render: Callable[[str, str], bytes]) -> bytes:
-    return render(dot, fmt)
+def _layout(dot: str, fmt: Literal["svg", "png"], cache: DiskCache | None) -> bytes:
+    if cache is None:
+        return layout(dot, fmt)
+    return cache.get(f"{graphviz_version()}\0{fmt}\0{dot}", fmt, lambda: layout(dot, fmt))
+
+
+@cache_forever
+def code_stamp() -> str:
+    """Digest of this package's code and templates: cached figures never outlive a code change."""
+    root = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        if path.suffix in (".py", ".html") and path.is_file():
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def build_graph(spec: Spec, registry: Registry) -> Graph:
@@ -46,22 +60,34 @@ def id_prefix(spec: Spec, ordinal: int = 0) -> str:
 
 
 def render_spec(spec: Spec, fmt: OutputFormat, registry: Registry, ordinal: int = 0,
-                cache: LayoutCache | None = None) -> str | bytes:
+                cache: DiskCache | None = None, styles: bool = True) -> str | bytes:
     """Render ``spec`` as ``fmt``: text for every format but PNG, which is bytes.
 
-    With a ``cache``, Graphviz runs only for DOT it has not laid out before.
+    With a ``cache``, a figure already finished for this spec, registry, ordinal and code
+    is reused whole, and Graphviz runs only for DOT it has not laid out before. ``styles``
+    embeds the stylesheet in every SVG (self-contained output); a site that links
+    :data:`~seqdiagrams.rendering.svg.STYLESHEET` once passes False.
     """
+    if fmt == "html" and cache is not None:
+        identity = "\0".join(("html", code_stamp(), registry.digest, graphviz_version(), str(ordinal),
+                              str(styles), spec.canonical()))
+        produce = lambda: str(_render(spec, fmt, registry, ordinal, cache, styles)).encode()  # noqa: E731
+        return cache.get(identity, "html", produce).decode()
+    return _render(spec, fmt, registry, ordinal, cache, styles)
+
+
+def _render(spec: Spec, fmt: OutputFormat, registry: Registry, ordinal: int, cache: DiskCache | None,
+            styles: bool) -> str | bytes:
     graph = build_graph(spec, registry)
     if fmt == "ir-json":
         return graph.to_json()
     dot = emit(graph, spec["highlight"])
     if fmt == "dot":
         return dot
-    draw = cache.get if cache else _uncached
     if fmt == "png":
-        return draw(dot, "png", layout)
+        return _layout(dot, "png", cache)
     prefix = id_prefix(spec, ordinal)
-    svg = finish_svg(draw(dot, "svg", layout), prefix, graph.title, graph.desc, spec["theme"])
+    svg = finish_svg(_layout(dot, "svg", cache), prefix, graph.title, graph.desc, spec["theme"], styles)
     if fmt == "svg":
         return svg + "\n"
     return figure(svg, prefix, graph.caption or graph.title, spec["id"]) + "\n"

@@ -1,11 +1,14 @@
-"""Content-addressed on-disk cache of Graphviz layouts.
+"""Content-addressed on-disk cache of rendered artefacts (layouts and finished figures).
 
-The key is a hash of the DOT source, the output format and the Graphviz build: the DOT
-already encodes the spec, the registry labels and the emitter's styling, so a change to
-any of them is a different key, and a warm rebuild lays out nothing. Entries are written
-atomically (temporary file + ``os.replace``), so concurrent builds sharing one folder
-never read a half-written file; an entry that fails its integrity check is re-rendered
-and replaced. Finishing (id prefixes, alt text) is cheap and stays per use.
+Keys are hashes of everything the artefact depends on, so there is no invalidation step:
+a layout is keyed by its DOT source, output format and Graphviz build (the DOT already
+encodes the spec, the registry labels and the styling); a finished figure is keyed by
+the package version, the registry digest, the spec and its ordinal on the page. A warm
+rebuild therefore neither lays out nor finishes anything.
+
+Entries are written atomically (temporary file + rename), so concurrent builds sharing
+one folder never read a half-written file; an entry that fails its integrity check (a
+truncated file after a crash, say) is produced again and replaced.
 """
 
 from __future__ import annotations
@@ -14,63 +17,63 @@ import hashlib
 import os
 import tempfile
 import threading
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from seqdiagrams.rendering.engine import graphviz_version
-
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-_MAGIC = {"svg": (b"<?xml", b"</svg>\n"), "png": (b"\x89PNG\r\n\x1a\n", b"IEND\xaeB`\x82")}
+_FRAMES = {
+    "svg": (b"<?xml", b"</svg>\n"),
+    "png": (b"\x89PNG\r\n\x1a\n", b"IEND\xaeB`\x82"),
+    "html": (b"<figure", b"</figure>\n"),
+}
+"""How a whole entry of each kind starts and ends: the integrity check."""
 
 
 @dataclass
-class LayoutCache:
-    """Layouts by content hash in ``folder`` (None: memory only, for one process)."""
+class DiskCache:
+    """Artefacts by content hash in ``folder`` (None: kept in memory for this process only)."""
 
     folder: Path | None = None
-    hits: int = 0
-    misses: int = 0
+    hits: Counter[str] = field(default_factory=Counter)
+    misses: Counter[str] = field(default_factory=Counter)
     _memory: dict[str, bytes] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def key(self, dot: str, fmt: str) -> str:
-        digest = hashlib.sha256(f"{graphviz_version()}\0{fmt}\0{dot}".encode()).hexdigest()
-        return f"{digest[:40]}.{fmt}"
-
-    def get(self, dot: str, fmt: str, render: Callable[[str, str], bytes]) -> bytes:
-        """The cached layout of ``dot`` as ``fmt``, rendering (and storing) it on a miss."""
-        key = self.key(dot, fmt)
-        data = self._memory.get(key) or self._read(key, fmt)
+    def get(self, identity: str, kind: str, produce: Callable[[], bytes]) -> bytes:
+        """The ``kind`` artefact for ``identity`` (a text naming all its inputs), produced on a miss."""
+        name = hashlib.sha256(identity.encode()).hexdigest()[:40] + "." + kind
+        data = self._memory.get(name) or self._read(name, kind)
         with self._lock:
-            if data is not None:
-                self.hits += 1
-            else:
-                self.misses += 1
+            (self.hits if data is not None else self.misses)[kind] += 1
         if data is None:
-            data = render(dot, fmt)
-            self._write(key, data)
-        self._memory[key] = data
+            data = produce()
+            self._write(name, data)
+        self._memory[name] = data
         return data
 
-    def _read(self, key: str, fmt: str) -> bytes | None:
+    def _read(self, name: str, kind: str) -> bytes | None:
         if self.folder is None:
             return None
         try:
-            data = (self.folder / key[:2] / key).read_bytes()
+            data = (self.folder / name[:2] / name).read_bytes()
         except OSError:
             return None
-        head, tail = _MAGIC[fmt]
+        head, tail = _FRAMES[kind]
         return data if data.startswith(head) and data.endswith(tail) else None
 
-    def _write(self, key: str, data: bytes) -> None:
+    def _write(self, name: str, data: bytes) -> None:
         if self.folder is None:
             return
-        target = self.folder / key[:2] / key
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".part")
+        target = self.folder / name[:2] / name
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".part")
+        except OSError:
+            return  # a read-only or full cache folder only costs speed
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
