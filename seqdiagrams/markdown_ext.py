@@ -85,16 +85,14 @@ class SeqarchExtension(Extension):
         from seqdiagrams.rendering import render_spec
         from seqdiagrams.rendering.cache import DiskCache
         from seqdiagrams.rendering.html import error_box
-        from seqdiagrams.spec import parse_parts, with_default_lang
+        from seqdiagrams.spec import parse_parts, with_default_lang, with_theme
 
         self.stats.blocks += 1
         if self.cache is None:
             self.cache = DiskCache()
         try:
-            spec = with_default_lang(parse_parts(block.info, block.body, block.info_loc, block.body_loc),
-                                     self.options.lang)
-            if self.options.theme != "auto" and "theme" not in spec.given:
-                spec = _with_theme(spec, self.options.theme)
+            spec = parse_parts(block.info, block.body, block.info_loc, block.body_loc)
+            spec = with_theme(with_default_lang(spec, self.options.lang), self.options.theme)
             return str(render_spec(spec, "html", self.registry, ordinal, self.cache, self.inline_styles))
         except SpecError as exc:
             if self.options.strict:
@@ -130,13 +128,6 @@ class SeqarchPreprocessor(Preprocessor):
             cursor = block.end
         out += lines[cursor:]
         return out
-
-
-def _with_theme(spec: Any, theme: str) -> Any:
-    from dataclasses import replace
-    from types import MappingProxyType
-
-    return replace(spec, params=MappingProxyType({**spec.params, "theme": theme}))
 
 
 def _log_warning(diagnostic: Diagnostic) -> None:

@@ -91,6 +91,19 @@ class SeqdiagramsPlugin(BasePlugin[SeqdiagramsConfig]):  # type: ignore[valid-ty
             server.watch(path)
         return server
 
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        """Render every new figure of the site in parallel, before pages are converted one by one."""
+        from seqdiagrams.prerender import jobs_for, prerender
+
+        assert self.extension is not None and self.extension.cache is not None
+        options = self.extension.options
+        texts = [_source(f) for f in files.documentation_pages()]
+        jobs = jobs_for(texts, options.lang, options.theme, options.registry, self.extension.cache.folder,
+                        styles=False)
+        if jobs:
+            log.debug("prerendering %d figure(s)", prerender(jobs))
+        return files
+
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         from seqdiagrams.markdown_ext import PageContext
 
@@ -115,6 +128,13 @@ class SeqdiagramsPlugin(BasePlugin[SeqdiagramsConfig]):  # type: ignore[valid-ty
             log.info("%s", diagnostic.format())  # strict: false keeps `mkdocs build --strict` from failing
         else:
             log.warning("%s", diagnostic.format())
+
+
+def _source(file: Any) -> str:
+    try:
+        return str(file.content_string)
+    except (OSError, UnicodeDecodeError):
+        return ""  # the page pass reports unreadable files
 
 
 def _front_matter_lines(page: Page, markdown: str) -> int:

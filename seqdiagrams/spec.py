@@ -289,3 +289,10 @@ def with_default_lang(spec: Spec, lang: str | None) -> Spec:
 
     value = COMMON_PARAMS["lang"].convert("lang", lang, spec.loc)
     return replace(spec, params=MappingProxyType({**spec.params, "lang": value}))
+
+
+def with_theme(spec: Spec, theme: str) -> Spec:
+    """``spec`` drawn in the site's ``theme`` unless the block chose one (``auto`` changes nothing)."""
+    if theme == "auto" or "theme" in spec.given:
+        return spec
+    return replace(spec, params=MappingProxyType({**spec.params, "theme": theme}))

@@ -162,3 +162,18 @@ def test_concurrent_builds_share_one_cache(tmp_path: Path) -> None:
     assert page(tmp_path / "a", "p5/index.html") == page(tmp_path / "b", "p5/index.html")
     assert not list(shared.rglob("*.part"))  # no temporary files left behind
     assert len(list(shared.rglob("*.svg"))) == 16
+
+
+def test_cold_build_prerenders_figures_in_parallel(tmp_path: Path, caplog) -> None:
+    pages = {f"p{i}.md": f"```seqarch rnn unroll={i + 2}\n```\n\n```seqarch gru view=unrolled unroll={i + 1}\n```\n"
+             for i in range(6)}
+    pages["bad.md"] = BAD
+    with caplog.at_level(logging.WARNING):
+        config = run_build(make_site(tmp_path, pages))
+    cache = plugin_of(config).extension.cache
+    # the worker pool filled the cache: the page pass found every valid figure finished
+    assert (cache.misses["html"], cache.hits["html"]) == (0, 12)
+    assert cache.misses["svg"] == 0
+    assert any("bad.md:8:17" in r.getMessage() for r in caplog.records)  # still reported by the page pass
+    html = (tmp_path / "site" / "p3" / "index.html").read_text(encoding="utf-8")
+    assert html.count('<figure class="sqd-figure"') == 2

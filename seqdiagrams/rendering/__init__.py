@@ -69,11 +69,16 @@ def render_spec(spec: Spec, fmt: OutputFormat, registry: Registry, ordinal: int 
     :data:`~seqdiagrams.rendering.svg.STYLESHEET` once passes False.
     """
     if fmt == "html" and cache is not None:
-        identity = "\0".join(("html", code_stamp(), registry.digest, graphviz_version(), str(ordinal),
-                              str(styles), spec.canonical()))
+        identity = figure_identity(spec, registry, ordinal, styles)
         produce = lambda: str(_render(spec, fmt, registry, ordinal, cache, styles)).encode()  # noqa: E731
         return cache.get(identity, "html", produce).decode()
     return _render(spec, fmt, registry, ordinal, cache, styles)
+
+
+def figure_identity(spec: Spec, registry: Registry, ordinal: int, styles: bool) -> str:
+    """Everything a finished figure depends on: the key of its cache entry."""
+    return "\0".join(("html", code_stamp(), registry.digest, graphviz_version(), str(ordinal), str(styles),
+                      spec.canonical()))
 
 
 def _render(spec: Spec, fmt: OutputFormat, registry: Registry, ordinal: int, cache: DiskCache | None,

@@ -45,7 +45,7 @@ class DiskCache:
 
     def get(self, identity: str, kind: str, produce: Callable[[], bytes]) -> bytes:
         """The ``kind`` artefact for ``identity`` (a text naming all its inputs), produced on a miss."""
-        name = hashlib.sha256(identity.encode()).hexdigest()[:40] + "." + kind
+        name = _name(identity, kind)
         data = self._memory.get(name) or self._read(name, kind)
         with self._lock:
             (self.hits if data is not None else self.misses)[kind] += 1
@@ -54,6 +54,11 @@ class DiskCache:
             self._write(name, data)
         self._memory[name] = data
         return data
+
+    def contains(self, identity: str, kind: str) -> bool:
+        """Whether an entry exists (without reading or checking it)."""
+        name = _name(identity, kind)
+        return name in self._memory or (self.folder is not None and (self.folder / name[:2] / name).exists())
 
     def _read(self, name: str, kind: str) -> bytes | None:
         if self.folder is None:
@@ -80,3 +85,7 @@ class DiskCache:
             Path(tmp).replace(target)
         except OSError:
             Path(tmp).unlink(missing_ok=True)
+
+
+def _name(identity: str, kind: str) -> str:
+    return hashlib.sha256(identity.encode()).hexdigest()[:40] + "." + kind

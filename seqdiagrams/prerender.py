@@ -1,0 +1,99 @@
+"""Render a whole site's figures in parallel before the host converts its pages.
+
+Graphviz layout dominates a cold build (5–8 ms per distinct diagram, single-threaded in
+the host). Hosts that know every source file up front (the MkDocs plugin does) hand them
+here: every distinct block not yet in the cache is rendered by a pool of worker
+processes straight into the shared on-disk cache, so the page pass afterwards only reads
+finished figures. Invalid blocks are skipped here; the page pass reports them with
+their locations. Host-neutral: no MkDocs or Sphinx import.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from seqdiagrams.errors import Location, SpecError
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from pathlib import Path
+
+    from seqdiagrams.spec import Spec
+
+MIN_PARALLEL = 8
+"""Below this many figures, a worker pool costs more than it saves."""
+
+
+@dataclass(frozen=True)
+class Job:
+    """One figure to render: the block text, its ordinal on its page and the site settings."""
+
+    info: str
+    body: str
+    ordinal: int
+    lang: str
+    theme: str
+    registry: tuple[str, ...]
+    cache_dir: str
+    styles: bool
+
+
+def jobs_for(pages: Iterable[str], lang: str, theme: str, registry: tuple[str, ...], cache_dir: Path,
+             styles: bool) -> list[Job]:
+    """The distinct figures of ``pages`` (Markdown texts) not in the cache yet, in page order."""
+    from seqdiagrams.registry import Registry
+    from seqdiagrams.rendering import figure_identity
+    from seqdiagrams.rendering.cache import DiskCache
+    from seqdiagrams.scan import scan_markdown
+
+    cache, data = DiskCache(cache_dir), Registry.load(registry)
+    seen: set[str] = set()
+    jobs: list[Job] = []
+    for text in pages:
+        for ordinal, block in enumerate(scan_markdown(text)):
+            try:
+                identity = figure_identity(_spec(block.info, block.body, lang, theme), data, ordinal, styles)
+            except SpecError:
+                continue
+            if identity not in seen and not cache.contains(identity, "html"):
+                seen.add(identity)
+                jobs.append(Job(block.info, block.body, ordinal, lang, theme, registry, str(cache_dir), styles))
+    return jobs
+
+
+def _spec(info: str, body: str, lang: str, theme: str) -> Spec:
+    from seqdiagrams.spec import parse_parts, with_default_lang, with_theme
+
+    return with_theme(with_default_lang(parse_parts(info, body, Location(), Location()), lang), theme)
+
+
+def prerender(jobs: list[Job], workers: int | None = None) -> int:
+    """Render ``jobs`` into their cache in parallel; returns how many were rendered."""
+    workers = min(workers or os.cpu_count() or 1, len(jobs))
+    if len(jobs) < MIN_PARALLEL or workers < 2:
+        return 0
+    # forkserver: workers start from a clean process (no host threads), importing us once each
+    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
+        chunk = max(1, len(jobs) // (workers * 8))
+        return sum(pool.map(_render_one, jobs, chunksize=chunk))
+
+
+def _render_one(job: Job) -> int:
+    from pathlib import Path
+
+    from seqdiagrams.registry import Registry
+    from seqdiagrams.rendering import render_spec
+    from seqdiagrams.rendering.cache import DiskCache
+    try:
+        spec = _spec(job.info, job.body, job.lang, job.theme)
+        render_spec(spec, "html", Registry.load(job.registry), job.ordinal, DiskCache(Path(job.cache_dir)),
+                    job.styles)
+    except SpecError:
+        return 0  # reported, with its location, when the page itself is converted
+    return 1
+
