@@ -11,9 +11,9 @@ import re
 from typing import TYPE_CHECKING
 
 import pytest
+from graph_helpers import has_edge, in_edges, out_edges, roles
 
 from seqdiagrams.errors import SpecError, Subtype
-from seqdiagrams.rendering import build_graph
 from seqdiagrams.spec import parse
 
 if TYPE_CHECKING:
@@ -25,35 +25,7 @@ SDPA_STEPS = {"matmul", "scale", "mask", "softmax"}
 SUBLAYERS = {"multi-head-attention", "self-attention", "masked-self-attention", "cross-attention", "feed-forward"}
 
 
-@pytest.fixture
-def build(registry):
-    def _build(block: str) -> Graph:
-        return build_graph(parse(block), registry)
-    return _build
-
-
-@pytest.fixture(params=LANGS)
-def lang(request) -> str:
-    return request.param
-
-
 # -- helpers -----------------------------------------------------------------------------------------------
-
-
-def roles(g: Graph) -> set[str]:
-    return {n.role for n in g.nodes}
-
-
-def out_edges(g: Graph, src: str, role: str | None = None) -> list[str]:
-    return [e.dst for e in g.edges if e.src == src and (role is None or e.role == role)]
-
-
-def in_edges(g: Graph, dst: str, role: str | None = None) -> list[str]:
-    return [e.src for e in g.edges if e.dst == dst and (role is None or e.role == role)]
-
-
-def has_edge(g: Graph, src: str, dst: str, role: str | None = None) -> bool:
-    return any(e.src == src and e.dst == dst and (role is None or e.role == role) for e in g.edges)
 
 
 def in_stack(g: Graph, stack: str) -> list[Node]:

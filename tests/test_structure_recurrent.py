@@ -5,35 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pytest
-
-from seqdiagrams.rendering import build_graph
-from seqdiagrams.spec import parse
+from graph_helpers import has_edge, in_edges, out_edges, roles
 
 if TYPE_CHECKING:
     from seqdiagrams.ir import Graph
-
-
-@pytest.fixture
-def build(registry):
-    def _build(block: str) -> Graph:
-        return build_graph(parse(block), registry)
-    return _build
-
-
-def roles(g: Graph) -> set[str]:
-    return {n.role for n in g.nodes}
-
-
-def out_edges(g: Graph, src: str, role: str | None = None) -> list[str]:
-    return [e.dst for e in g.edges if e.src == src and (role is None or e.role == role)]
-
-
-def in_edges(g: Graph, dst: str, role: str | None = None) -> list[str]:
-    return [e.src for e in g.edges if e.dst == dst and (role is None or e.role == role)]
-
-
-def has_edge(g: Graph, src: str, dst: str, role: str | None = None) -> bool:
-    return any(e.src == src and e.dst == dst and (role is None or e.role == role) for e in g.edges)
 
 
 def step(g: Graph, node_id: str) -> int:

@@ -12,8 +12,8 @@ import re
 from typing import TYPE_CHECKING
 
 import pytest
+from graph_helpers import has_edge, in_edges, out_edges, roles
 
-from seqdiagrams.rendering import build_graph
 from seqdiagrams.rendering.dot import emit
 from seqdiagrams.spec import parse
 
@@ -23,35 +23,7 @@ if TYPE_CHECKING:
 LANGS = ["en", "zh"]
 
 
-@pytest.fixture
-def build(registry):
-    def _build(block: str) -> Graph:
-        return build_graph(parse(block), registry)
-    return _build
-
-
-@pytest.fixture(params=LANGS)
-def lang(request) -> str:
-    return request.param
-
-
 # -- helpers -----------------------------------------------------------------------------------------------
-
-
-def roles(g: Graph) -> set[str]:
-    return {n.role for n in g.nodes}
-
-
-def out_edges(g: Graph, src: str, role: str | None = None) -> list[str]:
-    return [e.dst for e in g.edges if e.src == src and (role is None or e.role == role)]
-
-
-def in_edges(g: Graph, dst: str, role: str | None = None) -> list[str]:
-    return [e.src for e in g.edges if e.dst == dst and (role is None or e.role == role)]
-
-
-def has_edge(g: Graph, src: str, dst: str, role: str | None = None) -> bool:
-    return any(e.src == src and e.dst == dst and (role is None or e.role == role) for e in g.edges)
 
 
 def reachable(g: Graph, start: str, avoid: frozenset[str] = frozenset()) -> set[str]:
