@@ -124,7 +124,7 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from seqdiagrams.rendering import build_graph
+    from seqdiagrams.rendering import check_spec
     from seqdiagrams.scan import scan_file
     from seqdiagrams.spec import parse_parts
 
@@ -140,7 +140,7 @@ def _check(args: argparse.Namespace) -> int:
         for block in scan_file(path):
             count += 1
             try:
-                build_graph(parse_parts(block.info, block.body, block.info_loc, block.body_loc), registry)
+                check_spec(parse_parts(block.info, block.body, block.info_loc, block.body_loc), registry)
             except SpecError as exc:
                 errors += 1
                 print(exc.diagnostic.format())

@@ -24,8 +24,9 @@ if TYPE_CHECKING:
     from seqdiagrams.rendering.cache import DiskCache
     from seqdiagrams.spec import Spec
 
-OutputFormat = Literal["svg", "dot", "ir-json", "html", "png"]
-FORMATS: tuple[str, ...] = ("svg", "dot", "ir-json", "html", "png")
+OutputFormat = Literal["svg", "dot", "ir-json", "html", "png", "md", "json"]
+FORMATS: tuple[str, ...] = ("svg", "dot", "ir-json", "html", "png", "md", "json")
+"""Every output format; each subject supports a subset (``Subject.formats``)."""
 
 
 def _layout(dot: str, fmt: Literal["svg", "png"], cache: DiskCache | None) -> bytes:
@@ -47,11 +48,23 @@ def code_stamp() -> str:
 
 def build_graph(spec: Spec, registry: Registry) -> Graph:
     """The IR of ``spec``; registry lookups that fail become located errors."""
+    build = get_subject(spec.subject).build
+    if build is None:
+        raise SpecError.at(Subtype.BAD_VALUE, f"`{spec.subject}` is not a diagram and has no graph", spec.loc)
     try:
-        return get_subject(spec.subject).build(spec, registry)
+        return build(spec, registry)
     except KeyError as exc:
         raise SpecError.at(Subtype.REGISTRY, f"the registry has no entry {exc}", spec.loc,
                            "check your registry overlay") from None
+
+
+def check_spec(spec: Spec, registry: Registry) -> None:
+    """Everything that can fail about a valid spec, short of laying it out (``seqdiagrams check``)."""
+    subject = get_subject(spec.subject)
+    if subject.render is None:
+        build_graph(spec, registry)
+    else:
+        subject.render(spec, registry, subject.formats[0], id_prefix(spec))
 
 
 def id_prefix(spec: Spec, ordinal: int = 0) -> str:
@@ -83,6 +96,16 @@ def figure_identity(spec: Spec, registry: Registry, ordinal: int, styles: bool) 
 
 def _render(spec: Spec, fmt: OutputFormat, registry: Registry, ordinal: int, cache: DiskCache | None,
             styles: bool) -> str | bytes:
+    subject = get_subject(spec.subject)
+    if fmt not in subject.formats:
+        raise SpecError.at(Subtype.BAD_VALUE, f"`{spec.subject}` cannot be rendered as {fmt}", spec.loc,
+                           "formats: " + ", ".join(subject.formats))
+    if subject.render is not None:
+        prefix = id_prefix(spec, ordinal)
+        output = subject.render(spec, registry, fmt, prefix)
+        if fmt != "html":
+            return output.body
+        return figure(str(output.body), prefix, spec["caption"] or output.caption, spec["id"]) + "\n"
     graph = build_graph(spec, registry)
     if fmt == "ir-json":
         return graph.to_json()

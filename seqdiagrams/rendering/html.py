@@ -20,10 +20,10 @@ def _env() -> jinja2.Environment:
     )
 
 
-def figure(svg: str, prefix: str, caption: str, anchor: str) -> str:
-    """A self-contained ``<figure>``: the inline SVG (styles and alt text inside) and a caption."""
+def figure(body: str, prefix: str, caption: str, anchor: str) -> str:
+    """A self-contained ``<figure>``: trusted rendered ``body`` (an inline SVG, a table…) and a caption."""
     return _env().get_template("figure.html").render(
-        svg=markupsafe.Markup(svg), prefix=prefix, caption=caption, anchor=anchor
+        body=markupsafe.Markup(body), prefix=prefix, caption=caption, anchor=anchor
     )
 
 

@@ -1,9 +1,11 @@
 """Subjects: one module per thing a block can draw, each exporting ``SUBJECT``.
 
-A subject declares its parameters (typed, bounded), optional cross-field checks,
-a builder from :class:`~seqdiagrams.spec.Spec` to IR, and the example blocks that
-cover its variants (used by the gallery, the docs and the structural tests). It
-knows nothing about DOT, MkDocs or Sphinx.
+A subject declares its parameters (typed, bounded), optional cross-field checks, and
+the example blocks that cover its variants (used by the gallery, the docs and the
+tests). Diagram subjects give a ``build`` from :class:`~seqdiagrams.spec.Spec` to IR
+and share the Graphviz pipeline; other kinds (tables, timelines, plots, formula
+sections) give a ``render`` that returns an :class:`Output` per format, and the
+pipeline wraps their HTML in the same figure. No subject knows about MkDocs or Sphinx.
 """
 
 from __future__ import annotations
@@ -26,23 +28,44 @@ SUBJECT_MODULES = ("rnn", "lstm", "gru", "seq2seq", "attention", "mha", "transfo
 """Modules under ``seqdiagrams.subjects``, in the order ``seqdiagrams list subjects`` shows them."""
 
 
+GRAPH_FORMATS = ("svg", "dot", "ir-json", "html", "png")
+"""What every diagram subject can be rendered as."""
+
+
 def _no_check(spec: Spec) -> None:
     """Subjects without cross-field rules accept every combination of valid values."""
 
 
 @dataclass(frozen=True)
+class Output:
+    """A non-graph subject's rendering: the body in the requested format, and a caption for figures.
+
+    For ``html`` the body is the figure's content (a table, a Mermaid container, an SVG plot);
+    the pipeline wraps it in the common ``<figure>`` with the caption.
+    """
+
+    body: str | bytes
+    caption: str = ""
+
+
+@dataclass(frozen=True)
 class Subject:
-    """What a block subject accepts and how it becomes a graph."""
+    """What a block subject accepts and how it is drawn: ``build`` (a graph) or ``render``."""
 
     name: str
     help: str
     own_params: Mapping[str, Param]
-    build: Callable[[Spec, Registry], Graph]
     examples: tuple[str, ...]
+    build: Callable[[Spec, Registry], Graph] | None = None
+    render: Callable[[Spec, Registry, str, str], Output] | None = None
+    """``render(spec, registry, fmt, id_prefix)`` for subjects that are not graphs."""
+    formats: tuple[str, ...] = GRAPH_FORMATS
     validate: Callable[[Spec], None] = _no_check
     params: Mapping[str, Param] = field(init=False)
 
     def __post_init__(self) -> None:
+        if (self.build is None) == (self.render is None):
+            raise TypeError(f"subject {self.name!r} needs exactly one of build= and render=")
         object.__setattr__(self, "params", merged(dict(self.own_params)))
 
     def check(self, spec: Spec) -> None:
