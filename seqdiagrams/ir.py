@@ -37,7 +37,8 @@ class Node:
 @dataclass(frozen=True)
 class Edge:
     """A connection. Layout hints in ``attrs``: ``back`` (a feedback edge drawn against the flow),
-    ``spine`` (part of the main path, kept straight); ``feedback``/``input_feeding`` (an output fed
+    ``spine`` (part of the main path, kept straight); ``reverse`` (a chain that runs right to left,
+    laid out in reading order and drawn with its arrows reversed); ``feedback``/``input_feeding`` (an output fed
     back as a later input, drawn dashed)."""
 
     src: str
@@ -74,6 +75,8 @@ class Graph:
     clusters: list[Cluster] = field(default_factory=list)
     ranks: list[list[str]] = field(default_factory=list)
     """Alignment hints: each inner list is drawn on one rank (same row or column)."""
+    above: list[tuple[str, str]] = field(default_factory=list)
+    """Layout hints ``(a, b)``: draw ``b`` one rank further along the flow than ``a`` (no edge shown)."""
 
     # -- building ----------------------------------------------------------------------------------
     def add(self, id: str, role: str, label: str, math: str = "", **attrs: Any) -> str:

@@ -64,6 +64,7 @@ def emit(graph: Graph, highlight: Iterable[str] = ()) -> str:
         lines += _cluster(cluster, children, nodes, marked, claimed, "  ", graph.direction)
     lines += ["  " + _node(n, marked) for n in graph.nodes if n.id not in claimed]
     lines += ["  " + _edge(e) for e in graph.edges]
+    lines += [f"  {_q(a)} -> {_q(b)} [style=\"invis\", weight=\"8\"];" for a, b in graph.above]
     lines += ["  {rank=same; " + " ".join(_q(i) + ";" for i in rank) + "}" for rank in graph.ranks if rank]
     lines.append("}")
     return "\n".join(lines) + "\n"
@@ -132,6 +133,9 @@ def _edge(edge: Edge) -> str:
         attrs["weight"] = "8"
     if edge.attrs.get("feedback") or edge.attrs.get("input_feeding"):
         attrs["style"] = "dashed"  # a prediction fed back as the next input, not a learned path
+    if edge.attrs.get("reverse"):  # laid out tail-to-head (keeps a right-to-left chain in order), drawn as is
+        attrs["dir"] = "back"
+        return f"{_q(edge.dst)} -> {_q(edge.src)} {_attr_list(attrs)};"
     return f"{_q(edge.src)} -> {_q(edge.dst)} {_attr_list(attrs)};"
 
 

@@ -102,6 +102,7 @@ def _unrolled(spec: Spec, words: Words) -> Graph:
         tops[direction] = below
     last = tops[directions[0]]
     if spec["bidirectional"]:
+        _stack_directions(g, layers, steps)
         last = []
         for t in range(1, steps + 1):
             c = g.add(f"concat{t}", "concat", words("concat"), f"[h→_{t}; h←_{t}]", step=t)
@@ -120,6 +121,15 @@ def _unrolled(spec: Spec, words: Words) -> Graph:
     return finish(g, spec, title, words("phrase.rnn-unrolled-desc"))
 
 
+def _stack_directions(g: Graph, layers: int, steps: int) -> None:
+    """Draw each layer's backward row just above its forward row, as in Schuster & Paliwal's figure."""
+    for layer in range(1, layers + 1):
+        for t in range(1, steps + 1):
+            g.above.append((f"hfwd{layer}_{t}", f"hbwd{layer}_{t}"))
+            if layer < layers:
+                g.above.append((f"hbwd{layer}_{t}", f"hfwd{layer + 1}_{t}"))
+
+
 def _chain(g: Graph, words: Words, direction: str, layer: int, below: list[str]) -> list[str]:
     """One layer over every step; returns the ids of its hidden states, in time order."""
     steps = len(below)
@@ -131,11 +141,11 @@ def _chain(g: Graph, words: Words, direction: str, layer: int, below: list[str])
     hs = [g.add(f"h{direction}{layer}_{t}", "hidden-state", words("hidden-state"), _h(direction, str(t), layer),
                 step=t, **attrs) for t in range(1, steps + 1)]
     for t, h in enumerate(hs):
-        g.link(below[t], h, label="W_{xh}" if layer == 1 else f"W_{{xh}}^{{({layer})}}")
+        g.link(below[t], h, label="W_{xh}" if layer == 1 else f"W_{{xh}}^{{({layer})}}", spine=True)
     order = list(reversed(hs)) if backward else hs
-    g.link(h0, order[0], "recurrent", "W_{hh}")
+    g.link(h0, order[0], "recurrent", "W_{hh}", reverse=backward)
     for prev, nxt in itertools.pairwise(order):
-        g.link(prev, nxt, "recurrent", "W_{hh}")
+        g.link(prev, nxt, "recurrent", "W_{hh}", reverse=backward)
     g.ranks.append([h0, *hs] if not backward else [*hs, h0])
     return hs
 
