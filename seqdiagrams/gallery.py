@@ -1,10 +1,12 @@
 """Render every subject's examples, in English and Chinese, into a gallery folder.
 
-``python -m seqdiagrams.gallery docs/gallery`` writes, per example, ``<slug>.svg`` and
-``<slug>.dot`` (and the ``.zh`` twins) plus an ``index.md`` that shows each figure under
-the block that made it. The DOT files double as golden files: the test suite re-renders
-every example and fails when the gallery is stale (DOT is compared, not SVG, because
-SVG coordinates depend on the fonts installed). ``--png`` also writes PNGs for review.
+``python -m seqdiagrams.gallery docs/gallery`` writes, per example, a picture
+(``<slug>.svg`` for diagrams and plots, ``<slug>.html`` for tables and timelines) and a
+golden file in the subject's machine-independent format (``.dot`` for diagrams, ``.md`` or
+``.json`` for data), with ``.zh`` twins, plus an ``index.md`` that shows each figure under
+the block that made it. The test suite re-renders every example and fails when a golden
+file is stale (SVG coordinates depend on the fonts installed, so SVG is not compared).
+``--png`` also writes PNGs for review.
 """
 
 from __future__ import annotations
@@ -19,10 +21,12 @@ from typing import TYPE_CHECKING
 from seqdiagrams.registry import Registry
 from seqdiagrams.rendering import render_spec
 from seqdiagrams.spec import parse
-from seqdiagrams.subjects import catalog
+from seqdiagrams.subjects import catalog, get_subject
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
+
+    from seqdiagrams.spec import Spec
 
 LANGS = ("en", "zh")
 
@@ -45,6 +49,13 @@ def block_in(block: str, lang: str) -> str:
     return block if lang == "en" else f"{block} lang=zh"
 
 
+def files_of(spec: Spec) -> tuple[str, str]:
+    """The golden format and the picture format of an example (``("dot", "svg")`` for diagrams)."""
+    subject = get_subject(spec.subject)
+    golden = subject.golden if subject.uses_render(spec) else "dot"
+    return golden, "svg" if "svg" in subject.formats else "html"
+
+
 def write(folder: Path, png: bool = False) -> int:
     """Render the whole gallery into ``folder``; returns the number of figures written."""
     registry = Registry.default()
@@ -61,11 +72,13 @@ def write(folder: Path, png: bool = False) -> int:
         for lang in LANGS:
             spec = parse(block_in(block, lang))
             name = slug(block, lang)
-            (folder / f"{name}.dot").write_text(str(render_spec(spec, "dot", registry)), encoding="utf-8")
-            (folder / f"{name}.svg").write_text(str(render_spec(spec, "svg", registry)), encoding="utf-8")
-            if png:
+            golden, picture = files_of(spec)
+            (folder / f"{name}.{golden}").write_text(str(render_spec(spec, golden, registry)), encoding="utf-8")
+            (folder / f"{name}.{picture}").write_text(str(render_spec(spec, picture, registry)), encoding="utf-8")
+            if png and "png" in get_subject(spec.subject).formats:
                 (folder / f"{name}.png").write_bytes(bytes(render_spec(spec, "png", registry)))
-            index += [f"```text\nseqarch {block_in(block, lang)}\n```", "", f"![{name}]({name}.svg)", ""]
+            shown = f"![{name}]({name}.svg)" if picture == "svg" else f"[{name}]({name}.html)"
+            index += [f"```text\nseqarch {block_in(block, lang)}\n```", "", shown, ""]
             count += 1
     (folder / "index.md").write_text("\n".join(index), encoding="utf-8")
     return count

@@ -10,7 +10,7 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
-from seqdiagrams.gallery import LANGS, block_in, examples, slug
+from seqdiagrams.gallery import LANGS, block_in, examples, files_of, slug
 from seqdiagrams.registry import Registry
 from seqdiagrams.rendering import render_spec
 from seqdiagrams.spec import parse
@@ -21,15 +21,17 @@ STALE = "the gallery is stale: run `python -m seqdiagrams.gallery docs/gallery` 
 
 
 @pytest.mark.parametrize(("block", "lang"), CASES, ids=[slug(b, lang) for b, lang in CASES])
-def test_dot_matches_gallery(block: str, lang: str) -> None:
-    golden = GALLERY / f"{slug(block, lang)}.dot"
+def test_golden_file_matches_gallery(block: str, lang: str) -> None:
+    spec = parse(block_in(block, lang))
+    fmt, _ = files_of(spec)
+    golden = GALLERY / f"{slug(block, lang)}.{fmt}"
     assert golden.exists(), STALE
-    dot = render_spec(parse(block_in(block, lang)), "dot", Registry.default())
-    assert dot == golden.read_text(encoding="utf-8"), STALE
+    assert render_spec(spec, fmt, Registry.default()) == golden.read_text(encoding="utf-8"), STALE
 
 
 def test_gallery_has_exactly_the_examples() -> None:
-    expected = {f"{slug(b, lang)}.{ext}" for b, lang in CASES for ext in ("dot", "svg")} | {"index.md"}
+    expected = {f"{slug(b, lang)}.{ext}" for b, lang in CASES for ext in files_of(parse(block_in(b, lang)))}
+    expected |= {"index.md"}
     present = {p.name for p in GALLERY.iterdir() if p.suffix != ".png"}
     assert present == expected, STALE
 
@@ -38,7 +40,7 @@ def test_gallery_index_lists_every_block() -> None:
     index = (GALLERY / "index.md").read_text(encoding="utf-8")
     for block, lang in CASES:
         assert f"seqarch {block_in(block, lang)}\n" in index
-        assert f"({slug(block, lang)}.svg)" in index
+        assert f"({slug(block, lang)}.{files_of(parse(block_in(block, lang)))[1]})" in index
 
 
 @pytest.mark.parametrize("name", sorted(p.name for p in GALLERY.glob("*.svg")))

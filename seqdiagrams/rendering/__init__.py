@@ -48,8 +48,9 @@ def code_stamp() -> str:
 
 def build_graph(spec: Spec, registry: Registry) -> Graph:
     """The IR of ``spec``; registry lookups that fail become located errors."""
-    build = get_subject(spec.subject).build
-    if build is None:
+    subject = get_subject(spec.subject)
+    build = subject.build
+    if build is None or subject.uses_render(spec):
         raise SpecError.at(Subtype.BAD_VALUE, f"`{spec.subject}` is not a diagram and has no graph", spec.loc)
     try:
         return build(spec, registry)
@@ -61,10 +62,10 @@ def build_graph(spec: Spec, registry: Registry) -> Graph:
 def check_spec(spec: Spec, registry: Registry) -> None:
     """Everything that can fail about a valid spec, short of laying it out (``seqdiagrams check``)."""
     subject = get_subject(spec.subject)
-    if subject.render is None:
-        build_graph(spec, registry)
+    if subject.render is not None and subject.uses_render(spec):
+        subject.render(spec, registry, subject.golden, id_prefix(spec))
     else:
-        subject.render(spec, registry, subject.formats[0], id_prefix(spec))
+        build_graph(spec, registry)
 
 
 def id_prefix(spec: Spec, ordinal: int = 0) -> str:
@@ -100,7 +101,7 @@ def _render(spec: Spec, fmt: OutputFormat, registry: Registry, ordinal: int, cac
     if fmt not in subject.formats:
         raise SpecError.at(Subtype.BAD_VALUE, f"`{spec.subject}` cannot be rendered as {fmt}", spec.loc,
                            "formats: " + ", ".join(subject.formats))
-    if subject.render is not None:
+    if subject.render is not None and subject.uses_render(spec):
         prefix = id_prefix(spec, ordinal)
         output = subject.render(spec, registry, fmt, prefix)
         if fmt != "html":

@@ -61,12 +61,24 @@ class Subject:
     """``render(spec, registry, fmt, id_prefix)`` for subjects that are not graphs."""
     formats: tuple[str, ...] = GRAPH_FORMATS
     validate: Callable[[Spec], None] = _no_check
+    renders: Callable[[Spec], bool] | None = None
+    """For a subject with both ``build`` and ``render`` (a diagram with a plot view): which one a spec uses."""
+    golden: str = "dot"
+    """The machine-independent format the gallery keeps as its golden file (``md``/``json`` for data)."""
     params: Mapping[str, Param] = field(init=False)
 
     def __post_init__(self) -> None:
-        if (self.build is None) == (self.render is None):
-            raise TypeError(f"subject {self.name!r} needs exactly one of build= and render=")
+        if self.build is None and self.render is None:
+            raise TypeError(f"subject {self.name!r} needs build= or render=")
+        if self.build is not None and self.render is not None and self.renders is None:
+            raise TypeError(f"subject {self.name!r} has build= and render=, so it needs renders=")
         object.__setattr__(self, "params", merged(dict(self.own_params)))
+
+    def uses_render(self, spec: Spec) -> bool:
+        """Whether ``spec`` is drawn by ``render`` (else by ``build`` and the Graphviz pipeline)."""
+        if self.render is None:
+            return False
+        return self.build is None or (self.renders is not None and self.renders(spec))
 
     def check(self, spec: Spec) -> None:
         """Cross-field rules (e.g. ``expand=true`` needs few layers); raises a located SpecError."""
