@@ -25,8 +25,8 @@ ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
 LAUNCH_ARGS = ["--no-sandbox", "--headless=new", "--disable-gpu", "--disable-dev-shm-usage",
                "--disable-background-networking", "--disable-component-update", "--disable-sync",
                "--no-first-run", "--disable-quic"]
-PAGES = ["index.html", *(f"{lang}/{name}/" for lang in ("en", "zh")
-                         for name in ("", "rnn", "lstm-gru", "seq2seq", "attention", "transformer", "mamba"))]
+PAGES = ["index.html", *(f"{lang}/{name}" for lang in ("en", "zh")
+                         for name in ("", "rnn/", "lstm-gru/", "seq2seq/", "attention/", "transformer/", "mamba/"))]
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")
 
@@ -44,6 +44,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> str:
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_address[1]}/"
     server.shutdown()
+    server.server_close()
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -76,14 +77,14 @@ def test_page_is_clean_offline_and_every_diagram_is_visible(page, site: str, pat
     page.goto(site + path, wait_until="networkidle")
     assert page.errors == []
     assert page.foreign == []  # nothing leaves the local server: no CDN, no web fonts
+    # diagrams inside content tabs are laid out too: open every tab panel at once
+    page.add_style_tag(content=".tabbed-set > .tabbed-content > .tabbed-block { display: block !important }")
     diagrams = page.locator("figure.sqd-figure svg.sqd-svg")
     count = diagrams.count()
     if path != "index.html":
         assert count >= 1
     for i in range(count):
-        diagram = diagrams.nth(i)
-        diagram.scroll_into_view_if_needed()
-        box = diagram.bounding_box()
+        box = diagrams.nth(i).bounding_box()
         assert box and box["width"] > 50 and box["height"] > 50, f"diagram {i} on {path} has no size"
 
 
