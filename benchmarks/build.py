@@ -34,12 +34,12 @@ TARGETS = {"cold": 2.0, "warm": 1.10, "edit": 1.15}
 
 def distinct_blocks() -> list[str]:
     """A long, deterministic list of different valid blocks (different diagrams, not just captions)."""
-    rnn = [f"rnn unroll={u} layers={layers} outputs={o}"
-           for u, layers, o in itertools.product(range(2, 17), range(1, 5), ("all", "last"))]
+    rnn = [f"rnn unroll={u} layers={layers} outputs={o} bidirectional={b}"
+           for u, layers, o, b in itertools.product(range(2, 17), range(1, 5), ("all", "last"), ("false", "true"))]
     gated = [f"{cell} view=unrolled unroll={u}" for cell in ("lstm", "gru") for u in range(1, 17)]
     transformer = [f"transformer variant={v} layers={n} norm={norm}"
                    for v, n, norm in itertools.product(("encoder-decoder", "encoder-only", "decoder-only"),
-                                                       range(1, 49), ("post", "pre"))]
+                                                       range(1, 97), ("post", "pre"))]
     seq2seq = [f"seq2seq src_len={s} tgt_len={t}" for s, t in itertools.product(range(1, 9), range(1, 9))]
     blocks = [b for group in itertools.zip_longest(rnn, gated, transformer, seq2seq) for b in group if b]
     return blocks + [f"{b} lang=zh" for b in blocks]
