@@ -1,6 +1,7 @@
-"""The ``seqdiagrams`` command: render, list and check blocks.
+"""The ``seqdiagrams`` command: render, list and check blocks; regenerate marked regions of Markdown files.
 
-Exit codes: 0 success, 1 invalid blocks (or a render failure), 2 usage errors.
+Exit codes: 0 success, 1 invalid blocks (or a render failure, or stale regions with ``regen --check``),
+2 usage errors.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ examples:
   seqdiagrams list subjects
   seqdiagrams list keys transformer
   seqdiagrams check docs/
+  seqdiagrams regen README.md docs/ --check
 """
 
 SKIP_DIRS = {".git", "node_modules", "site", "_build", ".venv", "venv", "__pycache__", ".cache"}
@@ -69,6 +71,14 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     _registry_option(check)
     check.set_defaults(run=_check)
+
+    regen = sub.add_parser("regen", help="rewrite generated content between <!-- seqarch ... --> and "
+                                         "<!-- /seqarch --> markers in Markdown files or folders")
+    regen.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    regen.add_argument("--check", action="store_true",
+                       help="write nothing; list stale regions and exit 1 when there are any (for CI)")
+    _registry_option(regen)
+    regen.set_defaults(run=_regen)
     return parser
 
 
@@ -148,10 +158,43 @@ def _check(args: argparse.Namespace) -> int:
     return 1 if errors else 0
 
 
-def _files(paths: list[Path]) -> Iterator[Path]:
+def _regen(args: argparse.Namespace) -> int:
+    from seqdiagrams.regen import STALE, regen_file
+    from seqdiagrams.scan import MARKDOWN_SUFFIXES
+
+    missing = [p for p in args.paths if not p.exists()]
+    for path in missing:
+        print(f"seqdiagrams: no such file or folder: {path}", file=sys.stderr)
+    if missing:
+        return 2
+    registry = _registry(args)
+    files = list(dict.fromkeys(_files(args.paths, MARKDOWN_SUFFIXES)))
+    regions = stale = errors = written = 0
+    for path in files:
+        try:
+            outcome, wrote = regen_file(path, registry, check=args.check)
+        except OSError as exc:
+            errors += 1
+            print(f"{path}: cannot read or write: {exc.strerror}")
+            continue
+        for diagnostic in outcome.errors:
+            print(diagnostic.format())
+        if args.check:
+            for line in outcome.stale:
+                print(f"{path}:{line}: {STALE}")
+        regions, stale, errors = regions + outcome.regions, stale + len(outcome.stale), errors + len(outcome.errors)
+        written += wrote
+    verb = "stale" if args.check else "regenerated"
+    print(f"seqdiagrams: {regions} region(s) in {len(files)} file(s), {stale} {verb}, {written} file(s) written, "
+          f"{errors} error(s)", file=sys.stderr)
+    return 1 if errors or (args.check and stale) else 0
+
+
+def _files(paths: list[Path], suffixes: tuple[str, ...] | None = None) -> Iterator[Path]:
+    """Files named in ``paths``, and files with one of ``suffixes`` (default: Markdown and rST) in folders."""
     from seqdiagrams.scan import MARKDOWN_SUFFIXES, RST_SUFFIXES
 
-    suffixes = MARKDOWN_SUFFIXES + RST_SUFFIXES
+    suffixes = suffixes or MARKDOWN_SUFFIXES + RST_SUFFIXES
     for path in paths:
         if path.is_dir():
             for child in sorted(path.rglob("*")):

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from seqdiagrams.errors import Location
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator, Sequence
     from pathlib import Path
 
 _FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
@@ -58,13 +59,50 @@ def scan_markdown(text: str, path: str | None = None, line_offset: int = 0) -> l
     """Blocks of a Markdown page; ``line_offset`` is added to every line number (front matter)."""
     lines = text.removeprefix("\ufeff").splitlines()
     blocks: list[Block] = []
-    i, in_comment, prev_blank, container = 0, False, True, -1
+    for region in markdown_regions(lines):
+        if region.fence is None:
+            continue
+        info = region.fence.group("info")
+        marker = _INFO.match(info)
+        if marker:
+            end = region.end - 1 if region.closed else region.end
+            blocks.append(_md_block(lines, region.start, end, region.fence, info, marker.end(), path, line_offset))
+    return blocks
+
+
+@dataclass(frozen=True)
+class Region:
+    """A span of a Markdown page that is not running text: a code block or an HTML comment.
+
+    ``start``/``end`` are 0-based line indices, end exclusive. ``fence`` is the opening line
+    of a fenced code block (None for indented code and comments); ``closed`` says whether the
+    fence or comment is closed before the end of the page.
+    """
+
+    kind: Literal["fence", "indented", "comment"]
+    start: int
+    end: int
+    fence: re.Match[str] | None = None
+    closed: bool = True
+
+
+def markdown_regions(lines: Sequence[str]) -> Iterator[Region]:
+    """Code blocks and HTML comments of a Markdown page (its lines, without line endings), in order.
+
+    The one answer to "is this line code?": the block scanner looks for seqarch fences among
+    them and ``regen`` ignores markers inside code.
+    """
+    i, in_comment, prev_blank, container, comment_start = 0, False, True, -1, 0
     while i < len(lines):
         line = lines[i]
-        if in_comment or line.lstrip().startswith("<!--"):
+        code = prev_blank and container < 0 and _indent_width(line) >= 4  # CommonMark: indented code wins
+        if in_comment or (line.lstrip().startswith("<!--") and not code):
+            comment_start = i if not in_comment else comment_start
             in_comment = "-->" not in line[line.find("<!--") + 4 if not in_comment else 0:]
             i += 1
             prev_blank = False
+            if not in_comment:
+                yield Region("comment", comment_start, i)
             continue
         width = _indent_width(line)
         if line.strip() and _CONTAINER.match(line):
@@ -74,20 +112,20 @@ def scan_markdown(text: str, path: str | None = None, line_offset: int = 0) -> l
         fence = _FENCE.match(line)
         is_indented_code = prev_blank and line.strip() and width >= container + 1 + 4
         if is_indented_code and container < 0:
-            i = _skip_indented(lines, i, width)
+            end = _skip_indented(lines, i, width)
+            yield Region("indented", i, end)
+            i = end
             continue
         if fence and "`" not in (fence.group("info") if fence.group("fence")[0] == "`" else ""):
             end = _closing(lines, i, fence)
-            info = fence.group("info")
-            marker = _INFO.match(info)
-            if marker:
-                blocks.append(_md_block(lines, i, end, fence, info, marker.end(), path, line_offset))
+            yield Region("fence", i, min(end + 1, len(lines)), fence, end < len(lines))
             i = end + 1
             prev_blank = False
             continue
         prev_blank = not line.strip()
         i += 1
-    return blocks
+    if in_comment:
+        yield Region("comment", comment_start, len(lines), closed=False)
 
 
 def _md_block(lines: list[str], start: int, end: int, fence: re.Match[str], info: str, skip: int,

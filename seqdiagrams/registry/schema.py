@@ -100,14 +100,38 @@ class Source(_Strict):
 
 
 class StaticTable(_Strict):
-    """A fixed table quoted from a paper (e.g. the Transformer paper's Table 1)."""
+    """A fixed table quoted from papers (e.g. the Transformer paper's Table 1).
+
+    Rows are shown in ``row_labels`` order; a row may leave a column out (shown as "—",
+    never invented). ``row_header`` names the first column; ``row_sources`` cites a row
+    more precisely than the table's ``sources`` (which every other row falls back to);
+    ``source_column`` adds a column listing each row's source keys.
+    """
 
     title: Text
+    row_header: Text
     columns: dict[str, Text]
     rows: dict[str, dict[str, Text]]
     row_labels: dict[str, Text]
+    row_sources: dict[str, tuple[str, ...]] = {}
+    source_column: bool = False
     notes: Text | None = None
     sources: tuple[str, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _cells_fit_the_table(self) -> StaticTable:
+        problems = [f"rows.{r}: no entry in row_labels" for r in self.rows if r not in self.row_labels]
+        problems += [f"row_labels.{r}: no entry in rows" for r in self.row_labels if r not in self.rows]
+        problems += [f"rows.{r}.{c}: unknown column" for r, cells in self.rows.items() for c in cells
+                     if c not in self.columns]
+        problems += [f"row_sources.{r}: unknown row" for r in self.row_sources if r not in self.rows]
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    def sources_of(self, row: str) -> tuple[str, ...]:
+        """The sources of ``row``: its own, else the table's."""
+        return self.row_sources.get(row) or self.sources
 
 
 class RegistryData(_Strict):
@@ -139,6 +163,8 @@ class RegistryData(_Strict):
                 problems.append(f"events.{i}.arch: unknown architecture `{event.arch}`")
         for table_id, table in self.tables.items():
             problems += self._unknown_sources(f"tables.{table_id}.sources", table.sources)
+            for row, keys in table.row_sources.items():
+                problems += self._unknown_sources(f"tables.{table_id}.row_sources.{row}", keys)
         if problems:
             raise ValueError("; ".join(problems))
         return self
