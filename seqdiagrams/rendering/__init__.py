@@ -16,7 +16,7 @@ from seqdiagrams.rendering.dot import emit
 from seqdiagrams.rendering.engine import graphviz_version, layout
 from seqdiagrams.rendering.html import figure
 from seqdiagrams.rendering.svg import finish_svg
-from seqdiagrams.subjects import get_subject
+from seqdiagrams.subjects import GRAPH_FORMATS, get_subject
 
 if TYPE_CHECKING:
     from seqdiagrams.ir import Graph
@@ -63,7 +63,7 @@ def check_spec(spec: Spec, registry: Registry) -> None:
     """Everything that can fail about a valid spec, short of laying it out (``seqdiagrams check``)."""
     subject = get_subject(spec.subject)
     if subject.render is not None and subject.uses_render(spec):
-        subject.render(spec, registry, subject.golden, id_prefix(spec))
+        subject.render(spec, registry, subject.golden, id_prefix(spec), True)
     else:
         build_graph(spec, registry)
 
@@ -91,8 +91,24 @@ def render_spec(spec: Spec, fmt: OutputFormat, registry: Registry, ordinal: int 
 
 def figure_identity(spec: Spec, registry: Registry, ordinal: int, styles: bool) -> str:
     """Everything a finished figure depends on: the key of its cache entry."""
-    return "\0".join(("html", code_stamp(), registry.digest, graphviz_version(), str(ordinal), str(styles),
+    return "\0".join(("html", code_stamp(), renderer_versions(), registry.digest, str(ordinal), str(styles),
                       spec.canonical()))
+
+
+@cache_forever
+def renderer_versions() -> str:
+    """Versions of the libraries and vendored assets that shape output (read without importing them)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    parts = [graphviz_version()]
+    for package in ("matplotlib", "mini-racer"):
+        try:
+            parts.append(f"{package}-{version(package)}")
+        except PackageNotFoundError:
+            parts.append(f"{package}-none")
+    stamp = Path(__file__).resolve().parents[1] / "static" / "vendor" / ".stamp"
+    parts.append(stamp.read_text() if stamp.is_file() else "no-vendor")
+    return "/".join(parts)
 
 
 def _render(spec: Spec, fmt: OutputFormat, registry: Registry, ordinal: int, cache: DiskCache | None,
@@ -103,10 +119,13 @@ def _render(spec: Spec, fmt: OutputFormat, registry: Registry, ordinal: int, cac
                            "formats: " + ", ".join(subject.formats))
     if subject.render is not None and subject.uses_render(spec):
         prefix = id_prefix(spec, ordinal)
-        output = subject.render(spec, registry, fmt, prefix)
+        output = subject.render(spec, registry, fmt, prefix, styles)
         if fmt != "html":
             return output.body
         return figure(str(output.body), prefix, spec["caption"] or output.caption, spec["id"]) + "\n"
+    if fmt not in GRAPH_FORMATS:
+        raise SpecError.at(Subtype.BAD_VALUE, f"this `{spec.subject}` view is a diagram, not {fmt}",
+                           spec.loc, "formats: " + ", ".join(GRAPH_FORMATS))
     graph = build_graph(spec, registry)
     if fmt == "ir-json":
         return graph.to_json()

@@ -36,22 +36,44 @@ def finish_svg(raw: bytes, prefix: str, title: str, desc: str, theme: str, style
     text = raw.decode("utf-8")
     text = _COMMENT.sub("", text[text.index("<svg"):])
     text = _TITLE.sub("", text).replace(WORD_JOINER, "")
-    text = _ID.sub(lambda m: f'{m.group(1)}="{prefix}-{m.group(2)}"', text)
-    text = _HREF.sub(lambda m: f'{m.group(1)}="#{prefix}-{m.group(2)}"', text)
-    text = _URL_REF.sub(lambda m: f"url(#{prefix}-{m.group(1)})", text)
+    text = prefix_ids(text, prefix)
     root = _ROOT.match(text)
     if root is None:
         raise ValueError("Graphviz output has no <svg> root")
-    box = _VIEWBOX.search(root.group(0))
-    view_box = box.group(1) if box else "0 0 100 100"
-    width = float(view_box.split()[2])
-    head = (f'<svg xmlns="{SVG_NS}" xmlns:xlink="{XLINK_NS}" viewBox="{view_box}" id="{prefix}" '
+    head = svg_head(view_box_of(root.group(0)), prefix, title, desc, theme, styles)
+    return head + text[root.end():].rstrip()
+
+
+def prefix_ids(text: str, prefix: str) -> str:
+    """Give every ``id`` and every reference to one (``href="#…"``, ``url(#…)``) the per-diagram prefix."""
+    text = _ID.sub(lambda m: f'{m.group(1)}="{prefix}-{m.group(2)}"', text)
+    text = _HREF.sub(lambda m: f'{m.group(1)}="#{prefix}-{m.group(2)}"', text)
+    return _URL_REF.sub(lambda m: f"url(#{prefix}-{m.group(1)})", text)
+
+
+def view_box_of(root_tag: str) -> str:
+    """The ``viewBox`` of an ``<svg …>`` start tag (a unit box when it has none)."""
+    box = _VIEWBOX.search(root_tag)
+    return box.group(1) if box else "0 0 100 100"
+
+
+def svg_head(view_box: str, prefix: str, title: str, desc: str, theme: str, styles: bool = True,
+             extra_css: str = "", scale: float = 1.0) -> str:
+    """The finished root start tag, ``<title>``, ``<desc>`` and stylesheet shared by diagrams and plots.
+
+    The root carries the id ``prefix``, the ``sqd-svg sqd-theme-<theme>`` classes the stylesheet keys on,
+    ``role="img"`` and an accessible name and description (escaped here). ``extra_css`` (trusted, ours)
+    is appended inside the same ``<style>`` element, or gets one of its own when ``styles`` is False.
+    The figure is shown at most ``scale`` CSS pixels per user unit wide (diagrams: 1).
+    """
+    width = float(view_box.split()[2]) * scale
+    css = (STYLESHEET if styles else "") + extra_css
+    return (f'<svg xmlns="{SVG_NS}" xmlns:xlink="{XLINK_NS}" viewBox="{view_box}" id="{prefix}" '
             f'class="sqd-svg sqd-theme-{theme}" role="img" aria-labelledby="{prefix}-title {prefix}-desc" '
             f'preserveAspectRatio="xMidYMin meet" style="max-width:{width:.0f}px;width:100%;height:auto">'
             f'<title id="{prefix}-title">{html.escape(title, quote=False)}</title>'
             f'<desc id="{prefix}-desc">{html.escape(desc, quote=False)}</desc>'
-            + (f"<style>{STYLESHEET}</style>" if styles else ""))
-    return head + text[root.end():].rstrip()
+            + (f"<style>{css}</style>" if css else ""))
 
 
 _COMMENT = re.compile(r"<!--.*?-->\n?", re.S)

@@ -24,7 +24,8 @@ if TYPE_CHECKING:
     from seqdiagrams.registry import Registry
     from seqdiagrams.spec import Spec
 
-SUBJECT_MODULES = ("rnn", "lstm", "gru", "seq2seq", "attention", "mha", "transformer", "mamba", "compare")
+SUBJECT_MODULES = ("rnn", "lstm", "gru", "seq2seq", "attention", "mha", "transformer", "mamba", "compare", "table",
+                   "complexity")
 """Modules under ``seqdiagrams.subjects``, in the order ``seqdiagrams list subjects`` shows them."""
 
 
@@ -57,8 +58,9 @@ class Subject:
     own_params: Mapping[str, Param]
     examples: tuple[str, ...]
     build: Callable[[Spec, Registry], Graph] | None = None
-    render: Callable[[Spec, Registry, str, str], Output] | None = None
-    """``render(spec, registry, fmt, id_prefix)`` for subjects that are not graphs."""
+    render: Callable[[Spec, Registry, str, str, bool], Output] | None = None
+    """``render(spec, registry, fmt, id_prefix, styles)`` for subjects that are not graphs (``styles``: embed
+    the shared stylesheet in SVG output, as diagrams do)."""
     formats: tuple[str, ...] = GRAPH_FORMATS
     validate: Callable[[Spec], None] = _no_check
     renders: Callable[[Spec], bool] | None = None

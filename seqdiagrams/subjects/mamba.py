@@ -8,14 +8,17 @@ SSM: u_t (main branch after conv + SiLU) → x_proj / dt_proj → Δ_t, B_t, C_t
 A = −exp(A_log) and D are learned and receive no edge from the input; discretisation is zero-order
 hold, (Δ_t, A) → Ā_t and (Δ_t, B_t) → B̄_t; state h_t with a recurrent edge from h_{t-1};
 y_t = C_t h_t + D u_t. S4 is never called selective and never discretised with ZOH here.
+Scan (``view=scan``, a plot, see :mod:`seqdiagrams.subjects._selective_scan`): the recurrence of one
+channel computed over a short input, showing Δ_t deciding whether the state is reset or kept.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from seqdiagrams.params import ChoiceParam
-from seqdiagrams.subjects import Subject
+from seqdiagrams.errors import SpecError, Subtype
+from seqdiagrams.params import ChoiceParam, IntParam
+from seqdiagrams.subjects import GRAPH_FORMATS, Subject, _selective_scan
 from seqdiagrams.subjects._common import Words, finish, new_graph
 
 if TYPE_CHECKING:
@@ -24,7 +27,9 @@ if TYPE_CHECKING:
     from seqdiagrams.spec import Spec
 
 PARAMS = {
-    "view": ChoiceParam("block", "the whole Mamba block, or the selective SSM inside it", ("block", "ssm")),
+    "view": ChoiceParam("block", "the whole Mamba block, the selective SSM inside it, or a plot of its scan",
+                        ("block", "ssm", "scan")),
+    "steps": IntParam(24, "view=scan: length of the synthetic input sequence", 8, 64),
 }
 
 CONV_KERNEL = 4
@@ -32,6 +37,16 @@ CONV_KERNEL = 4
 BAR = "\u0305"
 """Combining overline for B̄ in math lines (placed correctly by the layout font, unlike U+0304)."""
 B_BAR = f"B{BAR}_t"
+
+
+def _validate(spec: Spec) -> None:
+    if "steps" in spec.given and spec["view"] != "scan":
+        raise SpecError.at(Subtype.BAD_VALUE, "`steps` only applies to the scan plot", spec.location_of("steps"),
+                           "add view=scan or remove `steps`")
+
+
+def _is_plot(spec: Spec) -> bool:
+    return spec["view"] == "scan"
 
 
 def build(spec: Spec, registry: Registry) -> Graph:
@@ -127,12 +142,19 @@ def _ssm(spec: Spec, words: Words, year: int) -> Graph:
 
 SUBJECT = Subject(
     name="mamba",
-    help="Mamba block (gated, conv + selective SSM) or the selective SSM step inside it",
+    help="Mamba block (gated, conv + selective SSM), the selective SSM step inside it, or a plot of its scan",
     own_params=PARAMS,
     build=build,
+    render=_selective_scan.render,
+    renders=_is_plot,
+    formats=(*GRAPH_FORMATS, "json"),
+    golden="json",
+    validate=_validate,
     examples=(
         "mamba",
         "mamba view=ssm",
         "mamba view=block direction=LR",
+        "mamba view=scan",
+        "mamba view=scan steps=48",
     ),
 )

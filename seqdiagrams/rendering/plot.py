@@ -1,0 +1,305 @@
+"""Plots for subjects that are data rather than graphs: deterministic, themed, accessible SVG (and PNG, JSON).
+
+A plot subject computes its data series (plain numbers, the ``json`` output and the gallery's
+golden file), then hands :func:`render_plot` a ``draw(figure)`` function that draws them with
+matplotlib's object API on a :class:`matplotlib.figure.Figure` of fixed size (no pyplot, no
+global figure state; rcParams only inside a context that restores them). The SVG is made to
+behave like the Graphviz diagrams:
+
+- deterministic bytes: fixed ``svg.hashsalt``, no date or version in the metadata, fixed size;
+- text stays ``<text>`` (``svg.fonttype = none``), so Chinese uses the page's fonts and files stay small;
+- every colour is drawn from the light palette of :mod:`~seqdiagrams.rendering.theme` and then
+  rewritten to ``var(--sqd-…, <light colour>)``, so one SVG follows the site's light/dark scheme
+  through the shared :data:`~seqdiagrams.rendering.svg.STYLESHEET`;
+- the root is the same as a diagram's (:func:`~seqdiagrams.rendering.svg.svg_head`): per-diagram
+  id prefix on every id, ``role="img"``, escaped ``<title>``/``<desc>``, ``sqd-theme-<theme>`` class;
+- matplotlib's page-wide ``*{…}`` rule is scoped to the plot's own root.
+
+matplotlib is imported only when a picture is drawn: ``json`` (and ``seqdiagrams check``) never load it.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import math
+import re
+import threading
+import warnings
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from seqdiagrams.rendering.svg import prefix_ids, svg_head, view_box_of
+from seqdiagrams.rendering.theme import CLUSTER, EDGE, FAMILIES, HIGHLIGHT, TEXT
+from seqdiagrams.subjects import Output
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator, Mapping
+
+    from matplotlib.figure import Figure
+
+FONT_FAMILIES = ("Noto Sans CJK SC", "DejaVu Sans", "sans-serif")
+"""Text fonts, CJK-capable first (matplotlib falls back per glyph; browsers do the same)."""
+FONT_SIZE = 10
+"""Base text size in points (= SVG user units; a 7.2 in wide plot shows about 1.35 px per unit in docs)."""
+SVG_DPI = 72
+"""matplotlib's SVG unit: 1 pt."""
+DISPLAY_SCALE = 4 / 3
+"""CSS pixels per SVG unit at full size (1 pt = 4/3 px): a 7.2 in plot is at most 691 px wide, 10 pt text ≈ 13 px."""
+PNG_DPI = 160
+"""PNG resolution: a 7.2 in plot is 1152 px wide, sharp at docs width and in PDFs."""
+HASH_SALT = "seqdiagrams"
+"""Fixed ``svg.hashsalt``: clip-path and marker ids are the same on every run."""
+CREATOR = "seqdiagrams"
+
+INK = TEXT[0]
+"""Text colour (``--sqd-fg``)."""
+AXIS = EDGE[0]
+"""Spines and ticks (``--sqd-edge``)."""
+GRID = CLUSTER[0]
+"""Grid lines and frames (``--sqd-cluster``)."""
+MARK = HIGHLIGHT[0]
+"""Emphasis (``--sqd-hl``)."""
+PAPER = FAMILIES["op"].light_fill
+"""Legend and label boxes: white in light schemes, near-black in dark ones (``--sqd-op-fill``)."""
+
+
+def stroke(family: str) -> str:
+    """The light stroke colour of a role family (lines, outlines)."""
+    return FAMILIES[family].light_stroke
+
+
+def fill(family: str) -> str:
+    """The light fill colour of a role family (bars, bands)."""
+    return FAMILIES[family].light_fill
+
+
+def _palette() -> dict[str, str]:
+    """Light colour → CSS variable; where two variables share a light colour, the first listed wins."""
+    pairs = [("--sqd-fg", TEXT[0]), ("--sqd-edge", EDGE[0]), ("--sqd-cluster", CLUSTER[0]),
+             ("--sqd-hl", HIGHLIGHT[0])]
+    for name, fam in FAMILIES.items():
+        pairs += [(f"--sqd-{name}-stroke", fam.light_stroke), (f"--sqd-{name}-fill", fam.light_fill)]
+    table: dict[str, str] = {}
+    for var, colour in pairs:
+        table.setdefault(colour.lower(), var)
+    return table
+
+
+PALETTE_VARS = _palette()
+"""Every colour a plot may use, with the CSS variable that replaces it in SVG."""
+
+
+@dataclass(frozen=True)
+class PlotText:
+    """The words around a plot: accessible name, long description (alt text) and figure caption."""
+
+    title: str
+    desc: str
+    caption: str
+
+
+def render_plot(fmt: str, data: Mapping[str, Any], draw: Callable[[Figure], None], text: PlotText, prefix: str,
+                theme: str, size: tuple[float, float], styles: bool = True) -> Output:
+    """A plot subject's :class:`Output` in ``fmt`` (``json``, ``svg``, ``html`` or ``png``).
+
+    ``data`` is the JSON output; ``draw`` draws it on a fresh figure of ``size`` inches. The PNG is
+    the same figure on white with the light palette (a bitmap cannot follow a colour scheme).
+    """
+    if fmt == "json":
+        return Output(to_json(data), text.caption)
+    if fmt not in ("svg", "html", "png"):
+        raise ValueError(f"a plot cannot be rendered as {fmt}")
+    raster = fmt == "png"
+    raw = _draw(draw, size, raster)
+    if raster:
+        return Output(raw, text.caption)
+    svg = finish_plot_svg(raw, prefix, text.title, text.desc, theme, styles)
+    return Output(svg + "\n" if fmt == "svg" else svg, text.caption)
+
+
+_LOCK = threading.Lock()
+"""rcParams are process-global: one plot at a time per process (builds parallelise with processes)."""
+
+
+def _rc() -> dict[str, Any]:
+    return {
+        "svg.hashsalt": HASH_SALT,
+        "svg.fonttype": "none",
+        "svg.image_inline": True,
+        "font.family": list(FONT_FAMILIES),
+        "font.sans-serif": ["DejaVu Sans"],
+        "font.size": FONT_SIZE,
+        "text.parse_math": False,
+        "axes.unicode_minus": True,
+        "axes.titlesize": FONT_SIZE + 1,
+        "axes.labelsize": FONT_SIZE,
+        "axes.edgecolor": AXIS,
+        "axes.labelcolor": INK,
+        "axes.linewidth": 0.8,
+        "text.color": INK,
+        "xtick.color": AXIS,
+        "ytick.color": AXIS,
+        "xtick.labelcolor": INK,
+        "ytick.labelcolor": INK,
+        "xtick.labelsize": FONT_SIZE - 1,
+        "ytick.labelsize": FONT_SIZE - 1,
+        "grid.color": GRID,
+        "grid.linewidth": 0.5,
+        "grid.alpha": 0.6,
+        "legend.fontsize": FONT_SIZE - 0.5,
+        "legend.facecolor": PAPER,
+        "legend.edgecolor": GRID,
+        "legend.framealpha": 0.92,
+        "patch.edgecolor": AXIS,
+        "lines.solid_capstyle": "round",
+        "path.simplify": False,
+    }
+
+
+@contextmanager
+def _plotting() -> Iterator[None]:
+    """Our rcParams, and no noise when a font is missing (its glyphs fall back; SVG text still works)."""
+    import matplotlib
+
+    font_log = logging.getLogger("matplotlib.font_manager")
+    level = font_log.level
+    with _LOCK, matplotlib.rc_context(_rc()), warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r"Glyph \d+ .*missing from")
+        font_log.setLevel(logging.ERROR)
+        try:
+            yield
+        finally:
+            font_log.setLevel(level)
+
+
+def _draw(draw: Callable[[Figure], None], size: tuple[float, float], raster: bool) -> bytes:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    buffer = io.BytesIO()
+    with _plotting():
+        figure = Figure(figsize=size, dpi=SVG_DPI, layout="constrained")
+        FigureCanvasAgg(figure)
+        draw(figure)
+        if raster:
+            figure.savefig(buffer, format="png", dpi=PNG_DPI, facecolor="#ffffff",
+                           metadata={"Software": CREATOR})
+        else:
+            figure.savefig(buffer, format="svg", transparent=True, metadata={"Date": None, "Creator": CREATOR})
+    return buffer.getvalue()
+
+
+def style_axes(ax: Any, grid: str = "both") -> None:
+    """The diagrams' look on one axes: no top/right frame, light grid behind the data, palette colours."""
+    ax.set_facecolor("none")
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    ax.grid(True, axis=grid, which="major")
+    ax.set_axisbelow(True)
+    ax.tick_params(which="both", direction="out")
+
+
+# -- finishing the SVG ----------------------------------------------------------------------------------
+
+_METADATA = re.compile(r"\s*<metadata>.*?</metadata>", re.S)
+_PAGE_RULE = re.compile(r"\s*<defs>\s*<style type=\"text/css\">(.*?)</style>\s*</defs>", re.S)
+_COMMENT = re.compile(r"\s*<!--.*?-->", re.S)
+_STYLE_ATTR = re.compile(r'style="([^"]*)"')
+_HEX = re.compile(r"#[0-9a-fA-F]{6}\b")
+_FONT_FAMILY = re.compile(r";?\s*font-family:[^;\"]*")
+_PATH_DATA = re.compile(r'\bd="([^"]*)"')
+_ROOT = re.compile(r"<svg\b[^>]*>")
+
+
+def finish_plot_svg(raw: bytes, prefix: str, title: str, desc: str, theme: str, styles: bool = True) -> str:
+    """matplotlib's SVG → an inlinable, theme-following ``<svg>`` like :func:`~seqdiagrams.rendering.svg.finish_svg`."""
+    text = raw.decode("utf-8")
+    text = text[text.index("<svg"):]
+    text = _METADATA.sub("", text)
+    page_rule = _PAGE_RULE.search(text)
+    scoped = ""
+    if page_rule is not None:  # matplotlib's `*{stroke-linejoin…}` would restyle the whole page: scope it
+        scoped = f"#{prefix} {page_rule.group(1).replace(': ', ':').replace('; ', ';')}"
+        text = text[:page_rule.start()] + text[page_rule.end():]
+    text = _COMMENT.sub("", text)
+    text = _STYLE_ATTR.sub(lambda m: f'style="{_recolour(m.group(1))}"', text)
+    text = _PATH_DATA.sub(lambda m: 'd="' + " ".join(m.group(1).split()) + '"', text)
+    text = prefix_ids(text, prefix)
+    root = _ROOT.match(text)
+    if root is None:
+        raise ValueError("matplotlib output has no <svg> root")
+    family = ",".join(f'"{f}"' if " " in f else f for f in FONT_FAMILIES)
+    css = scoped + f"#{prefix} text{{font-family:{family}}}"
+    head = svg_head(view_box_of(root.group(0)), prefix, title, desc, theme, styles, css, DISPLAY_SCALE)
+    return head + text[root.end():].rstrip()
+
+
+def _recolour(style: str) -> str:
+    """One ``style`` attribute with palette colours as CSS variables and the font left to the stylesheet."""
+    style = _FONT_FAMILY.sub("", style).lstrip("; ")
+    return _HEX.sub(lambda m: _variable(m.group(0)), style)
+
+
+def _variable(colour: str) -> str:
+    var = PALETTE_VARS.get(colour.lower())
+    return f"var({var}, {colour.lower()})" if var else colour
+
+
+# -- JSON -----------------------------------------------------------------------------------------------
+
+
+def to_json(data: Mapping[str, Any]) -> str:
+    """Stable, readable JSON: objects indented, lists of numbers or short strings on one line."""
+    return _dump(data, 0) + "\n"
+
+
+def _dump(value: Any, depth: int) -> str:
+    pad, inner = "  " * depth, "  " * (depth + 1)
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        items = [f"{inner}{json.dumps(str(k), ensure_ascii=False)}: {_dump(v, depth + 1)}" for k, v in value.items()]
+        return "{\n" + ",\n".join(items) + f"\n{pad}}}"
+    if isinstance(value, (list, tuple)):
+        if all(not isinstance(v, (dict, list, tuple)) for v in value):
+            return "[" + ", ".join(json.dumps(v, ensure_ascii=False) for v in value) + "]"
+        return "[\n" + ",\n".join(f"{inner}{_dump(v, depth + 1)}" for v in value) + f"\n{pad}]"
+    return json.dumps(value, ensure_ascii=False)
+
+
+# -- tick labels (plain text, no mathtext: CJK-safe and small) ------------------------------------------
+
+_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def power_of_ten(value: float, _pos: object = None) -> str:
+    """``1e9`` → ``10⁹`` (for log axes; values that are not powers of ten get no label)."""
+    if value <= 0:
+        return ""
+    exponent = round(math.log10(value))
+    if abs(value - 10.0 ** exponent) > 1e-6 * value:
+        return ""
+    return "1" if exponent == 0 else "10" + str(exponent).translate(_SUPERSCRIPT)
+
+
+def scientific(value: int) -> str:
+    """A count for alt text: ``512`` as is, ``1342177280`` → ``1.3 × 10⁹`` (integers in, no float noise)."""
+    if value < 10_000:
+        return str(value)
+    exponent = len(str(value)) - 1
+    mantissa = round(value / 10 ** (exponent - 1)) / 10
+    if mantissa >= 10:
+        mantissa, exponent = mantissa / 10, exponent + 1
+    return f"{mantissa:.1f} × 10" + str(exponent).translate(_SUPERSCRIPT)
+
+
+def binary_size(value: float, _pos: object = None) -> str:
+    """Sequence lengths as people write context sizes: ``1024`` → ``1K``, ``1048576`` → ``1M``."""
+    n = round(value)
+    for unit, scale in (("M", 1 << 20), ("K", 1 << 10)):
+        if n >= scale and n % scale == 0:
+            return f"{n // scale}{unit}"
+    return str(n)

@@ -1,0 +1,208 @@
+"""``mamba view=scan``: the selective SSM recurrence of one channel, computed and plotted (REFERENCE.md §2.14).
+
+One channel with state size N = 1 over a short synthetic input: small background values plus a few
+"important" tokens. A = −1 is fixed (a learned parameter, never input-dependent: mistake 30); only the
+step Δ_t = softplus(w·x_t + b) depends on the input (``mamba.selection``, with D = 1). Discretisation
+keeps ZOH for A, Ā_t = exp(Δ_t A) (``mamba.zoh``), and uses the first-order B̄_t ≈ Δ_t B of the
+reference code (``mamba.zoh-impl``); the state is h_t = Ā_t h_{t−1} + B̄_t x_t (``mamba.recurrence``).
+A large Δ_t makes Ā_t small (the past is forgotten, the state is rewritten from x_t); a small Δ_t
+keeps Ā_t ≈ 1 (the state is kept and the token is mostly ignored).
+
+Everything is deterministic without a seed: the background comes from integer hashing of t.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from typing import TYPE_CHECKING, Any
+
+from seqdiagrams.errors import SpecError, Subtype
+from seqdiagrams.rendering.plot import (
+    AXIS,
+    INK,
+    PAPER,
+    PlotText,
+    fill,
+    render_plot,
+    stroke,
+    style_axes,
+)
+from seqdiagrams.subjects._common import Words
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from seqdiagrams.registry import Registry
+    from seqdiagrams.spec import Spec
+    from seqdiagrams.subjects import Output
+
+PLOT_FORMATS = ("svg", "png", "html", "json")
+A = -1.0
+"""The state matrix of the one channel (N = 1): fixed, not input-dependent."""
+B = 1.0
+W = 3.0
+"""Weight of the Δ projection: Δ_t = softplus(W·x_t + BIAS)."""
+BIAS = -2.5
+"""softplus(BIAS) ≈ 0.079, inside the reference init range [0.001, 0.1] of softplus(dt_proj.bias)."""
+IMPORTANT = (1.0, 0.9, 1.0)
+"""Values of the important tokens; one per 8 steps, at most three, evenly spread."""
+BACKGROUND = 0.3
+"""Background tokens lie in [−BACKGROUND, BACKGROUND)."""
+DIGITS = 6
+"""Decimals kept in the JSON series (machine-independent golden files)."""
+SIZE = (7.2, 5.9)
+
+
+def important_steps(steps: int) -> dict[int, float]:
+    """1-based time step → value of each important token.
+
+    Tokens are at least 8 steps apart, so the state has decayed well below the next important value
+    before it arrives: with B̄ₜ = Δₜ B (no ZOH normalisation) a reset moves the state toward the
+    input only from there (from a state already near xₜ it would overshoot).
+    """
+    count = min(len(IMPORTANT), steps // 8)
+    return {int(steps * (2 * j + 1) / (2 * count) + 0.5): IMPORTANT[j] for j in range(count)}
+
+
+def _background(t: int) -> float:
+    """A pseudo-random but fixed value in [−0.3, 0.3): Knuth's multiplicative hash of t."""
+    u = (t * 2654435761) % (1 << 32) / (1 << 32)
+    return 2 * BACKGROUND * (u - 0.5)
+
+
+def _softplus(z: float) -> float:
+    return math.log1p(math.exp(z))
+
+
+def series(steps: int) -> dict[str, list[float]]:
+    """The recurrence, step by step: x, Δ, A, Ā, B̄ and h for t = 1..steps (h_0 = 0)."""
+    marks = important_steps(steps)
+    out: dict[str, list[float]] = {"x": [], "delta": [], "A": [], "A_bar": [], "B_bar": [], "h": []}
+    h = 0.0
+    for t in range(1, steps + 1):
+        x = marks.get(t, _background(t))
+        delta = _softplus(W * x + BIAS)
+        a_bar = math.exp(delta * A)
+        b_bar = delta * B
+        h = a_bar * h + b_bar * x
+        for key, value in (("x", x), ("delta", delta), ("A", A), ("A_bar", a_bar), ("B_bar", b_bar), ("h", h)):
+            out[key].append(round(value, DIGITS))
+    return out
+
+
+def render(spec: Spec, registry: Registry, fmt: str, prefix: str, styles: bool = True) -> Output:
+    if fmt not in PLOT_FORMATS:
+        raise SpecError.at(Subtype.BAD_VALUE, f"`mamba view=scan` is a plot and cannot be rendered as {fmt}",
+                           spec.location_of("view"), "formats: " + ", ".join(PLOT_FORMATS))
+    words = Words(registry, spec.lang)
+    steps = spec["steps"]
+    data = series(steps)
+    marks = sorted(important_steps(steps))
+    labels = {
+        "x": words("phrase.mamba-scan-x"),
+        "delta": words("phrase.mamba-scan-delta"),
+        "A_bar": words("phrase.mamba-scan-abar"),
+        "h": words("phrase.mamba-scan-h"),
+        "t": words("phrase.mamba-scan-t"),
+        "important": words("phrase.mamba-scan-important"),
+        "reset": words("phrase.mamba-scan-reset"),
+        "keep": words("phrase.mamba-scan-keep"),
+        "model": words("phrase.mamba-scan-model"),
+    }
+    quiet = [d for t, d in enumerate(data["delta"], 1) if t not in marks]
+    title = spec["title"] or words("phrase.mamba-scan-title", name=words.short("mamba"), steps=steps)
+    desc = words("phrase.mamba-scan-desc", steps=steps, positions=words.join([str(t) for t in marks]),
+                 w=W, b=_minus(BIAS), quiet_min=f"{min(quiet):.2f}", quiet_max=f"{max(quiet):.2f}",
+                 big=f"{min(data['delta'][t - 1] for t in marks):.2f}")
+    text = PlotText(title, desc, words("phrase.mamba-scan-caption"))
+    payload: dict[str, Any] = {
+        "subject": "mamba",
+        "view": "scan",
+        "title": title,
+        "caption": text.caption,
+        "model": {
+            "channels": 1, "N": 1, "A": A, "A_input_dependent": False, "B": B, "w": W, "b": BIAS, "h0": 0.0,
+            "delta": "softplus(w * x_t + b)", "A_bar": "exp(delta_t * A)", "B_bar": "delta_t * B",
+            "h": "A_bar_t * h_{t-1} + B_bar_t * x_t",
+            "equations": ["mamba.selection", "mamba.zoh", "mamba.zoh-impl", "mamba.recurrence"],
+            "sources": list(registry.arch("mamba").sources),
+        },
+        "labels": labels,
+        "t": list(range(1, steps + 1)),
+        "important": marks,
+        "series": data,
+    }
+    return render_plot(fmt, payload, lambda fig: _draw(fig, payload), text, prefix, spec["theme"], SIZE, styles)
+
+
+def _minus(value: float) -> str:
+    return f"{value:g}".replace("-", "−")
+
+
+def _draw(fig: Figure, payload: dict[str, Any]) -> None:
+    from matplotlib.patches import Patch
+    from matplotlib.ticker import MaxNLocator
+
+    labels, data, t, marks = payload["labels"], payload["series"], payload["t"], payload["important"]
+    steps = len(t)
+    ax_x, ax_d, ax_h = fig.subplots(3, 1, sharex=True, gridspec_kw={"height_ratios": (1, 1.1, 1.5)})
+    fig.suptitle(labels["model"], fontsize=9.5, color=INK)
+    for ax in (ax_x, ax_d, ax_h):
+        style_axes(ax, grid="y")
+        for m in marks:
+            ax.axvspan(m - 0.5, m + 0.5, color=fill("gate"), zorder=0, linewidth=0)
+    thin = steps > 32
+
+    # input tokens, the important ones in the gate colour
+    colours = [stroke("gate") if s in marks else stroke("io") for s in t]
+    ax_x.bar(t, data["x"], width=0.62, color=colours, linewidth=0)
+    ax_x.axhline(0, color=AXIS, linewidth=0.8)
+    x_low, x_high = min(data["x"]), max(data["x"])
+    ax_x.set_ylim(x_low - 0.1 * (x_high - x_low), x_high + 0.45 * (x_high - x_low))
+    ax_x.set_ylabel(labels["x"])
+    ax_x.legend(handles=[Patch(color=stroke("gate"), label=labels["important"])], loc="upper right",
+                handlelength=1.0)
+
+    # step size Δ_t and the share of the old state kept, Ā_t = exp(Δ_t A)
+    ax_d.bar(t, data["delta"], width=0.62, color=stroke("ssm"), linewidth=0, label=labels["delta"])
+    ax_d.plot(t, data["A_bar"], color=stroke("linear"), linewidth=1.4, marker="" if thin else "o", markersize=3,
+              label=labels["A_bar"])
+    ax_d.set_ylim(0, 1.35)
+    ax_d.set_yticks([0, 0.5, 1])
+    ax_d.set_ylabel(labels["delta"])
+    ax_d.legend(loc="upper right", ncols=2, handlelength=1.4)
+
+    # the state against the input
+    ax_h.plot(t, data["x"], linestyle="none", marker="o", markersize=3 if thin else 3.5, color=stroke("io"),
+              label=labels["x"], zorder=2)
+    ax_h.plot(t, data["h"], color=stroke("state"), linewidth=1.8, marker="" if thin else "o", markersize=3.5,
+              label=labels["h"], zorder=3)
+    ax_h.axhline(0, color=AXIS, linewidth=0.8)
+    low = min(min(data["h"]), min(data["x"]))
+    high = max(max(data["h"]), max(data["x"]))
+    span = high - low
+    ax_h.set_ylim(low - 0.08 * span, high + 0.95 * span)
+    ax_h.set_ylabel(labels["h"])
+    ax_h.set_xlabel(labels["t"])
+    ax_h.legend(loc="upper left", ncols=2, handlelength=1.4)
+    _annotate(ax_h, data, marks, labels, high, span)
+
+    ax_h.set_xlim(0.4, steps + 0.6)
+    ax_h.xaxis.set_major_locator(MaxNLocator(nbins=12, integer=True, steps=(1, 2, 4, 5, 10)))
+    fig.align_ylabels((ax_x, ax_d, ax_h))
+
+
+def _annotate(ax: Any, data: dict[str, list[float]], marks: list[int], labels: dict[str, str], high: float,
+              span: float) -> None:
+    """Point at the last reset (text to its left) and into the longest quiet stretch after a reset."""
+    box = {"boxstyle": "round,pad=0.25", "facecolor": PAPER, "edgecolor": "none"}
+    arrow = {"arrowstyle": "->", "color": AXIS, "linewidth": 0.9, "shrinkB": 3}
+    last = marks[-1]
+    ax.annotate(labels["reset"], xy=(last, data["h"][last - 1]), xytext=(last - 0.7, high + 0.45 * span),
+                ha="right", va="center", fontsize=9, color=INK, bbox=box, arrowprops=arrow, zorder=4)
+    bounds = [*marks, len(data["h"]) + 1]
+    start, stop = max(itertools.pairwise(bounds), key=lambda pair: pair[1] - pair[0])
+    middle = (start + stop) // 2
+    ax.annotate(labels["keep"], xy=(middle, data["h"][middle - 1]), xytext=(middle, high + 0.15 * span),
+                ha="center", va="center", fontsize=9, color=INK, bbox=box, arrowprops=arrow, zorder=4)
