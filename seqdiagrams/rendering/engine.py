@@ -18,7 +18,7 @@ from seqdiagrams.errors import Location, SpecError, Subtype
 log = logging.getLogger("seqdiagrams")
 _LOCK = threading.Lock()
 
-Format = Literal["svg", "png"]
+Format = Literal["svg", "png", "pdf"]
 
 
 @cache
