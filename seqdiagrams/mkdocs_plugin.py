@@ -69,6 +69,7 @@ class SeqdiagramsPlugin(BasePlugin[SeqdiagramsConfig]):  # type: ignore[valid-ty
     def __init__(self) -> None:
         self.extension: SeqarchExtension | None = None
         self.started = 0.0
+        self.bundles: set[str] = set()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         from seqdiagrams.markdown_ext import SeqarchExtension
@@ -111,11 +112,20 @@ class SeqdiagramsPlugin(BasePlugin[SeqdiagramsConfig]):  # type: ignore[valid-ty
         self.extension.page = PageContext(page.file.src_uri, _front_matter_lines(page, markdown))
         return markdown
 
+    def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        """Load KaTeX/Mermaid from the site itself, on the pages that use them only."""
+        from seqdiagrams.page_assets import inject, needed
+
+        self.bundles.update(needed(output))
+        base = "/".join([".."] * page.url.count("/")) or "."
+        return inject(output, base)
+
     def on_post_build(self, config: MkDocsConfig) -> None:
         assert self.extension is not None
         site = Path(config.site_dir) / CSS_PATH
         site.parent.mkdir(parents=True, exist_ok=True)
         site.write_text(CSS + STYLESHEET + "\n", encoding="utf-8")
+        _copy_bundles(self.bundles, Path(config.site_dir))
         stats, cache = self.extension.stats, self.extension.cache
         if stats.blocks and cache is not None:
             log.info("%d block(s), %d laid out, %d from cache, %d error(s), %.2f s", stats.blocks,
@@ -128,6 +138,25 @@ class SeqdiagramsPlugin(BasePlugin[SeqdiagramsConfig]):  # type: ignore[valid-ty
             log.info("%s", diagnostic.format())  # strict: false keeps `mkdocs build --strict` from failing
         else:
             log.warning("%s", diagnostic.format())
+
+
+def _copy_bundles(names: set[str], site_dir: Path) -> None:
+    """Copy the vendored files of the bundles the site uses (fonts included) into the site."""
+    import shutil
+
+    from seqdiagrams.assets import VENDOR
+    from seqdiagrams.page_assets import BUNDLES, SITE_DIR
+
+    static = VENDOR.parent
+    for name in sorted(names):
+        bundle = BUNDLES[name]
+        for relative in (*bundle.stylesheets, *bundle.scripts):
+            folder = (static / relative).parent
+            target = site_dir / SITE_DIR / folder.relative_to(static)
+            if not (static / relative).exists():
+                log.warning("the vendored asset %s is missing: reinstall seqdiagrams", relative)
+                continue
+            shutil.copytree(folder, target, dirs_exist_ok=True)
 
 
 def _source(file: Any) -> str:
