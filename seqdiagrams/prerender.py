@@ -44,24 +44,30 @@ class Job:
 
 def jobs_for(pages: Iterable[str], lang: str, theme: str, registry: tuple[str, ...], cache_dir: Path,
              styles: bool) -> list[Job]:
-    """The distinct figures of ``pages`` (Markdown texts) not in the cache yet, in page order."""
+    """The distinct figures of ``pages`` (Markdown texts) not in the cache yet, in page order.
+
+    A site without blocks pays for the scan only: nothing is imported or loaded before a block is found.
+    """
+    from seqdiagrams.scan import scan_markdown
+
+    found = [(ordinal, block) for text in pages for ordinal, block in enumerate(scan_markdown(text))]
+    if not found:
+        return []
     from seqdiagrams.registry import Registry
     from seqdiagrams.rendering import figure_identity
     from seqdiagrams.rendering.cache import DiskCache
-    from seqdiagrams.scan import scan_markdown
 
     cache, data = DiskCache(cache_dir), Registry.load(registry)
     seen: set[str] = set()
     jobs: list[Job] = []
-    for text in pages:
-        for ordinal, block in enumerate(scan_markdown(text)):
-            try:
-                identity = figure_identity(_spec(block.info, block.body, lang, theme), data, ordinal, styles)
-            except SpecError:
-                continue
-            if identity not in seen and not cache.contains(identity, "html"):
-                seen.add(identity)
-                jobs.append(Job(block.info, block.body, ordinal, lang, theme, registry, str(cache_dir), styles))
+    for ordinal, block in found:
+        try:
+            identity = figure_identity(_spec(block.info, block.body, lang, theme), data, ordinal, styles)
+        except SpecError:
+            continue
+        if identity not in seen and not cache.contains(identity, "html"):
+            seen.add(identity)
+            jobs.append(Job(block.info, block.body, ordinal, lang, theme, registry, str(cache_dir), styles))
     return jobs
 
 

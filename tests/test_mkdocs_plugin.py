@@ -177,3 +177,13 @@ def test_cold_build_prerenders_figures_in_parallel(tmp_path: Path, caplog) -> No
     assert any("bad.md:8:17" in r.getMessage() for r in caplog.records)  # still reported by the page pass
     html = (tmp_path / "site" / "p3" / "index.html").read_text(encoding="utf-8")
     assert html.count('<figure class="sqd-figure"') == 2
+
+
+def test_site_without_blocks_loads_nothing_heavy(tmp_path: Path) -> None:
+    config_file = make_site(tmp_path, {"index.md": "# Plain\n\n```python\nx = 1\n```\n"})
+    code = ("import sys; from mkdocs.commands.build import build; from mkdocs.config import load_config; "
+            f"build(load_config({str(config_file)!r})); "
+            "heavy = ('pygraphviz', 'pydantic', 'matplotlib', 'seqdiagrams.registry'); "
+            "print([m for m in heavy if m in sys.modules])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip().splitlines()[-1] == "[]"
