@@ -23,6 +23,7 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 
 from seqdiagrams.options import SiteOptions
 from seqdiagrams.rendering.svg import STYLESHEET
+from seqdiagrams.subjects.formulas import STYLESHEET as FORMULAS_STYLESHEET
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -41,6 +42,11 @@ CSS = """\
 .sqd-figure svg{display:block;margin:0 auto}
 .sqd-figure figcaption{font-size:.85em;opacity:.8;margin-top:.4em}
 .sqd-error pre{white-space:pre-wrap}
+.sqd-figure:has(table){overflow-x:auto}
+.sqd-table{border-collapse:collapse;margin:0 auto;font-size:.8rem;text-align:left}
+.sqd-table th,.sqd-table td{border:1px solid var(--md-typeset-table-color,rgba(0,0,0,.12));
+  padding:.45em .8em;vertical-align:top}
+.sqd-table thead th{background:var(--md-default-fg-color--lightest,rgba(0,0,0,.05))}
 """
 
 
@@ -124,7 +130,7 @@ class SeqdiagramsPlugin(BasePlugin[SeqdiagramsConfig]):  # type: ignore[valid-ty
         assert self.extension is not None
         site = Path(config.site_dir) / CSS_PATH
         site.parent.mkdir(parents=True, exist_ok=True)
-        site.write_text(CSS + STYLESHEET + "\n", encoding="utf-8")
+        site.write_text(CSS + STYLESHEET + "\n" + FORMULAS_STYLESHEET, encoding="utf-8")
         _copy_bundles(self.bundles, Path(config.site_dir))
         stats, cache = self.extension.stats, self.extension.cache
         if stats.blocks and cache is not None:

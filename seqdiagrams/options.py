@@ -28,6 +28,9 @@ class SiteOptions:
     cache_dir: str = _opt("", "Folder for the layout cache; empty: `.cache/seqdiagrams` beside the config.")
     strict: bool | None = _opt(None, "Fail on a bad block; unset: follow the host's strict mode.",
                                (None, True, False))
+    katex: str = _opt("blocks", "KaTeX at build time for formula blocks only (`blocks`), or also for the page's "
+                      "own math, $…$, $$…$$ and pymdownx.arithmatex output (`page`): no client-side math.",
+                      ("blocks", "page"))
 
     @classmethod
     def from_mapping(cls, values: dict[str, Any]) -> SiteOptions:

@@ -26,7 +26,8 @@ class Bundle:
 
 BUNDLES: dict[str, Bundle] = {
     "katex": Bundle('class="katex', stylesheets=("vendor/katex/katex.min.css",)),
-    "mermaid": Bundle('class="mermaid', scripts=("vendor/mermaid/mermaid.min.js", "js/seqdiagrams-mermaid.js")),
+    "mermaid": Bundle('class="mermaid', stylesheets=("css/seqdiagrams-mermaid.css",),
+                      scripts=("vendor/mermaid/mermaid.min.js", "js/seqdiagrams-mermaid.js")),
 }
 
 

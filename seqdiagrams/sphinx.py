@@ -14,7 +14,14 @@ caching all live in the core; this module only maps them onto Sphinx's phases.
 - **Write time**: HTML builders inline the finished figure from the content-addressed
   cache; LaTeX gets a PDF named by the hash of its DOT source (so parallel writers and
   rebuilds agree); every other builder, and non-diagram subjects outside HTML, get the
-  block's Markdown rendering in a literal block or its alt text.
+  subject's plain table (timelines: a real table, not an image), its Markdown rendering in
+  a literal block, or its alt text. Pages with a Mermaid diagram load the vendored Mermaid
+  and our script from ``_static`` (only those pages).
+- **Formulas**: formula sections are KaTeX HTML in HTML builders (pages with KaTeX output, and
+  only those, get the vendored KaTeX stylesheet and fonts in ``_static``) and the subject's own
+  LaTeX (``equation`` environments around the registry LaTeX) in LaTeX builders. With
+  ``seqdiagrams_katex = "page"`` Sphinx's own math is typeset by KaTeX at build time as well,
+  one engine call per document.
 
 Config values ``seqdiagrams_<field>`` are generated from
 :class:`~seqdiagrams.options.SiteOptions` and validated on ``config-inited``.
@@ -318,8 +325,9 @@ def _fallbacks(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """Outside HTML, blocks with no figure file for the builder become Markdown or alt text.
 
     Generic over subjects: a diagram or a subject that renders PNG is an image in LaTeX; otherwise
-    a subject's ``md`` rendering (tables) goes into a literal block, and anything else is
-    replaced by its alt text, ``[diagram: <title>]``.
+    a subject whose module has a ``text_table`` (timelines) becomes a real table, a subject's ``md``
+    rendering (tables) goes into a literal block, and anything else is replaced by its alt text,
+    ``[diagram: <title>]``.
     """
     fmt = app.builder.format
     if fmt == "html":
@@ -339,8 +347,13 @@ def _fallback(node: seqarch, fmt: str, config: Config) -> nodes.Element | None:
         subject = get_subject(spec.subject)
         if fmt == "latex" and (not subject.uses_render(spec) or "png" in subject.formats):
             return None  # a figure file: visit_seqarch_latex
+        if fmt == "latex" and "latex" in subject.formats:
+            return _latex_node(spec, node, config)  # formula sections: real LaTeX math, not images
+        table = _text_table(spec, _registry(config)) if subject.uses_render(spec) else None
         if not subject.uses_render(spec):
             text = build_graph(spec, _registry(config)).title
+        elif table is not None:
+            return _table_node(table, node, in_figure=isinstance(node.parent, nodes.figure))
         elif "md" in subject.formats:
             text = str(render_spec(spec, "md", _registry(config), node["ordinal"]))
             block = nodes.literal_block(text, text, language="none")
@@ -356,13 +369,187 @@ def _fallback(node: seqarch, fmt: str, config: Config) -> nodes.Element | None:
     return para
 
 
+def _latex_node(spec: Spec, node: seqarch, config: Config) -> nodes.Element:
+    """The subject's own LaTeX (formula sections: ``equation`` environments around the registry LaTeX),
+    under a rubric with its title unless a figure's caption shows one."""
+    from seqdiagrams.rendering import id_prefix
+    from seqdiagrams.subjects import get_subject
+
+    render = get_subject(spec.subject).render
+    assert render is not None
+    output = render(spec, _registry(config), "latex", id_prefix(spec, node["ordinal"]), True)
+    raw = nodes.raw("", "\n" + str(output.body) + "\\par\\medskip\n", format="latex")
+    out = raw if isinstance(node.parent, nodes.figure) else nodes.container(
+        "", nodes.rubric(output.caption, output.caption), raw)
+    for item in (out, raw):
+        item.source, item.line = node.source, node.line
+    return out
+
+
+def _katex_assets(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
+    """On a page with KaTeX output only: KaTeX's stylesheet and fonts, copied from the package into _static."""
+    from seqdiagrams.assets import VENDOR
+    from seqdiagrams.page_assets import BUNDLES, needed
+
+    if "katex" not in needed(context.get("body", "")):
+        return
+    stylesheets = BUNDLES["katex"].stylesheets
+    fonts = tuple(f"vendor/katex/fonts/{font.name}" for font in sorted((VENDOR / "katex" / "fonts").glob("*")))
+    try:
+        _copy_static(Path(app.outdir) / "_static" / "seqdiagrams", (*stylesheets, *fonts))
+    except SpecError as exc:
+        logger.warning("%s (%s)", exc.diagnostic.message, exc.diagnostic.hint, type=WARNING_TYPE, subtype="render")
+        return
+    for css in stylesheets:
+        app.builder.add_css_file(f"seqdiagrams/{css}")  # type: ignore[attr-defined]
+
+
+def _katex_source(node: nodes.Element) -> tuple[str, bool]:
+    """The LaTeX KaTeX gets for a math node (a multi-part ``.. math::`` becomes one ``aligned``) and its mode."""
+    display = isinstance(node, nodes.math_block)
+    latex = node.astext()
+    parts = [part for part in latex.split("\n\n") if part.strip()] if display else [latex]
+    if display and len(parts) > 1 and not node.get("nowrap", node.get("no-wrap")):
+        latex = "\\begin{aligned}" + "\\\\".join(parts) + "\\end{aligned}"
+    return latex, display
+
+
+def _katex_batch(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """``seqdiagrams_katex = "page"``: a document's math typeset in one engine call before it is written (the
+    HTML is kept on the nodes as plain strings, so parallel writers receive it with the doctree)."""
+    if app.builder.format != "html" or app.config.seqdiagrams_katex != "page":
+        return
+    from seqdiagrams.rendering.katex import render_many
+
+    found = [node for node in doctree.findall(lambda n: isinstance(n, (nodes.math, nodes.math_block)))]
+    if not found:
+        return
+    try:
+        results = render_many([_katex_source(node) for node in found], _cache_for(app.builder))
+    except SpecError as exc:
+        d = exc.diagnostic
+        logger.warning("%s (%s)", d.message, d.hint, type=WARNING_TYPE, subtype="render")
+        return
+    for node, result in zip(found, results, strict=True):
+        node["sqd_katex" if isinstance(result, str) else "sqd_katex_error"] = str(result)
+
+
+def _katex_math(self: HTML5Translator, node: nodes.Element, display: bool) -> None:
+    """``seqdiagrams_katex = "page"``: Sphinx's own math (``:math:``, ``.. math::``, MyST ``$…$``) as KaTeX."""
+    import html
+
+    from seqdiagrams.rendering.katex import render_many
+
+    latex, _ = _katex_source(node)
+    result: str | Exception
+    if "sqd_katex" in node or "sqd_katex_error" in node:  # typeset with the rest of the document
+        result = node["sqd_katex"] if "sqd_katex" in node else ValueError(node["sqd_katex_error"])
+    else:
+        try:
+            result = render_many([(latex, display)], _cache_for(self.builder))[0]
+        except SpecError as exc:
+            result = exc
+    if isinstance(result, str):
+        body = result
+    else:
+        message = " ".join(str(result).split())
+        logger.warning("KaTeX cannot typeset the formula: %s", message, location=node, type=WARNING_TYPE,
+                       subtype="render")
+        body = (f'<span class="katex-error" title="{html.escape(message)}" style="color:#cc0000">'
+                f"{html.escape(latex, quote=False)}</span>")
+    if not display:
+        self.body.append(f'<span class="math notranslate nohighlight">{body}</span>')
+        raise nodes.SkipNode
+    self.body.append(self.starttag(node, "div", CLASS="math notranslate nohighlight"))
+    if node.get("number"):
+        from sphinx.util.math import get_node_equation_number
+
+        self.body.append(f'<span class="eqno">({get_node_equation_number(self, node)})')
+        self.add_permalink_ref(node, "Link to this equation")
+        self.body.append("</span>")
+    self.body.append(body + "</div>\n")
+    raise nodes.SkipNode
+
+
+def _text_table(spec: Spec, registry: Registry) -> Any:
+    """The subject's content as a plain table (``text_table`` of its module), or None when it has none."""
+    from importlib import import_module
+
+    text_table = getattr(import_module(f"seqdiagrams.subjects.{spec.subject}"), "text_table", None)
+    return None if text_table is None else text_table(spec, registry)
+
+
+def _table_node(table: Any, node: seqarch, in_figure: bool) -> nodes.table:
+    """A docutils table (real LaTeX, not an image): a 1-cell row heads a group and spans every column."""
+    width = len(table.headers)
+    # colwidths-given: LaTeX columns of these relative widths that wrap; a longtable cannot float in a figure
+    out = nodes.table(classes=["colwidths-given"] if in_figure else ["longtable", "colwidths-given"])
+    if not in_figure:  # in a figure, the figure's caption is the title
+        out += nodes.title(table.caption, table.caption)
+    group = nodes.tgroup(cols=width)
+    out += group
+    group += [nodes.colspec(colwidth=w) for w in table.widths]
+    head, body = nodes.thead(), nodes.tbody()
+    head += _table_row(table.headers, width)
+    body += [_table_row(row, width) for row in table.rows]
+    group += [head, body]
+    out.source, out.line = node.source, node.line
+    return out
+
+
+def _table_row(cells: tuple[str, ...], width: int) -> nodes.row:
+    row = nodes.row()
+    for cell in cells:
+        entry = nodes.entry(morecols=width - 1) if len(cells) == 1 else nodes.entry()
+        para = nodes.paragraph()
+        para += nodes.strong(text=cell) if len(cells) == 1 else nodes.Text(cell)
+        entry += para
+        row += entry
+    return row
+
+
+def _mermaid_assets(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
+    """On a page with a Mermaid diagram only: the vendored Mermaid, our script and its stylesheet, from _static."""
+    from seqdiagrams.page_assets import BUNDLES, needed
+
+    if "mermaid" not in needed(context.get("body", "")):
+        return
+    bundle = BUNDLES["mermaid"]
+    for css in bundle.stylesheets:
+        app.builder.add_css_file(f"seqdiagrams/{css}")  # type: ignore[attr-defined]
+    for js in bundle.scripts:
+        app.builder.add_js_file(f"seqdiagrams/{js}")  # type: ignore[attr-defined]
+    try:
+        _copy_static(Path(app.outdir) / "_static" / "seqdiagrams", (*bundle.stylesheets, *bundle.scripts))
+    except SpecError as exc:
+        logger.warning("%s (%s)", exc.diagnostic.message, exc.diagnostic.hint, type=WARNING_TYPE, subtype="render")
+
+
+def _copy_static(target: Path, files: tuple[str, ...]) -> None:
+    """Copy packaged static ``files`` under ``target`` unless already there (parallel writers: atomic renames)."""
+    from seqdiagrams.assets import VENDOR, vendor_file
+
+    static = VENDOR.parent
+    for relative in files:
+        source = vendor_file(relative.removeprefix("vendor/")) if relative.startswith("vendor/") else static / relative
+        destination = target / relative
+        if destination.is_file() and destination.stat().st_size == source.stat().st_size:
+            continue
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=destination.parent, prefix=".seqarch-", suffix=".part")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(source.read_bytes())
+        Path(tmp).replace(destination)
+
+
 def _write_css(app: Sphinx, exception: Exception | None) -> None:
     if exception is None and app.builder.format == "html":
         from seqdiagrams.rendering.svg import STYLESHEET
+        from seqdiagrams.subjects.formulas import STYLESHEET as FORMULAS_STYLESHEET
 
         static = Path(app.outdir) / "_static"
         static.mkdir(parents=True, exist_ok=True)
-        (static / CSS_FILE).write_text(CSS + STYLESHEET + "\n", encoding="utf-8")
+        (static / CSS_FILE).write_text(CSS + STYLESHEET + "\n" + FORMULAS_STYLESHEET, encoding="utf-8")
     blocks = sum(b for b, _ in _counts(app.env).values())
     if exception is None and blocks:
         errors = sum(e for _, e in _counts(app.env).values())
@@ -384,6 +571,10 @@ def _config_inited(app: Sphinx, config: Config) -> None:
             _config_warning(f"{name}: {exc}; using the default `{spec.default!r}`")
             config[name] = spec.default
     config.seqdiagrams_registry = _overlays(config, Path(app.confdir))
+    if config.seqdiagrams_katex == "page":  # the page's own math as KaTeX at build time too
+        app.add_html_math_renderer("seqdiagrams", (lambda self, node: _katex_math(self, node, False), None),
+                                   (lambda self, node: _katex_math(self, node, True), None))
+        config.html_math_renderer = config.html_math_renderer or "seqdiagrams"
     if config.seqdiagrams_cache_dir:
         config.seqdiagrams_cache_dir = str(Path(app.confdir) / config.seqdiagrams_cache_dir)
 
@@ -434,6 +625,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-purge-doc", _purge_doc)
     app.connect("env-merge-info", _merge_info)
     app.connect("doctree-resolved", _fallbacks)
+    app.connect("doctree-resolved", _katex_batch)
     app.connect("build-finished", _write_css)
+    app.connect("html-page-context", _mermaid_assets)
+    app.connect("html-page-context", _katex_assets)
     return {"version": __version__, "env_version": ENV_VERSION,
             "parallel_read_safe": True, "parallel_write_safe": True}

@@ -80,7 +80,10 @@ def examples() -> list[str]:
 
 
 def kinds() -> list[str]:
-    """For each of :func:`examples`: ``pdf`` (a Graphviz diagram), ``png`` (a plot), ``md`` or ``alt``."""
+    """For each of :func:`examples`: ``pdf`` (a Graphviz diagram), ``png`` (a plot), ``table`` (a subject
+    with a ``text_table``: tables, timelines), ``latex`` (formula sections), ``md`` or ``alt``."""
+    import importlib
+
     from seqdiagrams.spec import parse
 
     out = []
@@ -88,7 +91,10 @@ def kinds() -> list[str]:
         spec = parse(example)
         subject = catalog()[spec.subject]
         formats = subject.formats if subject.uses_render(spec) else ("pdf",)
-        out.append(next((kind for kind in ("pdf", "png", "md") if kind in formats), "alt"))
+        module = importlib.import_module(f"seqdiagrams.subjects.{spec.subject}")
+        if subject.uses_render(spec) and "png" not in formats and hasattr(module, "text_table"):
+            formats = ("table",)
+        out.append(next((kind for kind in ("pdf", "png", "table", "latex", "md") if kind in formats), "alt"))
     return out
 
 
@@ -141,7 +147,9 @@ def test_every_subject_renders_in_latex_as_included_pdf_files(tmp_path: Path) ->
     for name in graphics:
         assert (result.out / name).read_bytes()[:5] in (b"%PDF-", b"\x89PNG\r")
     assert len(set(graphics)) == len(expected)  # named by content: the rST and MyST copies share a file
-    assert tex.count(r"\begin{sphinxVerbatim}") == 2 * kinds().count("md")  # tables, as Markdown
+    assert tex.count(r"\begin{sphinxVerbatim}") == 2 * kinds().count("md")  # other data, as Markdown
+    assert tex.count(r"\begin{longtable}") >= 2 * kinds().count("table")  # tables and timelines, as real tables
+    assert tex.count(r"\begin{equation") >= 2 * kinds().count("latex")  # formula sections, as real math
 
 
 def test_text_builder_gets_alt_text(tmp_path: Path) -> None:
@@ -379,8 +387,11 @@ def test_example_site_builds_with_dash_w(tmp_path: Path) -> None:
                               str(tmp_path / builder), "-d", str(tmp_path / "doctrees")],
                              capture_output=True, text=True, check=False)
         assert run.returncode == 0, run.stderr
+    from seqdiagrams.scan import scan_markdown
+
     html = (tmp_path / "html" / "zh" / "rnn.html").read_text(encoding="utf-8")
-    assert html.count('<figure class="sqd-figure"') == 5
+    blocks = scan_markdown((EXAMPLE / "zh" / "rnn.md").read_text(encoding="utf-8"))
+    assert html.count('<figure class="sqd-figure"') == len(blocks) >= 5
     rst_page = (tmp_path / "html" / "en" / "rnn.html").read_text(encoding="utf-8")
     assert rst_page.count('<figure class="sqd-figure"') == 5 and "Fig. 1" in rst_page
     for tex in ("seqmodels-en.tex", "seqmodels-zh.tex"):

@@ -24,6 +24,8 @@ myst_fence_as_directive = ["seqarch"]
 
 # seqdiagrams (every option is optional): alabaster has no dark mode, so draw light diagrams
 seqdiagrams_theme = "light"
+# typeset every $…$ / :math: at build time with the vendored KaTeX: no MathJax, nothing from a CDN
+seqdiagrams_katex = "page"
 
 html_theme = "alabaster"
 html_title = project

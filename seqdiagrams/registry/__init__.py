@@ -130,7 +130,7 @@ def _parse(path: Path, text: str, packaged: bool) -> dict[str, Any]:
         return {}
     if not isinstance(data, dict):
         raise SpecError.at(Subtype.REGISTRY, "a registry file must be a mapping of sections",
-                           Location(str(path)), "top-level keys: archs, dims, events, labels, sources, tables")
+                           Location(str(path)), "top-level keys: " + ", ".join(RegistryData.model_fields))
     return data
 
 

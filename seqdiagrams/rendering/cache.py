@@ -29,6 +29,7 @@ _FRAMES = {
     "svg": (b"<?xml", b"</svg>\n"),
     "png": (b"\x89PNG\r\n\x1a\n", b"IEND\xaeB`\x82"),
     "html": (b"<figure", b"</figure>\n"),
+    "katex": (b'<span class="katex', b"</span>\n"),  # one formula (rendering.katex adds the newline)
 }
 """How a whole entry of each kind starts and ends: the integrity check."""
 

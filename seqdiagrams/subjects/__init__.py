@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from seqdiagrams.spec import Spec
 
 SUBJECT_MODULES = ("rnn", "lstm", "gru", "seq2seq", "attention", "mha", "transformer", "mamba", "compare", "table",
-                   "complexity")
+                   "timeline", "formulas", "complexity")
 """Modules under ``seqdiagrams.subjects``, in the order ``seqdiagrams list subjects`` shows them."""
 
 
@@ -47,6 +47,19 @@ class Output:
 
     body: str | bytes
     caption: str = ""
+
+
+@dataclass(frozen=True)
+class TextTable:
+    """A plain table for hosts without a browser (LaTeX, text; the timeline's HTML fallback too).
+
+    A subject module may define ``text_table(spec, registry) -> TextTable``; a 1-tuple row heads a group."""
+
+    caption: str
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    widths: tuple[int, ...]
+    """Relative column widths (characters in a plain-text table)."""
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING
 
 from seqdiagrams.errors import SpecError, Subtype, did_you_mean
 from seqdiagrams.params import BoolParam, ChoiceParam, ListParam
-from seqdiagrams.subjects import Output, Subject
+from seqdiagrams.subjects import Output, Subject, TextTable
 from seqdiagrams.subjects._common import Words
 
 if TYPE_CHECKING:
@@ -225,6 +225,15 @@ def render(spec: Spec, registry: Registry, fmt: str, id_prefix: str, styles: boo
     if fmt == "md":
         return Output(_markdown(grid, table.legend, references, judgment), caption)
     return Output(_html(grid, table.legend, references, judgment, id_prefix), caption)
+
+
+def text_table(spec: Spec, registry: Registry) -> TextTable:
+    """The table for hosts without HTML (Sphinx's LaTeX and text builders): same cells, "—" for no value."""
+    table = table_of(spec, registry)
+    grid = _grid(table, spec["transpose"], {}, Words(registry, spec.lang)("phrase.table-source"))
+    texts = [tuple(cell.text or "—" for cell in row) for row in grid]
+    widths = tuple(min(40, max(len(row[i]) for row in texts)) for i in range(len(texts[0])))
+    return TextTable(spec["title"] or table.title, texts[0], tuple(texts[1:]), widths)
 
 
 def _reference(key: str, registry: Registry) -> tuple[str, str, str | None]:
