@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from seqdiagrams.ir import Graph
@@ -47,3 +48,23 @@ def finish(graph: Graph, spec: Spec, title: str, desc: str, caption: str = "") -
     graph.desc = desc
     graph.caption = spec["caption"] or caption
     return graph
+
+
+MATH = re.compile(r"(?<!\\)\$([^$]+?)(?<!\\)\$")
+"""Inline math in registry text: ``$…$`` (an escaped ``\\$`` is a dollar sign)."""
+
+
+def split_math(text: str) -> list[tuple[bool, str]]:
+    """Registry text cut into ``(is_math, part)`` pieces at ``$…$`` (dollar signs dropped from math parts)."""
+    parts: list[tuple[bool, str]] = []
+    pos = 0
+    for match in MATH.finditer(text):
+        parts += [(False, text[pos:match.start()]), (True, match.group(1))]
+        pos = match.end()
+    parts.append((False, text[pos:]))
+    return [(is_math, part) for is_math, part in parts if part or is_math]
+
+
+def is_web(url: str | None) -> bool:
+    """Whether a source's URL can be shown as a link (http or https only)."""
+    return bool(url) and str(url).startswith(("https://", "http://"))

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING
 from seqdiagrams.errors import SpecError, Subtype, did_you_mean
 from seqdiagrams.params import BoolParam, TextParam
 from seqdiagrams.subjects import Output, Subject
-from seqdiagrams.subjects._common import Words
+from seqdiagrams.subjects._common import MATH, Words, is_web, split_math
 
 if TYPE_CHECKING:
     from seqdiagrams.registry import Registry
@@ -62,7 +62,6 @@ STYLESHEET = """\
 """
 """Layout of formula sections; hosts that link one stylesheet per site append it (KaTeX's own CSS is separate)."""
 
-_MATH = re.compile(r"(?<!\\)\$([^$]+?)(?<!\\)\$")
 _CODE = re.compile(r"`([^`]+)`")
 _EMPHASIS = re.compile(r"\*([^*\s][^*]*)\*")
 
@@ -182,16 +181,16 @@ def _typeset(section: Section, spec: Spec) -> dict[tuple[bool, str], str]:
     for formula in section.formulas:
         owners.setdefault((True, formula.latex), f"equation `{formula.id}`")
         for text in (formula.label, formula.note):
-            owners.update({(False, math): f"the note of equation `{formula.id}`" for math in _MATH.findall(text)
+            owners.update({(False, math): f"the note of equation `{formula.id}`" for math in MATH.findall(text)
                            if (False, math) not in owners})
     for sid, latex, meaning in section.symbols:
         owners.setdefault((False, latex), f"symbol `{sid}`")
-        owners.update({(False, math): f"the meaning of symbol `{sid}`" for math in _MATH.findall(meaning)
+        owners.update({(False, math): f"the meaning of symbol `{sid}`" for math in MATH.findall(meaning)
                        if (False, math) not in owners})
-    for math in _MATH.findall(section.note):
+    for math in MATH.findall(section.note):
         owners.setdefault((False, math), f"the note of formula set `{section.set_id}`")
     for key, text, _ in section.sources:
-        for math in _MATH.findall(text):
+        for math in MATH.findall(text):
             owners.setdefault((False, math), f"source `{key}`")
     keys = list(owners)
     try:
@@ -235,7 +234,7 @@ def _html(section: Section, words: Words, prefix: str, math: dict[tuple[bool, st
     out += [f'<p class="sqd-formula-sources-title">{html.escape(words("phrase.formulas-sources"))}</p>',
             '<ol class="sqd-formula-sources">']
     for number, (key, text, url) in enumerate(section.sources, 1):
-        link = f' <a href="{html.escape(url or "")}">{html.escape(url or "")}</a>' if _is_web(url) else ""
+        link = f' <a href="{html.escape(url or "")}">{html.escape(url or "")}</a>' if is_web(url) else ""
         out.append(f'<li id="{prefix}-source-{number}">[{html.escape(key)}] {_html_text(text, math)}{link}</li>')
     out += ["</ol>", "</div>"]
     return "\n".join(out)
@@ -244,7 +243,7 @@ def _html(section: Section, words: Words, prefix: str, math: dict[tuple[bool, st
 def _html_text(text: str, math: dict[tuple[bool, str], str]) -> str:
     """Escaped text with its ``$…$`` typeset by KaTeX; ``*emphasis*`` and ``code`` from the registry."""
     out = []
-    for is_math, part in _split_math(text):
+    for is_math, part in split_math(text):
         if is_math and (False, part) in math:
             out.append(math[(False, part)])
         elif is_math:
@@ -272,7 +271,7 @@ def _markdown(section: Section, words: Words) -> str:
                   for _, latex, meaning in section.symbols]
         lines.append("")
     lines += [f"{words('phrase.formulas-sources')}:", ""]
-    lines += [f"{number}. [{key}] {_md_text(text)}" + (f" <{url}>" if _is_web(url) else "")
+    lines += [f"{number}. [{key}] {_md_text(text)}" + (f" <{url}>" if is_web(url) else "")
               for number, (key, text, url) in enumerate(section.sources, 1)]
     return "\n".join(lines) + "\n"
 
@@ -280,7 +279,7 @@ def _markdown(section: Section, words: Words) -> str:
 def _md_text(text: str) -> str:
     """Markdown showing ``text`` as written: no raw HTML gets through; math stays ``$…$``."""
     out = []
-    for is_math, part in _split_math(text):
+    for is_math, part in split_math(text):
         if is_math:
             out.append("$" + re.sub(r"<(?=[A-Za-z/!?])", r"\\lt ", part) + "$")
         else:
@@ -343,7 +342,7 @@ def _latex(section: Section, words: Words) -> str:
 def _tex_text(text: str) -> str:
     """LaTeX for registry text: ``$…$`` kept as math, ``code`` and ``*emphasis*`` marked up, the rest escaped."""
     out = []
-    for is_math, part in _split_math(text):
+    for is_math, part in split_math(text):
         if is_math:
             out.append(rf"\({part}\)")
             continue
@@ -383,21 +382,6 @@ _WIDE = "[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]"
 
 
 # -- shared --------------------------------------------------------------------------------------------
-
-
-def _split_math(text: str) -> list[tuple[bool, str]]:
-    """``text`` cut into ``(is_math, part)`` pieces at ``$…$`` (dollar signs dropped from math parts)."""
-    parts: list[tuple[bool, str]] = []
-    pos = 0
-    for match in _MATH.finditer(text):
-        parts += [(False, text[pos:match.start()]), (True, match.group(1))]
-        pos = match.end()
-    parts.append((False, text[pos:]))
-    return [(is_math, part) for is_math, part in parts if part or is_math]
-
-
-def _is_web(url: str | None) -> bool:
-    return bool(url) and str(url).startswith(("https://", "http://"))
 
 
 SUBJECT = Subject(

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING
 from seqdiagrams.errors import SpecError, Subtype, did_you_mean
 from seqdiagrams.params import BoolParam, ChoiceParam, ListParam
 from seqdiagrams.subjects import Output, Subject, TextTable
-from seqdiagrams.subjects._common import Words
+from seqdiagrams.subjects._common import Words, is_web, split_math
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -59,7 +59,6 @@ PARAMS = {
     "notes": BoolParam(False, "number each row's sources and list the references under the table"),
 }
 
-_MATH = re.compile(r"(?<!\\)\$([^$]+?)(?<!\\)\$")
 _TAG_START = re.compile(r"<(?=[A-Za-z/!?][^<]*>)")
 """A ``<`` that would start an HTML tag in Markdown (escaped as ``\\lt`` inside math)."""
 _ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
@@ -265,7 +264,7 @@ def _markdown(grid: list[list[Cell]], legend: str, references: list[tuple[str, s
     if references:
         lines.append("")
         for number, (key, text, url) in enumerate(references, 1):
-            lines.append(f"{number}. [{key}] {_md_text(text)}" + (f" <{url}>" if _is_web(url) else ""))
+            lines.append(f"{number}. [{key}] {_md_text(text)}" + (f" <{url}>" if is_web(url) else ""))
     if judgment:
         lines += ["", _md_text(judgment)]
     return "\n".join(lines) + "\n"
@@ -283,7 +282,7 @@ def _md_cell(cell: Cell) -> str:
 def _md_text(text: str) -> str:
     """Markdown that shows ``text`` as written: no raw HTML gets through; math stays ``$…$``."""
     out = []
-    for is_math, part in _split_math(text):
+    for is_math, part in split_math(text):
         if is_math:
             out.append("$" + _TAG_START.sub(r"\\lt ", part) + "$")
         else:
@@ -306,7 +305,7 @@ def _html(grid: list[list[Cell]], legend: str, references: list[tuple[str, str, 
     if references:
         out.append('<ol class="sqd-table-notes">')
         for number, (key, text, url) in enumerate(references, 1):
-            link = f' <a href="{html.escape(url or "")}">{html.escape(url or "")}</a>' if _is_web(url) else ""
+            link = f' <a href="{html.escape(url or "")}">{html.escape(url or "")}</a>' if is_web(url) else ""
             out.append(f'<li id="{prefix}-source-{number}">[{html.escape(key)}] {_html_text(text)}{link}</li>')
         out.append("</ol>")
     if judgment:
@@ -336,28 +335,13 @@ def _html_marks(marks: str, prefix: str) -> str:
 def _html_text(text: str) -> str:
     """Escaped text; ``*emphasis*`` and ``code`` from the registry's sources; math for arithmatex."""
     out = []
-    for is_math, part in _split_math(text):
+    for is_math, part in split_math(text):
         if is_math:
             out.append(f'<span class="arithmatex">\\({html.escape(part, quote=False)}\\)</span>')
         else:
             escaped = html.escape(part, quote=False)
             out.append(_CODE.sub(r"<code>\1</code>", _EMPHASIS.sub(r"<em>\1</em>", escaped)))
     return "".join(out)
-
-
-def _split_math(text: str) -> list[tuple[bool, str]]:
-    """``text`` cut into ``(is_math, part)`` pieces at ``$…$`` (dollar signs dropped from math parts)."""
-    parts: list[tuple[bool, str]] = []
-    pos = 0
-    for match in _MATH.finditer(text):
-        parts += [(False, text[pos:match.start()]), (True, match.group(1))]
-        pos = match.end()
-    parts.append((False, text[pos:]))
-    return [(is_math, part) for is_math, part in parts if part or is_math]
-
-
-def _is_web(url: str | None) -> bool:
-    return bool(url) and str(url).startswith(("https://", "http://"))
 
 
 SUBJECT = Subject(
