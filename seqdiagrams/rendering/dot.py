@@ -126,7 +126,9 @@ def _edge(edge: Edge) -> str:
     attrs = dict(EDGE_STYLES[edge.role])
     attrs["class"] = f"sqd-e sqd-e-{edge.role}"
     if edge.label:
-        attrs["label"] = _label_html("", edge.label)
+        # labels of reversed edges are external (xlabel): a labelled flat edge laid out against its
+        # direction trips an assertion in Graphviz's crossing minimisation (mincross fixLabelOrder)
+        attrs["xlabel" if edge.role == "recurrent" else "label"] = _label_html("", edge.label)
     if edge.attrs.get("back"):
         attrs["constraint"] = "false"
     if edge.attrs.get("spine"):
