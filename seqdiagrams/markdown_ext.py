@@ -116,18 +116,16 @@ class SeqarchExtension(Extension):
 
     def render_block(self, block: Block, ordinal: int) -> str:
         """HTML for one block, or a visible error box (and a report) when it is invalid."""
-        from seqdiagrams.rendering import render_spec
+        from seqdiagrams.rendering import render_block
         from seqdiagrams.rendering.cache import DiskCache
         from seqdiagrams.rendering.html import error_box
-        from seqdiagrams.spec import parse_parts, with_default_lang, with_theme
 
         self.stats.blocks += 1
         if self.cache is None:
             self.cache = DiskCache()
         try:
-            spec = parse_parts(block.info, block.body, block.info_loc, block.body_loc)
-            spec = with_theme(with_default_lang(spec, self.options.lang), self.options.theme)
-            return str(render_spec(spec, "html", self.registry, ordinal, self.cache, self.inline_styles))
+            return render_block(block.info, block.body, block.info_loc, block.body_loc, ordinal, self.options.lang,
+                                self.options.theme, self.inline_styles, self.registry, self.cache)
         except SpecError as exc:
             if self.options.strict:
                 raise

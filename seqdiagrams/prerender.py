@@ -22,8 +22,6 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
     from pathlib import Path
 
-    from seqdiagrams.spec import Spec
-
 MIN_PARALLEL = 8
 """Below this many figures, a worker pool costs more than it saves."""
 
@@ -54,27 +52,18 @@ def jobs_for(pages: Iterable[str], lang: str, theme: str, registry: tuple[str, .
     if not found:
         return []
     from seqdiagrams.registry import Registry
-    from seqdiagrams.rendering import figure_identity
+    from seqdiagrams.rendering import block_identity
     from seqdiagrams.rendering.cache import DiskCache
 
     cache, data = DiskCache(cache_dir), Registry.load(registry)
     seen: set[str] = set()
     jobs: list[Job] = []
     for ordinal, block in found:
-        try:
-            identity = figure_identity(_spec(block.info, block.body, lang, theme), data, ordinal, styles)
-        except SpecError:
-            continue
+        identity = block_identity(block.info, block.body, ordinal, lang, theme, styles, data)
         if identity not in seen and not cache.contains(identity, "html"):
             seen.add(identity)
             jobs.append(Job(block.info, block.body, ordinal, lang, theme, registry, str(cache_dir), styles))
     return jobs
-
-
-def _spec(info: str, body: str, lang: str, theme: str) -> Spec:
-    from seqdiagrams.spec import parse_parts, with_default_lang, with_theme
-
-    return with_theme(with_default_lang(parse_parts(info, body, Location(), Location()), lang), theme)
 
 
 def prerender(jobs: list[Job], workers: int | None = None) -> int:
@@ -93,13 +82,12 @@ def _render_one(job: Job) -> int:
     from pathlib import Path
 
     from seqdiagrams.registry import Registry
-    from seqdiagrams.rendering import render_spec
+    from seqdiagrams.rendering import render_block
     from seqdiagrams.rendering.cache import DiskCache
+
     try:
-        spec = _spec(job.info, job.body, job.lang, job.theme)
-        render_spec(spec, "html", Registry.load(job.registry), job.ordinal, DiskCache(Path(job.cache_dir)),
-                    job.styles)
+        render_block(job.info, job.body, Location(), Location(), job.ordinal, job.lang, job.theme, job.styles,
+                     Registry.load(job.registry), DiskCache(Path(job.cache_dir)))
     except SpecError:
         return 0  # reported, with its location, when the page itself is converted
     return 1
-

@@ -19,6 +19,7 @@ from seqdiagrams.rendering.svg import finish_svg
 from seqdiagrams.subjects import GRAPH_FORMATS, get_subject
 
 if TYPE_CHECKING:
+    from seqdiagrams.errors import Location
     from seqdiagrams.ir import Graph
     from seqdiagrams.registry import Registry
     from seqdiagrams.rendering.cache import DiskCache
@@ -87,6 +88,29 @@ def render_spec(spec: Spec, fmt: OutputFormat, registry: Registry, ordinal: int 
         produce = lambda: str(_render(spec, fmt, registry, ordinal, cache, styles)).encode()  # noqa: E731
         return cache.get(identity, "html", produce).decode()
     return _render(spec, fmt, registry, ordinal, cache, styles)
+
+
+def block_identity(info: str, body: str, ordinal: int, lang: str, theme: str, styles: bool,
+                   registry: Registry) -> str:
+    """Everything a block's figure depends on, from its raw text: a warm build does not even parse it."""
+    return "\0".join(("block", code_stamp(), renderer_versions(), registry.digest, lang, theme, str(styles),
+                      str(ordinal), info, body))
+
+
+def render_block(info: str, body: str, info_loc: Location, body_loc: Location, ordinal: int, lang: str,
+                 theme: str, styles: bool, registry: Registry, cache: DiskCache) -> str:
+    """A found block's figure HTML, with the site's default language and theme (hosts and prerender share it).
+
+    Raises the located :class:`SpecError` of an invalid block (never cached).
+    """
+    from seqdiagrams.spec import parse_parts, with_default_lang, with_theme
+
+    def produce() -> bytes:
+        spec = with_theme(with_default_lang(parse_parts(info, body, info_loc, body_loc), lang), theme)
+        return str(render_spec(spec, "html", registry, ordinal, cache, styles)).encode()
+
+    identity = block_identity(info, body, ordinal, lang, theme, styles, registry)
+    return cache.get(identity, "html", produce).decode()
 
 
 def figure_identity(spec: Spec, registry: Registry, ordinal: int, styles: bool) -> str:
