@@ -107,7 +107,7 @@ def render_block(info: str, body: str, info_loc: Location, body_loc: Location, o
 
     def produce() -> bytes:
         spec = with_theme(with_default_lang(parse_parts(info, body, info_loc, body_loc), lang), theme)
-        return str(render_spec(spec, "html", registry, ordinal, cache, styles)).encode()
+        return str(_render(spec, "html", registry, ordinal, cache, styles)).encode()  # cached once, here
 
     identity = block_identity(info, body, ordinal, lang, theme, styles, registry)
     return cache.get(identity, "html", produce).decode()
