@@ -19,6 +19,7 @@ from pathlib import Path
 
 import markdown
 import pytest
+from registry_helpers import MY_RNN, write_overlay
 
 from seqdiagrams.errors import SpecError, Subtype
 from seqdiagrams.markdown_ext import SeqarchExtension
@@ -217,23 +218,10 @@ def test_bad_blocks(block: str, message: str) -> None:
         render_spec(parse(block), "html", Registry.default())
 
 
-def overlay(tmp_path: Path, text: str) -> Path:
-    path = tmp_path / "overlay.yaml"
-    path.write_text(text, encoding="utf-8")
-    return path
+overlay = write_overlay
 
 
-MY_ARCH = """\
-archs:
-  my-rnn:
-    name: {en: 'My RNN', zh: '我的循环网络'}
-    short: {en: 'MyRNN', zh: 'MyRNN'}
-    family: recurrent
-    year: 2025
-    first_appearance: '2025'
-    venue: 'blog'
-    sources: [ELM90]
-    summary: {en: 'x', zh: 'x'}
+MY_ARCH = MY_RNN + """\
     equations:
       - id: my-rnn.state
         latex: '%s'

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pytest
+from registry_helpers import MY_RNN, write_overlay
 
 from seqdiagrams.errors import SpecError, Subtype
 from seqdiagrams.registry import DATA_DIR, Registry
@@ -48,10 +49,7 @@ def equation(registry: Registry, eq_id: str) -> Equation:
     return found[0]
 
 
-def overlay(tmp_path: Path, text: str, name: str = "overlay.yaml") -> Path:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return path
+overlay = write_overlay
 
 
 def overlay_error(*paths: Path) -> Diagnostic:
@@ -176,18 +174,7 @@ def test_later_overlay_wins(tmp_path):
 
 
 def test_overlay_can_add_an_architecture(tmp_path):
-    path = overlay(tmp_path, """\
-archs:
-  my-rnn:
-    name: {en: 'My RNN', zh: '我的循环网络'}
-    short: {en: 'MyRNN', zh: 'MyRNN'}
-    family: recurrent
-    year: 2025
-    first_appearance: '2025'
-    venue: 'blog'
-    sources: [ELM90]
-    summary: {en: 'x', zh: 'x'}
-""")
+    path = overlay(tmp_path, MY_RNN)
     assert Registry.load([path]).arch("my-rnn").year == 2025
 
 

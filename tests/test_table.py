@@ -7,6 +7,7 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
+from registry_helpers import MY_RNN, write_overlay
 
 from seqdiagrams.cli import main
 from seqdiagrams.errors import Location, SpecError
@@ -41,9 +42,7 @@ def md_cells(line: str) -> list[str]:
 
 
 def overlay(tmp_path, text: str) -> Registry:
-    path = tmp_path / "overlay.yaml"
-    path.write_text(text, encoding="utf-8")
-    return Registry.load([path])
+    return Registry.load([write_overlay(tmp_path, text)])
 
 
 # -- REFERENCE.md §4.1: the Transformer paper's Table 1, verbatim ---------------------------------------
@@ -380,18 +379,7 @@ def test_unknown_dim_far_from_any_points_to_the_listing():
 
 
 def test_overlay_arch_is_accepted(tmp_path):
-    registry = overlay(tmp_path, """\
-archs:
-  my-rnn:
-    name: {en: 'My RNN', zh: '我的循环网络'}
-    short: {en: 'MyRNN', zh: 'MyRNN'}
-    family: recurrent
-    year: 2025
-    first_appearance: '2025'
-    venue: 'blog'
-    sources: [ELM90]
-    summary: {en: 'x', zh: 'x'}
-""")
+    registry = overlay(tmp_path, MY_RNN)
     assert cell(data("table archs=rnn,my-rnn dims=year", registry), "year", "my-rnn") is None
 
 

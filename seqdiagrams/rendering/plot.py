@@ -31,7 +31,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from seqdiagrams.rendering.svg import prefix_ids, svg_head, view_box_of
+from seqdiagrams.rendering.svg import ROOT_TAG, prefix_ids, svg_head, view_box_of
 from seqdiagrams.rendering.theme import CLUSTER, EDGE, FAMILIES, HIGHLIGHT, TEXT
 from seqdiagrams.subjects import Output
 
@@ -211,7 +211,6 @@ _STYLE_ATTR = re.compile(r'style="([^"]*)"')
 _HEX = re.compile(r"#[0-9a-fA-F]{6}\b")
 _FONT_FAMILY = re.compile(r";?\s*font-family:[^;\"]*")
 _PATH_DATA = re.compile(r'\bd="([^"]*)"')
-_ROOT = re.compile(r"<svg\b[^>]*>")
 
 
 def finish_plot_svg(raw: bytes, prefix: str, title: str, desc: str, theme: str, styles: bool = True) -> str:
@@ -228,7 +227,7 @@ def finish_plot_svg(raw: bytes, prefix: str, title: str, desc: str, theme: str, 
     text = _STYLE_ATTR.sub(lambda m: f'style="{_recolour(m.group(1))}"', text)
     text = _PATH_DATA.sub(lambda m: 'd="' + " ".join(m.group(1).split()) + '"', text)
     text = prefix_ids(text, prefix)
-    root = _ROOT.match(text)
+    root = ROOT_TAG.match(text)
     if root is None:
         raise ValueError("matplotlib output has no <svg> root")
     family = ",".join(f'"{f}"' if " " in f else f for f in FONT_FAMILIES)

@@ -37,7 +37,7 @@ def finish_svg(raw: bytes, prefix: str, title: str, desc: str, theme: str, style
     text = _COMMENT.sub("", text[text.index("<svg"):])
     text = _TITLE.sub("", text).replace(WORD_JOINER, "")
     text = prefix_ids(text, prefix)
-    root = _ROOT.match(text)
+    root = ROOT_TAG.match(text)
     if root is None:
         raise ValueError("Graphviz output has no <svg> root")
     head = svg_head(view_box_of(root.group(0)), prefix, title, desc, theme, styles)
@@ -80,7 +80,8 @@ _COMMENT = re.compile(r"<!--.*?-->\n?", re.S)
 _TITLE = re.compile(r"<title>[^<]*</title>\n?")
 _ID = re.compile(r'\b(id)="([^"]+)"')
 _HREF = re.compile(r'((?:xlink:)?href)="#([^"]+)"')
-_ROOT = re.compile(r"<svg\b[^>]*>")
+ROOT_TAG = re.compile(r"<svg\b[^>]*>")
+"""The root start tag of an SVG document (Graphviz's or matplotlib's)."""
 _VIEWBOX = re.compile(r'viewBox="([^"]+)"')
 
 
