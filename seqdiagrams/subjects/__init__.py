@@ -80,6 +80,9 @@ class Subject:
     """For a subject with both ``build`` and ``render`` (a diagram with a plot view): which one a spec uses."""
     golden: str = "dot"
     """The machine-independent format the gallery keeps as its golden file (``md``/``json`` for data)."""
+    crossings: Mapping[str, int] = field(default_factory=dict)
+    """Edge-crossing budget of each diagram example that needs one (others: 0), the number a careful hand
+    drawing has; the layout lint in the test suite holds every example to it (FIGURES.md §Measures)."""
     params: Mapping[str, Param] = field(init=False)
 
     def __post_init__(self) -> None:
