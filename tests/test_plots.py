@@ -246,9 +246,54 @@ def test_scan_follows_zoh_and_the_recurrence(scan):
     for x, delta, a, a_bar, b_bar, h_t in zip(s["x"], s["delta"], s["A"], s["A_bar"], s["B_bar"], s["h"],
                                               strict=True):
         assert a_bar == pytest.approx(math.exp(delta * a), abs=2e-6)  # Ā = exp(ΔA)
-        assert b_bar == pytest.approx(delta * scan["model"]["B"], abs=2e-6)  # B̄ ≈ ΔB
+        # ZOH (REFERENCE §2.14 mamba.zoh): B̄ = (ΔA)⁻¹(exp(ΔA) − 1)·ΔB, not the reference code's ΔB
+        assert b_bar == pytest.approx((math.exp(delta * a) - 1) / a * scan["model"]["B"], abs=2e-6)
         assert h_t == pytest.approx(a_bar * h + b_bar * x, abs=1e-5)
         h = h_t
+
+
+def test_scan_never_overshoots_the_input(scan):
+    """ZOH with A = −1, B = 1 is Theorem 1's gate: h_t is a weighted average of h_{t−1} and x_t, so it
+    lies between them (with B̄ = ΔB the state went past x, e.g. h = 1.19 for x = 1.0)."""
+    s = scan["series"]
+    assert scan["model"]["discretization"] == "zoh"
+    h = 0.0
+    for x, h_t, delta in zip(s["x"], s["h"], s["delta"], strict=True):
+        assert min(h, x) - 1e-6 <= h_t <= max(h, x) + 1e-6
+        g = 1 - math.exp(-delta)  # = σ(w·x + b): Δ = softplus(w·x + b)
+        assert h_t == pytest.approx((1 - g) * h + g * x, abs=1e-5)
+        h = h_t
+
+
+def test_scan_names_its_discretization_on_the_figure(registry):
+    for lang, zoh in (("en", "zero-order hold"), ("zh", "零阶保持")):
+        payload = data(f"mamba view=scan lang={lang}")
+        model_line = registry.label("phrase.mamba-scan-model", lang)
+        assert zoh in model_line and model_line in texts(ET.fromstring(svg_text(f"mamba view=scan lang={lang}")))
+        assert zoh in payload["caption"].lower()
+    caption = data("mamba view=scan")["caption"]
+    assert "Zero-order hold" in caption and "ΔₜB is not drawn" in caption
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_scan_model_line_fits_the_figure(lang):
+    """The line that names the discretization is the figure's widest text: it must not be clipped."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from seqdiagrams.rendering import plot
+    from seqdiagrams.subjects import _selective_scan
+
+    payload = data(f"mamba view=scan lang={lang}")
+    with plot._plotting():
+        figure = Figure(figsize=_selective_scan.SIZE, dpi=plot.SVG_DPI, layout="constrained")
+        FigureCanvasAgg(figure)
+        _selective_scan._draw(figure, payload)
+        figure.canvas.draw()
+        box = figure._suptitle.get_window_extent()
+    assert figure._suptitle.get_text() == payload["labels"]["model"]
+    assert box.x0 >= 0 and box.x1 <= figure.bbox.width
+    assert box.width <= 0.95 * figure.bbox.width  # room for a page font wider than the one measured here
 
 
 def test_scan_large_delta_moves_the_state_toward_the_input(scan):
