@@ -178,6 +178,18 @@ def test_bptt_jacobian_product_states_its_order(registry) -> None:
     assert "$j = t$ leftmost" in eq.note.en and "$j = t$ 的因子在最左边" in eq.note.zh
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_example_site_does_not_claim_every_equation_is_in_paper_notation(registry, lang: str) -> None:
+    """The LSTM set is the modern forget-gate form and the GRU set adds biases, so the site says so."""
+    for site in (EXAMPLE_DOCS, ROOT / "example_site" / "sphinx"):
+        text = (site / lang / "index.md").read_text(encoding="utf-8")
+        assert "Every equation is given in the notation" not in text and "公式尽量沿用原论文的记号" not in text
+        assert ("modern forget-gate form" if lang == "en" else "带遗忘门的现代形式") in text
+    assert registry.data.formula_sets["lstm"].title.get(lang).endswith(("(modern form)", "（现代形式）"))
+    assert {"en": "biases added", "zh": "补上偏置"}[lang] in (EXAMPLE_DOCS / lang / "lstm-gru.md").read_text(
+        encoding="utf-8")
+
+
 def test_attention_explains_the_square_root_and_masks_before_softmax() -> None:
     data = json.loads(render("formulas set=attention", "json"))
     assert [e["id"] for e in data["equations"]] == ["attn.sdpa", "attn.masked", "attn.scale-why"]

@@ -9,6 +9,7 @@ import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 
@@ -18,6 +19,8 @@ from seqdiagrams.rendering import id_prefix, render_spec
 from seqdiagrams.rendering.plot import PALETTE_VARS, PNG_DPI
 from seqdiagrams.spec import parse
 from seqdiagrams.subjects import get_subject
+
+EXAMPLE_SITE = Path(__file__).resolve().parents[1] / "example_site"
 
 SVG = "{http://www.w3.org/2000/svg}"
 PLOTS = [
@@ -337,6 +340,19 @@ def test_scan_series_are_rounded_plain_numbers():
     text = str(render("mamba view=scan", "json"))
     assert not re.search(r"\d\.\d{7,}", text)
     assert "NaN" not in text and "Infinity" not in text
+
+
+@pytest.mark.parametrize("page", ["docs/en/mamba.md", "docs/zh/mamba.md", "sphinx/en/mamba.md", "sphinx/zh/mamba.md"])
+def test_example_site_mamba_pages_show_the_scan_plot(page):
+    """The plot exists, so the pages show it (and describe its discretization) instead of promising it."""
+    from seqdiagrams.scan import scan_markdown
+
+    text = (EXAMPLE_SITE / page).read_text(encoding="utf-8")
+    assert "will be added" not in text and "就绪后" not in text
+    blocks = [b.info.strip() for b in scan_markdown(text)]
+    zh = "/zh/" in page
+    assert ("mamba view=scan lang=zh" if zh else "mamba view=scan") in blocks
+    assert (r"$\bar B_t = 1 - \bar A_t$" in text) and ("零阶保持" in text if zh else "zero-order hold" in text)
 
 
 def test_graph_views_of_mamba_are_still_graphs(build):
