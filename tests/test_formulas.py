@@ -118,6 +118,78 @@ def test_gru_sets_state_their_convention() -> None:
     assert "PT-GRU" in [s["key"] for s in pytorch["sources"]]
 
 
+def test_gru_pytorch_biases_merge_for_the_gates_only(registry) -> None:
+    """REFERENCE §2.3: b_hn sits inside r_t ⊙ (W_hn h + b_hn), so the two candidate biases are not one."""
+    for lang in ("en", "zh"):
+        data = json.loads(render(f"formulas set=gru-pytorch lang={lang}", "json"))
+        assert "act as one" not in data["note"] and "效果等同于一个" not in data["note"]
+        assert r"r_t \odot (W_{hn}h_{t-1} + b_{hn})" in data["note"]
+    note = json.loads(render("formulas set=gru-pytorch", "json"))["note"]
+    assert "for $r_t$ and $z_t$ they add up to one bias" in note and "not equivalent to one bias" in note
+    assert "b_{hn}" in registry.data.equations_by_id()["gru.candidate.cudnn"][1].latex
+
+
+def test_gru_pytorch_state_uses_its_own_candidate_name(registry) -> None:
+    """The candidate of the PyTorch set is n_t, so its state update must read n_t, not h̃_t."""
+    data = json.loads(render("formulas set=gru-pytorch", "json"))
+    latex = " ".join(e["latex"] for e in data["equations"])
+    assert r"\tilde h" not in latex
+    assert r"h_t = (1 - z_t)\odot n_t + z_t \odot h_{t-1}" in latex  # PyTorch's own equation [PT-GRU]
+    assert "gru.h_tilde" not in [s["id"] for s in data["symbols"]]
+
+
+WEIGHT = re.compile(r"(?<![A-Za-z\\])([WUbv])_(\{[^{}]*\}|[A-Za-z0-9])")
+
+
+def weight_names(latex: str) -> set[str]:
+    return {f"{m.group(1)}_{m.group(2).strip('{}')}" for m in WEIGHT.finditer(latex)}
+
+
+@pytest.mark.parametrize("set_id", ["lstm-1997", "luong", "gru-pytorch"])
+def test_glossary_names_exactly_the_parameters_of_the_equations(registry, set_id: str) -> None:
+    """A glossary neither omits a parameter its equations use (luong W_p, v_p) nor lists one they lack
+    (the 1997 LSTM has no W_f, U_f, b_f)."""
+    chosen = registry.data.formula_sets[set_id]
+    equations = registry.data.equations_by_id()
+    used = set().union(*(weight_names(equations[e][1].latex) for e in chosen.equations))
+    glossed = set().union(*(weight_names(registry.data.symbols[s].latex) for s in chosen.symbols))
+    assert used == glossed
+
+
+def test_1997_glossary_has_no_forget_gate_weights() -> None:
+    symbols = " ".join(s["latex"] for s in json.loads(render("formulas set=lstm-1997", "json"))["symbols"])
+    assert not {"W_f", "U_f", "b_f"} & set(re.findall(r"[WUb]_f", symbols))
+    luong = " ".join(s["latex"] for s in json.loads(render("formulas set=luong", "json"))["symbols"])
+    assert "W_p" in luong and "v_p" in luong
+
+
+def test_mha_glossary_gives_the_value_projection_d_v(registry) -> None:
+    """REFERENCE §3.2: W_i^Q, W_i^K ∈ R^{d_model×d_k}, W_i^V ∈ R^{d_model×d_v}."""
+    symbol = registry.data.symbols["mha.W_qkv"]
+    value = r"$W_i^V$ is $d_{\text{model}}\times d_v$"
+    assert value in symbol.en and value.replace(" is ", " 为 ") in symbol.zh
+
+
+def test_bptt_jacobian_product_states_its_order(registry) -> None:
+    """∂h_t/∂h_k = ∂h_t/∂h_{t-1} ⋯ ∂h_{k+1}/∂h_k: the j = t factor is leftmost (matrices do not commute)."""
+    eq = registry.data.equations_by_id()["rnn.jacobian"][1]
+    expanded = eq.latex.split("=")[-1]
+    assert expanded.index(r"h_t^{2}") < expanded.index(r"h_{k+1}^{2}")
+    assert "$j = t$ leftmost" in eq.note.en and "$j = t$ 的因子在最左边" in eq.note.zh
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_example_site_does_not_claim_every_equation_is_in_paper_notation(registry, lang: str) -> None:
+    """The LSTM set is the modern forget-gate form and the GRU set adds biases, so the site says so."""
+    for site in (EXAMPLE_DOCS, ROOT / "example_site" / "sphinx"):
+        text = (site / lang / "index.md").read_text(encoding="utf-8")
+        assert "Every equation is given in the notation" not in text and "公式尽量沿用原论文的记号" not in text
+        assert ("modern forget-gate form" if lang == "en" else "带遗忘门的现代形式") in text
+    assert registry.data.formula_sets["lstm"].title.get(lang).endswith(("(modern form)", "（现代形式）"))
+    assert {"en": "biases added", "zh": "补上偏置"}[lang] in (EXAMPLE_DOCS / lang / "lstm-gru.md").read_text(
+        encoding="utf-8")
+
+
 def test_attention_explains_the_square_root_and_masks_before_softmax() -> None:
     data = json.loads(render("formulas set=attention", "json"))
     assert [e["id"] for e in data["equations"]] == ["attn.sdpa", "attn.masked", "attn.scale-why"]

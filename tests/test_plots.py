@@ -9,6 +9,7 @@ import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 
@@ -18,6 +19,8 @@ from seqdiagrams.rendering import id_prefix, render_spec
 from seqdiagrams.rendering.plot import PALETTE_VARS, PNG_DPI
 from seqdiagrams.spec import parse
 from seqdiagrams.subjects import get_subject
+
+EXAMPLE_SITE = Path(__file__).resolve().parents[1] / "example_site"
 
 SVG = "{http://www.w3.org/2000/svg}"
 PLOTS = [
@@ -246,9 +249,54 @@ def test_scan_follows_zoh_and_the_recurrence(scan):
     for x, delta, a, a_bar, b_bar, h_t in zip(s["x"], s["delta"], s["A"], s["A_bar"], s["B_bar"], s["h"],
                                               strict=True):
         assert a_bar == pytest.approx(math.exp(delta * a), abs=2e-6)  # Ā = exp(ΔA)
-        assert b_bar == pytest.approx(delta * scan["model"]["B"], abs=2e-6)  # B̄ ≈ ΔB
+        # ZOH (REFERENCE §2.14 mamba.zoh): B̄ = (ΔA)⁻¹(exp(ΔA) − 1)·ΔB, not the reference code's ΔB
+        assert b_bar == pytest.approx((math.exp(delta * a) - 1) / a * scan["model"]["B"], abs=2e-6)
         assert h_t == pytest.approx(a_bar * h + b_bar * x, abs=1e-5)
         h = h_t
+
+
+def test_scan_never_overshoots_the_input(scan):
+    """ZOH with A = −1, B = 1 is Theorem 1's gate: h_t is a weighted average of h_{t−1} and x_t, so it
+    lies between them (with B̄ = ΔB the state went past x, e.g. h = 1.19 for x = 1.0)."""
+    s = scan["series"]
+    assert scan["model"]["discretization"] == "zoh"
+    h = 0.0
+    for x, h_t, delta in zip(s["x"], s["h"], s["delta"], strict=True):
+        assert min(h, x) - 1e-6 <= h_t <= max(h, x) + 1e-6
+        g = 1 - math.exp(-delta)  # = σ(w·x + b): Δ = softplus(w·x + b)
+        assert h_t == pytest.approx((1 - g) * h + g * x, abs=1e-5)
+        h = h_t
+
+
+def test_scan_names_its_discretization_on_the_figure(registry):
+    for lang, zoh in (("en", "zero-order hold"), ("zh", "零阶保持")):
+        payload = data(f"mamba view=scan lang={lang}")
+        model_line = registry.label("phrase.mamba-scan-model", lang)
+        assert zoh in model_line and model_line in texts(ET.fromstring(svg_text(f"mamba view=scan lang={lang}")))
+        assert zoh in payload["caption"].lower()
+    caption = data("mamba view=scan")["caption"]
+    assert "Zero-order hold" in caption and "ΔₜB is not drawn" in caption
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_scan_model_line_fits_the_figure(lang):
+    """The line that names the discretization is the figure's widest text: it must not be clipped."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from seqdiagrams.rendering import plot
+    from seqdiagrams.subjects import _selective_scan
+
+    payload = data(f"mamba view=scan lang={lang}")
+    with plot._plotting():
+        figure = Figure(figsize=_selective_scan.SIZE, dpi=plot.SVG_DPI, layout="constrained")
+        FigureCanvasAgg(figure)
+        _selective_scan._draw(figure, payload)
+        figure.canvas.draw()
+        box = figure._suptitle.get_window_extent()
+    assert figure._suptitle.get_text() == payload["labels"]["model"]
+    assert box.x0 >= 0 and box.x1 <= figure.bbox.width
+    assert box.width <= 0.95 * figure.bbox.width  # room for a page font wider than the one measured here
 
 
 def test_scan_large_delta_moves_the_state_toward_the_input(scan):
@@ -292,6 +340,19 @@ def test_scan_series_are_rounded_plain_numbers():
     text = str(render("mamba view=scan", "json"))
     assert not re.search(r"\d\.\d{7,}", text)
     assert "NaN" not in text and "Infinity" not in text
+
+
+@pytest.mark.parametrize("page", ["docs/en/mamba.md", "docs/zh/mamba.md", "sphinx/en/mamba.md", "sphinx/zh/mamba.md"])
+def test_example_site_mamba_pages_show_the_scan_plot(page):
+    """The plot exists, so the pages show it (and describe its discretization) instead of promising it."""
+    from seqdiagrams.scan import scan_markdown
+
+    text = (EXAMPLE_SITE / page).read_text(encoding="utf-8")
+    assert "will be added" not in text and "就绪后" not in text
+    blocks = [b.info.strip() for b in scan_markdown(text)]
+    zh = "/zh/" in page
+    assert ("mamba view=scan lang=zh" if zh else "mamba view=scan") in blocks
+    assert (r"$\bar B_t = 1 - \bar A_t$" in text) and ("零阶保持" in text if zh else "zero-order hold" in text)
 
 
 def test_graph_views_of_mamba_are_still_graphs(build):

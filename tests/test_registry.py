@@ -98,6 +98,30 @@ def test_chinese_names_of_gated_cells(registry):
     assert registry.arch("gru").name.get("zh") == "门控循环单元"
 
 
+# Chinese wording an expert review flagged: (wrong term, why, the term used instead)
+ZH_MISREADINGS = [
+    ("单元单元", "门控循环单元 already ends in 单元", "门控循环单元（单个时间步）"),
+    ("深度一维卷积", "深度 reads as 'deep', not depthwise", "逐通道"),
+    ("深度卷积", "深度 reads as 'deep', not depthwise", "逐通道"),
+    ("对数几率", "log-odds, not logits", "logits（未归一化分数）"),
+    ("跳跃连接", "one term for the skip parameter D", "跳连"),
+]
+
+
+@pytest.mark.parametrize(("wrong", "why", "instead"), ZH_MISREADINGS, ids=[w for w, _, _ in ZH_MISREADINGS])
+def test_chinese_terms_are_not_misleading(wrong, why, instead):
+    for path in sorted(DATA_DIR.glob("*.yaml")):
+        assert wrong not in path.read_text(encoding="utf-8"), f"{path.name}: {wrong} ({why}); use {instead}"
+
+
+def test_chinese_terms_in_use(registry, build):
+    assert build("gru lang=zh").title.startswith("门控循环单元（")
+    assert "逐通道" in registry.data.symbols["mamba.conv"].zh
+    assert "logits（未归一化分数）" in registry.data.symbols["attn.M"].zh
+    assert registry.label("phrase.mamba-param-d", "zh") == "跳连参数 D"
+    assert "跳连" in registry.data.symbols["mamba.D"].zh and "跳连" in registry.data.symbols["s4.BCD"].zh
+
+
 @pytest.mark.parametrize(("eq_id", "latex"), [
     ("lstm.cell", r"c_t = f_t \odot c_{t-1} + i_t \odot \tilde c_t"),
     ("gru.state", r"h_t = z_t \odot h_{t-1} + (1 - z_t)\odot \tilde h_t"),

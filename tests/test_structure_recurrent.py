@@ -253,6 +253,41 @@ def test_gru_default_resets_before_the_matmul(build):
     assert "paper form" in g.desc
 
 
+def test_gru_description_states_one_reset_position(build, lang):
+    """The paper form puts r_t inside U(r_t ⊙ h_{t-1}); PyTorch puts it after the matmul. A description
+    gives the candidate of the form it draws, never both."""
+    paper_candidate, after_product = "U(r_t ⊙ h_t-1)", "r_t ⊙ (W_hn h_t-1 + b_hn)"
+    before, after = build(f"gru lang={lang}").desc, build(f"gru reset_after=true lang={lang}").desc
+    assert paper_candidate in before and after_product not in before
+    assert after_product in after and paper_candidate not in after
+    assert "W_in x_t + b_in" in after
+
+
+def test_gru_title_does_not_repeat_unit_in_chinese(build, registry):
+    title = build("gru lang=zh").title
+    assert title.startswith(registry.arch("gru").name.zh) and "单元单元" not in title
+
+
+def test_lstm_1997_figure_says_it_draws_the_modern_tanh_form(build, lang, registry):
+    """[HS97] squashed with g ∈ [−2, 2] and h ∈ [−1, 1] (REFERENCE §2.2 lstm.1997.cell); the figure draws
+    tanh, so its caption must say so."""
+    g = build(f"lstm forget_gate=false lang={lang}")
+    assert [n.attrs["fn"] for n in g.with_role("candidate")] == ["tanh"]
+    for text in (g.caption, g.desc):
+        assert "tanh" in text and "[−2, 2]" in text and "[−1, 1]" in text
+    assert "[-2,2]" in registry.data.equations_by_id()["lstm.1997.cell"][1].note.en
+
+
+def test_peepholes_on_the_1997_cell_name_no_forget_gate(build, lang):
+    g = build(f"lstm forget_gate=false peephole=true lang={lang}")
+    assert not g.with_role("gate", gate="forget")
+    came_with = {"en": "came with the forget-gate LSTM", "zh": "随带遗忘门的 LSTM 提出"}[lang]
+    readers = {"en": "the input gate reads c_t-1", "zh": "输入门读取 c_t-1"}[lang]
+    assert came_with in g.desc and readers in g.desc
+    assert "input and forget gates" not in g.desc and "输入门和遗忘门" not in g.desc  # the modern cell's wording
+    assert "input and forget gates" in build("lstm peephole=true").desc
+
+
 # -- compare --------------------------------------------------------------------------------------------------
 
 

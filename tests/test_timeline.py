@@ -149,7 +149,7 @@ def test_bahdanau_is_2014_first_and_2015_at_its_venue_and_says_so():
 
 def test_dates_are_labelled_never_mixed_silently():
     first, venue = render("timeline", "html"), render("timeline dates=venue", "html")
-    assert "Years are first appearances (arXiv v1 where one exists)" in first
+    assert "Years are the first archival appearance of the cited work (arXiv v1 where one exists)" in first
     assert '<th scope="col">year (first appearance)</th>' in first
     assert "Years are peer-reviewed venues; † no peer-reviewed venue, shown at its first appearance." in venue
     assert '<th scope="col">year (venue)</th>' in venue
@@ -157,10 +157,33 @@ def test_dates_are_labelled_never_mixed_silently():
     assert data["dates"] == "venue"
     undated = {e["label"]: e for e in data["events"] if e["dating"] == "first"}
     assert set(undated) == {"Jordan network: output fed back into state units", "GPT, decoder-only pre-training",
-                            "GPT-2 (Pre-LN, 1.5B)", "RetNet", "Jamba (attention + Mamba + MoE hybrid)"}
+                            "GPT-2 (Pre-LN, 1.5B)", "RetNet"}
     assert "             : RetNet †\n" in source_of("timeline dates=venue")  # marked, at its first appearance
     assert year_of("timeline dates=venue", "RetNet") == 2023
     assert all(e["dating"] == "first" for e in events("timeline"))
+
+
+def test_one_dating_rule_said_in_the_caption(registry):
+    """REFERENCE §0: the year is the cited work's first archival appearance; earlier reports do not move Elman
+    (1990) or LSTM (1997), and Jordan's cited work is its 1986 report. The caption says so."""
+    years = {e["label"]: e["year"] for e in events("timeline")}
+    assert years["Jordan network: output fed back into state units"] == 1986
+    assert years["Elman simple recurrent network"] == 1990
+    assert years["LSTM (input/output gates, CEC)"] == 1997
+    for lang in ("en", "zh"):
+        caption = registry.label("phrase.timeline-dates-first", lang)
+        assert all(year in caption for year in ("1986", "1988", "1990", "1995", "1997"))
+        assert caption in html.unescape(render(f"timeline lang={lang}", "html"))
+
+
+def test_jamba_has_its_iclr_2025_venue(registry):
+    """The extended Jamba paper is in ICLR 2025 [JAM24] (REFERENCE §1): not a venue-less †."""
+    [jamba] = [e for e in events("timeline dates=venue") if e["arch"] == "jamba"]
+    assert jamba["year"] == 2025 and jamba["dating"] == "venue"
+    assert "Jamba (attention + Mamba + MoE hybrid) (ICLR 2025, first appeared 2024)" in source_of(
+        "timeline dates=venue")
+    assert "JAM24" in jamba["source"] and "ICLR 2025" in registry.data.sources["JAM24"].text
+    assert year_of("timeline", "Jamba (attention + Mamba + MoE hybrid)") == 2024
 
 
 def test_venue_order_follows_the_venue_years():
@@ -269,14 +292,39 @@ def test_graph_is_reference_5(registry):
     edges = {(e["src"], e["dst"]) for e in data["edges"]}
     chains = [("vanishing-gradients", "gating"), ("gating", "simpler-gating"), ("bottleneck", "attention"),
               ("sequential-training", "self-attention"), ("quadratic-cost", "linear-attention"),
-              ("quadratic-cost", "rwkv"), ("quadratic-cost", "retnet"), ("quadratic-cost", "s4"),
-              ("s4", "selectivity"), ("selectivity", "ssd"), ("recall-limits", "hybrids")]
+              ("quadratic-cost", "rwkv"), ("quadratic-cost", "retnet"), ("long-range", "s4"),
+              ("time-invariance", "selectivity"), ("s4", "selectivity"), ("selectivity", "ssd"),
+              ("recall-limits", "hybrids")]
     assert set(chains) <= edges
     assert {n for n, node in nodes.items() if node["kind"] == "problem"} == {
-        "vanishing-gradients", "bottleneck", "sequential-training", "quadratic-cost", "recall-limits"}
+        "vanishing-gradients", "bottleneck", "sequential-training", "quadratic-cost", "long-range",
+        "time-invariance", "recall-limits"}
     assert nodes["gating"]["archs"] == ["lstm"] and nodes["gating"]["source"] == ["HS97"]
     assert nodes["hybrids"]["label"] == "Hybrids (Jamba)"
     assert len(data["nodes"]) == len(registry.data.evolution.nodes)
+
+
+def test_graph_draws_no_false_lineage(registry):
+    """REFERENCE §5: linear attention, RWKV and RetNet are not ancestors of Mamba, and S4 answers long-range
+    dependencies, not the Transformer's quadratic cost / KV cache [GU21]."""
+    data = json.loads(render("timeline style=graph", "json"))
+    edges = {(e["src"], e["dst"]): e["kind"] for e in data["edges"]}
+
+    def reaches(src: str, dst: str) -> bool:
+        todo, seen = [src], set()
+        while todo:
+            node = todo.pop()
+            seen.add(node)
+            todo += [b for (a, b) in edges if a == node and b not in seen]
+        return dst in seen
+
+    for concurrent in ("linear-attention", "rwkv", "retnet"):
+        assert not reaches(concurrent, "selectivity"), concurrent
+        assert edges[("quadratic-cost", concurrent)] == "solves"
+    assert ("quadratic-cost", "s4") not in edges
+    assert [src for (src, dst), kind in edges.items() if dst == "s4"] == ["long-range"]
+    assert edges[("s4", "time-invariance")] == "raises" and edges[("time-invariance", "selectivity")] == "solves"
+    assert "GU21" in registry.data.evolution.nodes["long-range"].sources
 
 
 def test_graph_shapes_and_edge_styles():
@@ -286,7 +334,7 @@ def test_graph_shapes_and_edge_styles():
     assert '    n2("Gating + constant error carousel (LSTM)")' in source  # solutions: rounded boxes
     assert "    n1 --> n2" in source
     assert "    n7 -.-> n8" in source  # self-attention raises the quadratic cost: dotted
-    assert "    class n1,n4,n6,n8,n15 problem" in source
+    assert "    class n1,n4,n6,n8,n12,n14,n17 problem" in source
     assert source_of("timeline style=graph direction=LR").startswith("flowchart LR\n")
 
 
@@ -381,8 +429,10 @@ def test_hostile_event_and_era_labels_cannot_change_the_timeline(hostile):
 
 def test_hostile_graph_label_cannot_change_the_flowchart(hostile):
     source = source_of("timeline style=graph archs=transformer", hostile)
+    # the Transformer's nodes: self-attention, the quadratic cost it raises, the long-range problem of its era
     assert _structure(source) == ["flowchart TB", "    accTitle: …", "    accDescr: …", '    n1("…")',
-                                  '    n2{{"…"}}', "    n1 -.-> n2", "    class n2 problem", "    class n1 solution"]
+                                  '    n2{{"…"}}', '    n3{{"…"}}', "    n1 -.-> n2", "    class n2,n3 problem",
+                                  "    class n1 solution"]
     label = re.search(r'n1\("(.*)"\)', source)[1]
     assert unmermaid(label) == " ".join((HOSTILE + ' }}"] --> n1').split())
 
@@ -434,7 +484,7 @@ def test_html_is_a_mermaid_container_with_a_readable_fallback():
     assert table.count('<th scope="row">') == len(REFERENCE_EVENTS)
     assert '<th scope="rowgroup" colspan="5">Recurrent era</th>' in table
     assert "<td>arXiv:1409.0473; ICLR 2015</td>" in table
-    assert "<figcaption>Evolution of sequence models, 1986–2024. Years are first appearances" in out
+    assert "<figcaption>Evolution of sequence models, 1986–2024. Years are the first archival appearance" in out
     assert needed(out) == ("mermaid",)
 
 
@@ -490,7 +540,7 @@ def test_regen_of_a_graph_region(registry):
 def test_packaged_eras_and_evolution_validate(registry):
     assert list(registry.data.eras) == ["recurrent", "attention", "efficient"]
     assert registry.data.eras["recurrent"].label.zh == "循环网络时代"
-    assert len(registry.data.evolution.edges) == 16
+    assert len(registry.data.evolution.edges) == 15
 
 
 @pytest.mark.parametrize(("text", "message"), [

@@ -3,10 +3,13 @@
 One channel with state size N = 1 over a short synthetic input: small background values plus a few
 "important" tokens. A = −1 is fixed (a learned parameter, never input-dependent: mistake 30); only the
 step Δ_t = softplus(w·x_t + b) depends on the input (``mamba.selection``, with D = 1). Discretisation
-keeps ZOH for A, Ā_t = exp(Δ_t A) (``mamba.zoh``), and uses the first-order B̄_t ≈ Δ_t B of the
-reference code (``mamba.zoh-impl``); the state is h_t = Ā_t h_{t−1} + B̄_t x_t (``mamba.recurrence``).
-A large Δ_t makes Ā_t small (the past is forgotten, the state is rewritten from x_t); a small Δ_t
-keeps Ā_t ≈ 1 (the state is kept and the token is mostly ignored).
+is zero-order hold for both parameters (``mamba.zoh``): Ā_t = exp(Δ_t A) and
+B̄_t = (Δ_t A)⁻¹(exp(Δ_t A) − 1)·Δ_t B, which for A = −1, B = 1 is B̄_t = 1 − Ā_t. The state
+h_t = Ā_t h_{t−1} + B̄_t x_t (``mamba.recurrence``) is then the gated RNN of the paper's Theorem 1
+(``mamba.gating``), h_t = (1 − g_t) h_{t−1} + g_t x_t with g_t = 1 − exp(−Δ_t) = σ(w·x_t + b): a weighted average of
+the old state and the input, so a large Δ_t resets the state toward x_t without overshooting it and a
+small Δ_t keeps it. The reference code's first-order B̄_t ≈ Δ_t B (``mamba.zoh-impl``) is not what is
+drawn: with it a large Δ_t can carry the state past x_t (REFERENCE.md §2.14), and the figure says so.
 
 Everything is deterministic without a seed: the background comes from integer hashing of t.
 """
@@ -58,8 +61,7 @@ def important_steps(steps: int) -> dict[int, float]:
     """1-based time step → value of each important token.
 
     Tokens are at least 8 steps apart, so the state has decayed well below the next important value
-    before it arrives: with B̄ₜ = Δₜ B (no ZOH normalisation) a reset moves the state toward the
-    input only from there (from a state already near xₜ it would overshoot).
+    before it arrives and each reset is visible as a jump.
     """
     count = min(len(IMPORTANT), steps // 8)
     return {int(steps * (2 * j + 1) / (2 * count) + 0.5): IMPORTANT[j] for j in range(count)}
@@ -75,6 +77,12 @@ def _softplus(z: float) -> float:
     return math.log1p(math.exp(z))
 
 
+def zoh(delta: float) -> tuple[float, float]:
+    """Zero-order hold of the scalar SSM (A, B) with step Δ: Ā = exp(ΔA), B̄ = (ΔA)⁻¹(exp(ΔA) − 1)·ΔB."""
+    a_bar = math.exp(delta * A)
+    return a_bar, (a_bar - 1.0) / A * B
+
+
 def series(steps: int) -> dict[str, list[float]]:
     """The recurrence, step by step: x, Δ, A, Ā, B̄ and h for t = 1..steps (h_0 = 0)."""
     marks = important_steps(steps)
@@ -83,8 +91,7 @@ def series(steps: int) -> dict[str, list[float]]:
     for t in range(1, steps + 1):
         x = marks.get(t, _background(t))
         delta = _softplus(W * x + BIAS)
-        a_bar = math.exp(delta * A)
-        b_bar = delta * B
+        a_bar, b_bar = zoh(delta)
         h = a_bar * h + b_bar * x
         for key, value in (("x", x), ("delta", delta), ("A", A), ("A_bar", a_bar), ("B_bar", b_bar), ("h", h)):
             out[key].append(round(value, DIGITS))
@@ -123,9 +130,10 @@ def render(spec: Spec, registry: Registry, fmt: str, prefix: str, styles: bool =
         "caption": text.caption,
         "model": {
             "channels": 1, "N": 1, "A": A, "A_input_dependent": False, "B": B, "w": W, "b": BIAS, "h0": 0.0,
-            "delta": "softplus(w * x_t + b)", "A_bar": "exp(delta_t * A)", "B_bar": "delta_t * B",
-            "h": "A_bar_t * h_{t-1} + B_bar_t * x_t",
-            "equations": ["mamba.selection", "mamba.zoh", "mamba.zoh-impl", "mamba.recurrence"],
+            "discretization": "zoh",
+            "delta": "softplus(w * x_t + b)", "A_bar": "exp(delta_t * A)",
+            "B_bar": "(exp(delta_t * A) - 1) / A * B", "h": "A_bar_t * h_{t-1} + B_bar_t * x_t",
+            "equations": ["mamba.selection", "mamba.zoh", "mamba.recurrence", "mamba.gating"],
             "sources": list(registry.arch("mamba").sources),
         },
         "labels": labels,

@@ -98,7 +98,7 @@ def _cell(spec: Spec, words: Words, name: str) -> Graph:
     title = words("phrase.lstm-cell", name=name, variant=variant)
     desc = words("phrase.lstm-cell-desc-1997" if not forget else "phrase.lstm-cell-desc")
     if peephole:
-        desc += " " + words("phrase.lstm-peephole-desc")
+        desc += " " + words("phrase.lstm-peephole-desc" if forget else "phrase.lstm-peephole-desc-1997")
     caption = words("phrase.lstm-1997-caption") if not forget else ""
     return finish(g, spec, title, desc, caption)
 

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from seqdiagrams.registry import Registry
+
 playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -143,7 +145,7 @@ def test_mermaid_timeline_renders_offline_and_follows_the_palette(page, site: st
     box = page.locator(TIMELINE + " svg").bounding_box()
     assert box and box["width"] > 1500 and box["height"] > 300  # full size, scrolled sideways, not shrunk
     assert page.locator(TIMELINE + " details.sqd-mermaid-data").evaluate("el => el.open") is False
-    assert page.locator(GRAPH + " svg g.node").count() == 16
+    assert page.locator(GRAPH + " svg g.node").count() == len(Registry.default().data.evolution.nodes)
 
     light = (_fill(page, ERA_BOX), _fill(page, PROBLEM_BOX))
     assert light == ("rgb(219, 234, 254)", "rgb(255, 237, 213)")  # palette: state and gate fills, light
