@@ -250,7 +250,7 @@ def test_labels_come_from_the_registry_in_both_languages(registry) -> None:
         assert not re.search(r"[\u4e00-\u9fff]", str(render(block)))
     root = ET.fromstring(str(render("positional-encoding d_model=16 length=32")))
     assert root[0].text == "Sinusoidal positional encoding: 32 positions × 16 dimensions"
-    assert "dimensions 0, 4, 8, 12" in root[1].text and "6.3, 62.8, 628.3, 6,283" in root[1].text
+    assert "dimensions 0, 4, 8, 12" in root[1].text and "6.3, 62.8, 628.3, 6283 positions" in root[1].text
 
 
 def test_alt_text_names_each_rows_peak() -> None:

@@ -70,7 +70,7 @@ def curve_dims(d_model: int) -> list[int]:
 
 
 def _length_text(value: float) -> str:
-    return f"{value:,.1f}" if value < 1000 else f"{value:,.0f}"
+    return f"{value:.1f}" if value < 1000 else f"{value:.0f}"  # no thousands separator: the list is comma separated
 
 
 def data(spec: Spec, words: Words, registry: Registry) -> dict[str, Any]:
