@@ -475,7 +475,9 @@ def _text_table(spec: Spec, registry: Registry) -> Any:
     """The subject's content as a plain table (``text_table`` of its module), or None when it has none."""
     from importlib import import_module
 
-    text_table = getattr(import_module(f"seqdiagrams.subjects.{spec.subject}"), "text_table", None)
+    from seqdiagrams.subjects import module_of
+
+    text_table = getattr(import_module(module_of(spec.subject)), "text_table", None)
     return None if text_table is None else text_table(spec, registry)
 
 

@@ -11,13 +11,13 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from seqdiagrams.cli import main
-from seqdiagrams.subjects import SUBJECT_MODULES
+from seqdiagrams.subjects import SUBJECT_MODULES, module_of
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 SVG = "{http://www.w3.org/2000/svg}"
 
 MISSING_SUBJECTS = [name for name in SUBJECT_MODULES
-                    if importlib.util.find_spec(f"seqdiagrams.subjects.{name}") is None]
+                    if importlib.util.find_spec(module_of(name)) is None]
 needs_all_subjects = pytest.mark.skipif(
     bool(MISSING_SUBJECTS),
     reason=f"`list` imports every subject; not written yet: {', '.join(MISSING_SUBJECTS)}",

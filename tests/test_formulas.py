@@ -222,6 +222,53 @@ def test_positional_encoding_is_added_not_concatenated() -> None:
     assert "相加" in data["note"] and "而不是拼接" in data["note"]
 
 
+SCALING_LAWS = {  # REFERENCE.md §2.20, transcribed by hand: each law, its fitted constants, its source
+    "scaling.n": ("L(N) = (N_c/N)^{\\alpha_N}", ["\\alpha_N \\approx 0.076", "N_c \\approx 8.8\\times10^{13}"],
+                  ["KAP20"]),
+    "scaling.d": ("L(D) = (D_c/D)^{\\alpha_D}", ["\\alpha_D \\approx 0.095", "D_c \\approx 5.4\\times10^{13}"],
+                  ["KAP20"]),
+    "scaling.c": ("L(C_{\\min}) = (C_c^{\\min}/C_{\\min})^{\\alpha_C^{\\min}}",
+                  ["\\alpha_C^{\\min} \\approx 0.050", "C_c^{\\min} \\approx 3.1\\times10^{8}", "PF-days"], ["KAP20"]),
+    "scaling.chinchilla": ("\\hat L(N, D) = E + \\dfrac{A}{N^{\\alpha}} + \\dfrac{B}{D^{\\beta}}",
+                           ["E = 1.69", "A = 406.4", "B = 410.7", "\\alpha = 0.34", "\\beta = 0.28"], ["HOF22"]),
+    "scaling.optimal": ("N_{\\text{opt}} \\propto C^{a},\\quad D_{\\text{opt}} \\propto C^{b}",
+                        ["a \\approx b \\approx 0.5"], ["HOF22", "KAP20"]),
+}
+
+
+def test_scaling_laws_state_the_reference_fits_and_cite_both_papers() -> None:
+    data = json.loads(render("formulas set=scaling-laws numbered=true", "json"))
+    assert data["arch"] is None  # about no single architecture
+    assert [e["id"] for e in data["equations"]] == list(SCALING_LAWS)
+    for eq in data["equations"]:
+        law, constants, sources = SCALING_LAWS[eq["id"]]
+        assert law in eq["latex"], eq["id"]
+        for constant in constants:
+            assert constant.replace(" ", "") in eq["latex"].replace(" ", ""), (eq["id"], constant)
+        assert eq["sources"] == sources
+    optimal = data["equations"][-1]["note"]
+    assert "20 tokens per parameter" in optimal and "70B parameters, 1.4T tokens" in optimal
+    assert "C^{0.73}" in optimal
+    assert "in nats" in data["note"] and r"C \approx 6ND" in data["note"]
+    texts = {s["key"]: s["text"] for s in data["sources"]}
+    assert list(texts) == ["KAP20", "HOF22"]
+    assert "Scaling Laws for Neural Language Models. arXiv:2001.08361, 2020." in texts["KAP20"]
+    assert texts["HOF22"] == ("J. Hoffmann et al. Training Compute-Optimal Large Language Models. "
+                              "arXiv:2203.15556; NeurIPS 2022.")
+    zh = json.loads(render("formulas set=scaling-laws lang=zh", "json"))
+    assert zh["title"] == "语言模型损失的缩放定律（规模定律）" and "奈特" in zh["note"]
+    assert "计算最优" in zh["equations"][-1]["label"]
+
+
+def test_scaling_laws_typeset_with_katex() -> None:
+    html = render("formulas set=scaling-laws numbered=true lang=zh")
+    assert html.count('<div class="sqd-formula"') == len(SCALING_LAWS)
+    assert re.findall(r'<span class="sqd-formula-number">\((\d)\)</span>', html) == ["1", "2", "3", "4", "5"]
+    assert "406.4" in html and "410.7" in html and 'class="katex' in html
+    assert error_of("formulas set=scaling-laws arch=transformer").message == (
+        "the formula set `scaling-laws` is about no single architecture, not `transformer`")
+
+
 # -- numbering, glossary, sources, highlight ----------------------------------------------------------
 
 

@@ -31,6 +31,8 @@ PLOTS = [
     "complexity measure=memory",
     "complexity archs=rnn,lstm,gru,transformer,mamba n=65536",
     "complexity archs=transformer,mamba measure=memory n=1048576 d=2048",
+    "positional-encoding",
+    "attention-weights mask=causal lang=zh",
 ]
 HOSTILE = 'say "hi"] <script>alert(1)</script> & more'
 

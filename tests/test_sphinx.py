@@ -19,7 +19,7 @@ pytest.importorskip("myst_parser")
 
 from sphinx.testing.util import SphinxTestApp
 
-from seqdiagrams.subjects import catalog
+from seqdiagrams.subjects import catalog, module_of
 
 CONF = """\
 extensions = ["myst_parser", "seqdiagrams.sphinx"]
@@ -91,7 +91,7 @@ def kinds() -> list[str]:
         spec = parse(example)
         subject = catalog()[spec.subject]
         formats = subject.formats if subject.uses_render(spec) else ("pdf",)
-        module = importlib.import_module(f"seqdiagrams.subjects.{spec.subject}")
+        module = importlib.import_module(module_of(spec.subject))
         if subject.uses_render(spec) and "png" not in formats and hasattr(module, "text_table"):
             formats = ("table",)
         out.append(next((kind for kind in ("pdf", "png", "table", "latex", "md") if kind in formats), "alt"))

@@ -225,10 +225,11 @@ class FormulaSet(_Strict):
     """A formula section (``seqarch formulas``): equations of the registry, in order, and their symbols.
 
     The default set of an architecture is the set whose id is the architecture id, else the first
-    set about it.
+    set about it. A set about no single architecture (``scaling-laws``) has no ``arch``; its equations
+    are the registry's free-standing ``equations``.
     """
 
-    arch: str
+    arch: str | None = None
     title: Text
     equations: tuple[str, ...] = Field(min_length=1, max_length=40)
     symbols: tuple[str, ...] = Field(default=(), max_length=80)
@@ -284,6 +285,8 @@ class RegistryData(_Strict):
     evolution: Evolution = Evolution()
     formula_sets: dict[str, FormulaSet] = {}
     symbols: dict[str, Symbol] = {}
+    equations: tuple[Equation, ...] = ()
+    """Equations about no single architecture (scaling laws), shown through formula sets without ``arch``."""
 
     @model_validator(mode="after")
     def _cross_references(self) -> RegistryData:
@@ -364,9 +367,11 @@ class RegistryData(_Strict):
                                 f"to a {expected[edge.kind][1]}, not from a {kinds[0]} to a {kinds[1]}")
         return problems
 
-    def equations_by_id(self) -> dict[str, tuple[str, Equation]]:
-        """Every equation by its id, with the id of the architecture that lists it."""
-        return {eq.id: (arch_id, eq) for arch_id, arch in self.archs.items() for eq in arch.equations}
+    def equations_by_id(self) -> dict[str, tuple[str | None, Equation]]:
+        """Every equation by its id, with the id of the architecture that lists it (None: free-standing)."""
+        found: dict[str, tuple[str | None, Equation]] = {eq.id: (None, eq) for eq in self.equations}
+        found.update({eq.id: (arch_id, eq) for arch_id, arch in self.archs.items() for eq in arch.equations})
+        return found
 
     def formula_set_of(self, arch: str) -> str | None:
         """The id of the default formula set of ``arch``: the set with its id, else the first set about it."""
@@ -383,13 +388,18 @@ class RegistryData(_Strict):
                 if eq.id in seen and seen[eq.id] != arch_id:
                     problems.append(f"archs.{arch_id}.equations: equation id `{eq.id}` is also used in `{seen[eq.id]}`")
                 seen.setdefault(eq.id, arch_id)
+        for i, eq in enumerate(self.equations):
+            if eq.id in seen:
+                problems.append(f"equations.{i}: equation id `{eq.id}` is also used in `{seen[eq.id]}`")
+            seen.setdefault(eq.id, "equations")
+            problems += self._unknown_sources(f"equations.{i}.sources", eq.sources, f" (in {eq.id})")
         for symbol_id in self.symbols:
             if not re.match(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", symbol_id):
                 problems.append(f"symbols.{symbol_id}: ids are letters, digits, `_`, `.` and `-`")
         for set_id, item in self.formula_sets.items():
             if not re.match(r"^[a-z0-9][a-z0-9-]*$", set_id):
                 problems.append(f"formula_sets.{set_id}: ids are lower-case words with dashes")
-            if item.arch not in self.archs:
+            if item.arch is not None and item.arch not in self.archs:
                 hint = did_you_mean(item.arch, tuple(self.archs)) or ""
                 problems.append(f"formula_sets.{set_id}.arch: unknown architecture `{item.arch}` {hint}".rstrip())
             for eq_id in item.equations:

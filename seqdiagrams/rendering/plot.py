@@ -13,7 +13,9 @@ behave like the Graphviz diagrams:
   through the shared :data:`~seqdiagrams.rendering.svg.STYLESHEET`;
 - the root is the same as a diagram's (:func:`~seqdiagrams.rendering.svg.svg_head`): per-diagram
   id prefix on every id, ``role="img"``, escaped ``<title>``/``<desc>``, ``sqd-theme-<theme>`` class;
-- matplotlib's page-wide ``*{…}`` rule is scoped to the plot's own root.
+- matplotlib's page-wide ``*{…}`` rule is scoped to the plot's own root;
+- a heatmap drawn with :func:`heat` (a raster whose opacity is the data) becomes an alpha mask over a
+  rectangle filled with a palette variable, so its cells follow the light/dark scheme too.
 
 matplotlib is imported only when a picture is drawn: ``json`` (and ``seqdiagrams check``) never load it.
 """
@@ -192,6 +194,27 @@ def _draw(draw: Callable[[Figure], None], size: tuple[float, float], raster: boo
     return buffer.getvalue()
 
 
+HEAT_ID = "sqd-heat"
+"""Id stem of the pictures drawn by :func:`heat` (``sqd-heat-<family>-<name>``)."""
+
+
+def heat(ax: Any, weights: Any, family: str, name: str, extent: tuple[float, float, float, float]) -> None:
+    """Draw ``weights`` (a 2-D array in [0, 1], row 0 at the top) as cells of ``family``'s stroke colour.
+
+    A weight is the cell's opacity, so 0 shows the page background in either scheme. matplotlib writes
+    the cells as one pixel per cell; :func:`finish_plot_svg` turns that picture into the alpha mask of a
+    rectangle filled with ``var(--sqd-<family>-stroke)``. ``name`` tells heatmaps of one figure apart.
+    """
+    import numpy as np
+
+    values = np.clip(np.asarray(weights, dtype=float), 0.0, 1.0)
+    rgba = np.zeros((*values.shape, 4))
+    rgba[..., :3] = [int(stroke(family)[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    rgba[..., 3] = values
+    image = ax.imshow(rgba, interpolation="none", extent=extent, aspect="auto", origin="upper", zorder=1)
+    image.set_gid(f"{HEAT_ID}-{family}-{name}")
+
+
 def style_axes(ax: Any, grid: str = "both") -> None:
     """The diagrams' look on one axes: no top/right frame, light grid behind the data, palette colours."""
     ax.set_facecolor("none")
@@ -211,6 +234,8 @@ _STYLE_ATTR = re.compile(r'style="([^"]*)"')
 _HEX = re.compile(r"#[0-9a-fA-F]{6}\b")
 _FONT_FAMILY = re.compile(r";?\s*font-family:[^;\"]*")
 _PATH_DATA = re.compile(r'\bd="([^"]*)"')
+_HEAT_IMAGE = re.compile(r'<image xlink:href="([^"]*)" id="(sqd-heat-([a-z]+)-[a-z0-9-]+)" width="(\d+)" '
+                         r'height="(\d+)"( transform="[^"]*")? style="([^"]*)"/>')
 
 
 def finish_plot_svg(raw: bytes, prefix: str, title: str, desc: str, theme: str, styles: bool = True) -> str:
@@ -226,6 +251,7 @@ def finish_plot_svg(raw: bytes, prefix: str, title: str, desc: str, theme: str, 
     text = _COMMENT.sub("", text)
     text = _STYLE_ATTR.sub(lambda m: f'style="{_recolour(m.group(1))}"', text)
     text = _PATH_DATA.sub(lambda m: 'd="' + " ".join(m.group(1).split()) + '"', text)
+    text = _HEAT_IMAGE.sub(_heat_mask, text)
     text = prefix_ids(text, prefix)
     root = ROOT_TAG.match(text)
     if root is None:
@@ -234,6 +260,17 @@ def finish_plot_svg(raw: bytes, prefix: str, title: str, desc: str, theme: str, 
     css = scoped + f"#{prefix} text{{font-family:{family}}}"
     head = svg_head(view_box_of(root.group(0)), prefix, title, desc, theme, styles, css, DISPLAY_SCALE)
     return head + text[root.end():].rstrip()
+
+
+def _heat_mask(match: re.Match[str]) -> str:
+    """A :func:`heat` picture → its alpha as the mask of a rectangle in the family's themed colour."""
+    href, mask_id, family, width, height, transform, style = match.groups()
+    href = "".join(href.split())
+    colour = _variable(stroke(family))
+    return (f'<mask id="{mask_id}" style="mask-type:alpha" maskUnits="userSpaceOnUse" x="0" y="0" '
+            f'width="{width}" height="{height}"><image xlink:href="{href}" width="{width}" height="{height}" '
+            f'style="{style}"/></mask><rect width="{width}" height="{height}"{transform or ""} '
+            f'style="fill:{colour}" mask="url(#{mask_id})"/>')
 
 
 def _recolour(style: str) -> str:

@@ -25,8 +25,13 @@ if TYPE_CHECKING:
     from seqdiagrams.spec import Spec
 
 SUBJECT_MODULES = ("rnn", "lstm", "gru", "seq2seq", "attention", "mha", "transformer", "mamba", "compare", "table",
-                   "timeline", "formulas", "complexity")
-"""Modules under ``seqdiagrams.subjects``, in the order ``seqdiagrams list subjects`` shows them."""
+                   "timeline", "formulas", "complexity", "positional-encoding", "attention-weights")
+"""Subjects, in the order ``seqdiagrams list subjects`` shows them; each is a module (see :func:`module_of`)."""
+
+
+def module_of(name: str) -> str:
+    """The module of subject ``name``: ``positional-encoding`` → ``seqdiagrams.subjects.positional_encoding``."""
+    return f"seqdiagrams.subjects.{name.replace('-', '_')}"
 
 
 GRAPH_FORMATS = ("svg", "dot", "ir-json", "html", "png")
@@ -108,7 +113,7 @@ def get_subject(name: str) -> Subject:
     """The subject called ``name`` (its module is imported on first use only)."""
     if name not in SUBJECT_MODULES:
         raise KeyError(name)
-    subject: Subject = importlib.import_module(f"seqdiagrams.subjects.{name}").SUBJECT
+    subject: Subject = importlib.import_module(module_of(name)).SUBJECT
     return subject
 
 

@@ -17,7 +17,8 @@ Formats:
   ``<table class="sqd-glossary">`` and an ``<ol class="sqd-formula-sources">``; the set title is
   the figure caption. Pages need KaTeX's stylesheet (hosts add it where ``class="katex`` occurs).
 - ``md``: ``$$…$$`` display math, a GFM glossary table with ``$…$`` symbols, a numbered source list.
-- ``json``: ``{"set", "arch", "title", "note", "equations": [{"id", "number", "label", "note",
+- ``json``: ``{"set", "arch" (null for a set about no single architecture), "title", "note", "equations": [{"id",
+  "number", "label", "note",
   "latex", "sources"}], "symbols": [{"id", "latex", "meaning"}], "sources": [{"key", "text", "url"}]}``.
 - ``latex``: real LaTeX for PDF builds (the Sphinx extension): ``equation*`` environments (``equation``
   when numbered) around the registry LaTeX, a ``tabular`` glossary, text escaped for pdfLaTeX.
@@ -84,7 +85,8 @@ class Section:
     """A formula section before layout: what every format is rendered from."""
 
     set_id: str
-    arch: str
+    arch: str | None
+    """None for a set about no single architecture (``scaling-laws``)."""
     title: str
     note: str
     formulas: tuple[Formula, ...]
@@ -126,7 +128,8 @@ def section_of(spec: Spec, registry: Registry) -> Section:
     keys: list[str] = []
     for formula in formulas:
         keys += [key for key in formula.sources if key not in keys]
-    keys = keys or list(data.archs[chosen.arch].sources)
+    if not keys and chosen.arch is not None:
+        keys = list(data.archs[chosen.arch].sources)
     sources = tuple((key, data.sources[key].text, data.sources[key].url) for key in keys)
     symbols = tuple((sid, data.symbols[sid].latex, data.symbols[sid].meaning(lang)) for sid in chosen.symbols)
     return Section(set_id, chosen.arch, chosen.title.get(lang), chosen.note.get(lang) if chosen.note else "",
@@ -145,10 +148,11 @@ def _set_id(spec: Spec, registry: Registry) -> str:
             hint = did_you_mean(set_id, tuple(data.formula_sets)) or "sets: " + ", ".join(data.formula_sets)
             raise SpecError.at(Subtype.BAD_VALUE, f"unknown formula set `{set_id}` in `set`",
                                spec.location_of("set"), hint)
-        if arch and data.formula_sets[set_id].arch != arch:
-            raise SpecError.at(Subtype.BAD_VALUE, f"the formula set `{set_id}` is about "
-                               f"`{data.formula_sets[set_id].arch}`, not `{arch}`", spec.location_of("set"),
-                               f"remove `arch`, or pick a set of `{arch}`")
+        about = data.formula_sets[set_id].arch
+        if arch and about != arch:
+            subject = f"`{about}`" if about else "no single architecture"
+            raise SpecError.at(Subtype.BAD_VALUE, f"the formula set `{set_id}` is about {subject}, not `{arch}`",
+                               spec.location_of("set"), f"remove `arch`, or pick a set of `{arch}`")
         return str(set_id)
     found = data.formula_set_of(arch)
     if found is None:
@@ -406,5 +410,6 @@ SUBJECT = Subject(
         "formulas arch=s4",
         "formulas arch=mamba",
         "formulas set=attention numbered=true highlight=attn.scale-why",
+        "formulas set=scaling-laws numbered=true",
     ),
 )

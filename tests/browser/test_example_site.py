@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import re
 import shutil
 import threading
 from pathlib import Path
@@ -117,6 +118,58 @@ def test_palette_switch_recolours_diagrams(page, site: str) -> None:
     assert light != dark
     text = page.locator("svg.sqd-svg text").first.evaluate("el => getComputedStyle(el).fill")
     assert text == "rgb(226, 232, 240)"  # the dark scheme's label colour
+
+
+def _rgb(css: str) -> tuple[int, ...]:
+    return tuple(int(float(v)) for v in re.findall(r"[\d.]+", css)[:3])
+
+
+def _cell_colour(page, heatmap: str, rows: int, cols: int, row: float, col: float, name: str) -> tuple[int, ...]:
+    """The rendered colour at (row, col) of a heatmap (fractions of a cell from its top-left corner)."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    rect = page.locator(heatmap).first
+    rect.scroll_into_view_if_needed()
+    box = rect.bounding_box()
+    assert box and box["width"] > 300  # shown large in the 1280 px layout, not shrunk
+    shot = page.screenshot(clip=box)
+    _artifact(name).write_bytes(shot)
+    image = Image.open(BytesIO(shot)).convert("RGB")
+    scale = image.width / box["width"]
+    return image.getpixel((int(col * box["width"] / cols * scale), int(row * box["height"] / rows * scale)))
+
+
+HEATMAPS = [  # page, heatmap rect, grid (rows, cols), cell sampled, palette family: light and dark stroke
+    ("en/attention/", 'rect[mask*="sqd-heat-attention"]', (6, 6), (0.2, 0.2), ((220, 38, 38), (248, 113, 113))),
+    ("zh/transformer/", 'rect[mask*="sqd-heat-state-pos"]', (64, 64), (1.5, 0.5), ((37, 99, 235), (96, 165, 250))),
+]
+
+
+@pytest.mark.parametrize(("path", "heatmap", "grid", "cell", "colours"), HEATMAPS)
+def test_heatmap_cells_follow_the_palette(page, site: str, path: str, heatmap: str, grid: tuple[int, int],
+                                          cell: tuple[float, float], colours) -> None:
+    """A weight of 1 (attention: the first query on itself; PE: cos 0 in dimension 1) is the family's stroke."""
+    page.goto(site + path, wait_until="networkidle")
+    assert page.errors == []
+    name = path.strip("/").replace("/", "-")
+    light = _cell_colour(page, heatmap, *grid, *cell, f"heatmap-{name}-light.png")
+    page.locator("form[data-md-component=palette] label:visible").first.click()
+    page.wait_for_function("document.body.getAttribute('data-md-color-scheme') === 'slate'")
+    dark = _cell_colour(page, heatmap, *grid, *cell, f"heatmap-{name}-dark.png")
+    for seen, expected in ((light, colours[0]), (dark, colours[1])):
+        assert all(abs(a - b) <= 3 for a, b in zip(seen, expected, strict=True)), (seen, expected)
+
+
+def test_attention_weight_is_the_opacity_of_its_cell(page, site: str) -> None:
+    """Cell (1, 1) of the causal example (weight 0.3807) mixes the stroke and the page background by its weight."""
+    page.goto(site + "en/attention/", wait_until="networkidle")
+    heatmap = 'rect[mask*="sqd-heat-attention"]'
+    background = _rgb(page.evaluate("getComputedStyle(document.body).backgroundColor"))
+    seen = _cell_colour(page, heatmap, 6, 6, 1.2, 1.2, "heatmap-en-attention-cell.png")
+    expected = [round(b + 0.380664 * (s - b)) for s, b in zip((220, 38, 38), background, strict=True)]
+    assert all(abs(a - b) <= 3 for a, b in zip(seen, expected, strict=True)), (seen, expected)
 
 
 TIMELINE = '.sqd-mermaid[data-sqd-kind="timeline"]'
