@@ -56,3 +56,15 @@ class SiteOptions:
             default = f.default if f.default is not MISSING else None
             out[f.name] = [default, f.metadata["help"]]
         return out
+
+
+def page_lang(value: object) -> str | None:
+    """A page's front matter ``lang`` as one of our languages (``zh-CN`` → ``zh``), or None.
+
+    Other languages leave the site's default in place: a page in French still gets English labels.
+    """
+    if not isinstance(value, str):
+        return None
+    primary = value.strip().lower().replace("_", "-").split("-")[0]
+    choices = next(f for f in fields(SiteOptions) if f.name == "lang").metadata["choices"]
+    return primary if primary in choices else None
