@@ -87,6 +87,8 @@ class Stats:
 
     blocks: int = 0
     errors: int = 0
+    rendered: int = 0
+    """Figures rendered by this converter (the others came from the cache)."""
     diagnostics: list[Diagnostic] = field(default_factory=list)
     math: int = 0
     """Formulas of the pages themselves typeset at build time (``katex="page"``)."""
@@ -132,22 +134,30 @@ class SeqarchExtension(Extension):
 
     def render_block(self, block: Block, ordinal: int) -> str:
         """HTML for one block, or a visible error box (and a report) when it is invalid."""
-        from seqdiagrams.rendering import render_block
-        from seqdiagrams.rendering.cache import DiskCache
         from seqdiagrams.rendering.html import error_box
 
         self.stats.blocks += 1
-        if self.cache is None:
-            self.cache = DiskCache()
         try:
-            return render_block(block.info, block.body, block.info_loc, block.body_loc, ordinal,
-                                self.page.lang or self.options.lang, self.options.theme, self.inline_styles,
-                                self.registry, self.cache)
+            return self.figure(block.info, block.body, block.info_loc, block.body_loc, ordinal,
+                               self.page.lang or self.options.lang)
         except SpecError as exc:
             self.fail(exc.diagnostic)
             d = exc.diagnostic
             source = "seqarch " + block.info.strip() + ("\n" + block.body if block.body.strip() else "")
             return error_box(d.message, str(d.loc), d.hint, source)
+
+    def figure(self, info: str, body: str, info_loc: Location, body_loc: Location, ordinal: int, lang: str) -> str:
+        """One block's figure HTML from the cache or rendered now (counted); raises an invalid block's error."""
+        from seqdiagrams.rendering import render_block
+        from seqdiagrams.rendering.cache import DiskCache
+
+        if self.cache is None:
+            self.cache = DiskCache()
+        misses = self.cache.misses["html"]
+        html = render_block(info, body, info_loc, body_loc, ordinal, lang, self.options.theme, self.inline_styles,
+                            self.registry, self.cache)
+        self.stats.rendered += self.cache.misses["html"] - misses
+        return html
 
     def fail(self, diagnostic: Diagnostic) -> None:
         """Count and report a bad block; raise instead when the build is strict."""

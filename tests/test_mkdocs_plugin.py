@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 import subprocess
 import sys
@@ -97,16 +98,72 @@ def test_plugin_strict_false_keeps_strict_build_green(tmp_path: Path) -> None:
     assert "sqd-error" in (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
 
 
-def test_summary_line(tmp_path: Path, caplog) -> None:
+def summary(caplog) -> str:
+    """The plugin's summary line of the last build, without its timing."""
+    lines = [r.getMessage() for r in caplog.records if "block(s)" in r.getMessage()]
+    return re.sub(r", [0-9.]+ s$", "", lines[-1]) if lines else ""
+
+
+def test_summary_line_counts_cold_and_warm_builds(tmp_path: Path, caplog) -> None:
+    config_file = make_site(tmp_path, {"index.md": GOOD, "b.md": GOOD})
     with caplog.at_level(logging.INFO):
-        run_build(make_site(tmp_path, {"index.md": GOOD}))
-    assert any("2 block(s), 2 laid out, 0 from cache, 0 error(s)" in r.getMessage() for r in caplog.records)
+        run_build(config_file)
+        # two distinct figures, each used on two pages: rendered once, reused once
+        assert summary(caplog) == "seqdiagrams: 4 block(s), 2 rendered, 2 from cache, 0 error(s)"
+        run_build(config_file)
+        assert summary(caplog) == "seqdiagrams: 4 block(s), 0 rendered, 4 from cache, 0 error(s)"
 
 
-def test_plugin_options_are_validated(tmp_path: Path) -> None:
-    config_file = make_site(tmp_path, {"index.md": GOOD}, lang="fr")
-    with pytest.raises(Abort):
-        load_config(str(config_file))
+def run_cli(config_file: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "-f", str(config_file), *args],
+                          capture_output=True, text=True, timeout=300)
+
+
+def one_error_line(result: subprocess.CompletedProcess[str]) -> str:
+    """The build failed with exactly one ERROR line and no traceback; that line's message."""
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("ERROR")]
+    assert len(errors) == 1, result.stderr
+    return errors[0].removeprefix("ERROR").lstrip(" -")
+
+
+def yaml_position(path: Path, needle: str) -> str:
+    """``path:line:col`` of ``needle`` in a file, as a user would find it in an editor."""
+    text = path.read_text(encoding="utf-8")
+    index = text.index(needle)
+    line = text.count("\n", 0, index) + 1
+    return f"{path}:{line}:{index - (text.rfind(chr(10), 0, index) + 1) + 1}"
+
+
+@pytest.mark.parametrize(("option", "value", "message"), [
+    ("lang", "fr", "seqdiagrams option `lang`: Expected one of: ('en', 'zh') but received: 'fr'"),
+    ("workers", 0, "seqdiagrams option `workers`: must be at least 1, got 0"),
+    ("registry", ["missing.yaml"],
+     "seqdiagrams option `registry`: The path '{root}/missing.yaml' isn't an existing file."),
+])
+def test_bad_option_is_one_located_error_line(tmp_path: Path, option: str, value: object, message: str) -> None:
+    config_file = make_site(tmp_path, {"index.md": GOOD}, **{option: value})
+    needle = f"{option}:"
+    text = config_file.read_text(encoding="utf-8")
+    after = text.index(needle) + len(needle)
+    value_at = after + len(text[after:]) - len(text[after:].lstrip(" \n"))  # the value, on this line or below
+    where = yaml_position(config_file, text[value_at:value_at + 8])
+    assert one_error_line(run_cli(config_file)) == f"{where}: {message.format(root=tmp_path)}"
+
+
+@pytest.mark.parametrize(("overlay", "needle", "message"), [
+    ("labels:\n  hidden-state: [1, 2\n", None, "invalid YAML: did not find expected ',' or ']'"),
+    ('archs:\n  rnn:\n    year: "soon"\n', '"soon"', "registry entry `archs.rnn.year`: "),
+])
+def test_bad_registry_overlay_is_one_located_error_line(tmp_path: Path, overlay: str, needle: str | None,
+                                                        message: str) -> None:
+    path = tmp_path / "overlay.yaml"
+    path.write_text(overlay, encoding="utf-8")
+    config_file = make_site(tmp_path, {"index.md": GOOD}, registry=[str(path)])
+    line = one_error_line(run_cli(config_file))
+    where = yaml_position(path, needle) if needle else f"{path}:3:1"  # YAML reports the unclosed list at EOF
+    assert line.startswith(f"{where}: {message}")
 
 
 def test_site_language_option(tmp_path: Path) -> None:
@@ -130,7 +187,7 @@ def test_warm_rebuild_lays_out_nothing_and_is_identical(tmp_path: Path) -> None:
     first = page(tmp_path)
     warm = plugin_of(run_build(config_file)).extension.cache
     assert cold.misses["svg"] == 2  # each distinct block laid out once per build, though used on two pages
-    assert (warm.misses["svg"], warm.misses["html"], warm.hits["html"]) == (0, 0, 4)  # nothing rendered
+    assert (warm.misses["svg"], warm.misses["html"]) == (0, 0)  # nothing rendered
     assert page(tmp_path) == first
 
 
@@ -164,19 +221,25 @@ def test_concurrent_builds_share_one_cache(tmp_path: Path) -> None:
     assert len(list(shared.rglob("*.svg"))) == 16
 
 
-def test_cold_build_prerenders_figures_in_parallel(tmp_path: Path, caplog) -> None:
+@pytest.mark.parametrize("workers", [None, 1])
+def test_cold_build_prerenders_figures_in_parallel(tmp_path: Path, caplog, workers: int | None) -> None:
     pages = {f"p{i}.md": f"```seqarch rnn unroll={i + 2}\n```\n\n```seqarch gru view=unrolled unroll={i + 1}\n```\n"
              for i in range(6)}
     pages["bad.md"] = BAD
-    with caplog.at_level(logging.WARNING):
-        config = run_build(make_site(tmp_path, pages))
-    cache = plugin_of(config).extension.cache
-    # the worker pool filled the cache: the page pass found every valid figure finished
-    assert (cache.misses["html"], cache.hits["html"]) == (1, 12)  # the one miss: the invalid block (never cached)
-    assert cache.misses["svg"] == 0
+    config_file = make_site(tmp_path, pages, **({"workers": workers} if workers else {}))
+    with caplog.at_level(logging.INFO):
+        config = run_build(config_file)
+    plugin = plugin_of(config)
+    # the default pool (one worker per CPU) renders all 12 figures; `workers: 1` renders them in the build
+    assert plugin.pooled == (12 if workers is None and (os.cpu_count() or 1) > 1 else 0)
+    assert plugin.extension.cache.misses["svg"] == 12 - plugin.pooled
+    assert summary(caplog) == "seqdiagrams: 13 block(s), 12 rendered, 0 from cache, 1 error(s)"
     assert any("bad.md:8:17" in r.getMessage() for r in caplog.records)  # still reported by the page pass
     html = (tmp_path / "site" / "p3" / "index.html").read_text(encoding="utf-8")
     assert html.count('<figure class="sqd-figure"') == 2
+    with caplog.at_level(logging.INFO):
+        run_build(config_file)
+    assert summary(caplog) == "seqdiagrams: 13 block(s), 0 rendered, 12 from cache, 1 error(s)"
 
 
 def test_site_without_blocks_loads_nothing_heavy(tmp_path: Path) -> None:

@@ -1,0 +1,113 @@
+"""What a site's search index should read of our figures: their words once, not their drawing.
+
+A figure's HTML is mostly drawing: SVG labels scattered in layout order, Mermaid source, and
+KaTeX output that spells every formula three times (MathML, the TeX annotation, the HTML
+boxes). A search engine indexing that finds a figure by ``W hh`` fragments and shows Mermaid
+syntax in its results. :func:`search_html` replaces each figure of a page by one paragraph:
+its title and description (the SVG's ``<title>``/``<desc>``), its caption unless it repeats the
+title, the text of tables and formula notes, and each formula once, as its TeX source.
+
+Host-neutral: the MkDocs plugin hands this version of a page to the search plugin only, while
+the page itself keeps its figures.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from html.parser import HTMLParser
+
+_OPEN = '<figure class="sqd-figure"'
+_FIGURE_TAG = re.compile(r"<(/?)figure\b[^>]*>", re.IGNORECASE)
+_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+                   "wbr"})
+
+
+def search_html(page_html: str) -> str:
+    """``page_html`` with each seqdiagrams figure replaced by a paragraph of its searchable text."""
+    if _OPEN not in page_html:
+        return page_html
+    out: list[str] = []
+    pos = 0
+    while (start := page_html.find(_OPEN, pos)) >= 0:
+        end = _figure_end(page_html, start)
+        out += [page_html[pos:start], _summary(page_html[start:end])]
+        pos = end
+    out.append(page_html[pos:])
+    return "".join(out)
+
+
+def _figure_end(text: str, start: int) -> int:
+    """The offset just after the ``</figure>`` that closes the figure opened at ``start``."""
+    depth = 0
+    for match in _FIGURE_TAG.finditer(text, start):
+        depth += -1 if match.group(1) else 1
+        if depth == 0:
+            return match.end()
+    return len(text)
+
+
+def _summary(figure_html: str) -> str:
+    parser = _FigureText()
+    parser.feed(figure_html)
+    parser.close()
+    chunks = [c for c in parser.chunks if c]
+    return "<p>" + html.escape(" ".join(chunks), quote=False) + "</p>" if chunks else ""
+
+
+class _FigureText(HTMLParser):
+    """Collects the text a reader would search for, element by element (see the module docstring)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[tuple[str, str]] = []
+        """Open elements and the mode of their content: text, svg, math or skip."""
+        self.chunks: list[str] = []
+        self.current: list[str] = []
+        self.titles: set[str] = set()
+
+    @property
+    def mode(self) -> str:
+        return self.stack[-1][1] if self.stack else "text"
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _VOID:
+            return
+        classes = (dict(attrs).get("class") or "").split()
+        mode = self.mode
+        if mode == "skip" or tag in ("script", "style") or "mermaid" in classes:
+            mode = "skip"
+        elif mode == "svg":
+            mode = "text" if tag in ("title", "desc") else "svg"
+        elif mode == "math":
+            mode = "text" if tag == "annotation" else "math"
+        elif tag == "svg":
+            mode = "svg"
+        elif "katex" in classes:
+            mode = "math"
+        self._flush()
+        self.stack.append((tag, mode))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _VOID or all(open_tag != tag for open_tag, _ in self.stack):
+            return
+        while self.stack:
+            open_tag, _ = self.stack.pop()
+            if open_tag == tag:
+                break
+        text = self._flush()
+        if tag == "title" and text:
+            self.titles.add(text)
+        elif tag == "figcaption" and text in self.titles:
+            self.chunks.pop()  # the caption repeats the title
+
+    def handle_data(self, data: str) -> None:
+        if self.mode == "text":
+            self.current.append(data)
+
+    def _flush(self) -> str:
+        text = " ".join("".join(self.current).split())
+        self.current = []
+        if text:
+            self.chunks.append(text)
+        return text
