@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
@@ -250,3 +251,120 @@ def test_site_without_blocks_loads_nothing_heavy(tmp_path: Path) -> None:
             "print([m for m in heavy if m in sys.modules])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip().splitlines()[-1] == "[]"
+
+
+# -- MkDocs conventions: enabled, Files, plugin order, search --------------------------------------------
+
+ASSET_PAGE = "# Assets\n\n```seqarch timeline from=2014\n```\n\n```seqarch formulas arch=rnn\n```\n"
+RECORD_FILES = '''\
+import json
+from pathlib import Path
+
+from mkdocs.plugins import event_priority
+
+
+@event_priority(-100)
+def on_files(files, config):
+    uris = sorted(f.src_uri for f in files)
+    (Path(config.config_file_path).parent / "files.json").write_text(json.dumps(uris), encoding="utf-8")
+'''
+
+
+def write_site(root: Path, pages: dict[str, str], plugins: list[object], **extra: object) -> Path:
+    """A site with the given plugin list (and other top-level settings)."""
+    config_file = make_site(root, pages)
+    config = yaml.safe_load(config_file.read_text(encoding="utf-8"))
+    config.update(plugins=plugins, **extra)
+    config_file.write_text(yaml.safe_dump(config), encoding="utf-8")
+    return config_file
+
+
+def test_enabled_false_leaves_blocks_as_code(tmp_path: Path) -> None:
+    run_build(make_site(tmp_path, {"index.md": GOOD}, enabled=False))
+    html = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert "sqd-figure" not in html and "seqdiagrams.css" not in html
+    assert "seqarch rnn unroll=2" in html or "<code>" in html  # the source is shown as written
+    assert not (tmp_path / "site" / "assets" / "seqdiagrams").exists()
+
+
+def test_assets_are_site_files(tmp_path: Path) -> None:
+    from seqdiagrams.mkdocs_plugin import CSS_PATH
+    from seqdiagrams.page_assets import BUNDLES, SITE_DIR
+
+    (tmp_path / "hooks.py").write_text(RECORD_FILES, encoding="utf-8")
+    run_build(write_site(tmp_path, {"index.md": ASSET_PAGE, "plain.md": GOOD}, ["seqdiagrams"],
+                         hooks=["hooks.py"]))
+    uris = {uri for uri in json.loads((tmp_path / "files.json").read_text(encoding="utf-8"))
+            if uri.startswith(SITE_DIR)}
+    expected = {CSS_PATH} | {f"{SITE_DIR}/{path}" for bundle in BUNDLES.values()
+                             for path in (*bundle.stylesheets, *bundle.scripts)}
+    assert expected <= uris
+    assert any(uri.startswith(f"{SITE_DIR}/vendor/katex/fonts/") and uri.endswith(".woff2") for uri in uris)
+    for uri in uris:
+        assert (tmp_path / "site" / uri).is_file(), uri
+    index = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    plain = (tmp_path / "site" / "plain" / "index.html").read_text(encoding="utf-8")
+    assert "vendor/katex/katex.min.css" in index and "vendor/mermaid/mermaid.min.js" in index
+    assert "vendor/" not in plain  # a page links only what it uses
+
+
+def test_site_without_math_or_timelines_ships_neither(tmp_path: Path) -> None:
+    run_build(make_site(tmp_path, {"index.md": GOOD}))
+    assert (tmp_path / "site" / "assets" / "seqdiagrams" / "seqdiagrams.css").is_file()
+    assert not (tmp_path / "site" / "assets" / "seqdiagrams" / "vendor").exists()
+
+
+@pytest.mark.parametrize("order", ["minify-first", "minify-last"])
+def test_minify_before_or_after_us(tmp_path: Path, order: str) -> None:
+    pytest.importorskip("mkdocs_minify_plugin")
+    minify = {"minify": {"minify_html": True}}
+    plugins = ["search", minify, "seqdiagrams"] if order == "minify-first" else ["search", "seqdiagrams", minify]
+    run_build(write_site(tmp_path, {"index.md": ASSET_PAGE}, plugins))
+    html = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert "\n    <meta" not in html and "<meta" in html  # minified
+    assert "vendor/katex/katex.min.css" in html
+    assert "vendor/mermaid/mermaid.min.js" in html and "js/seqdiagrams-mermaid.js" in html
+    assert (tmp_path / "site" / "assets" / "seqdiagrams" / "vendor" / "mermaid" / "mermaid.min.js").is_file()
+
+
+@pytest.mark.parametrize("theme", ["mkdocs", "material"])
+def test_search_index_reads_each_figure_once(tmp_path: Path, theme: str) -> None:
+    text = "# Page\n\n```seqarch gru\n```\n\n```seqarch timeline from=2014\n```\n\n```seqarch formulas arch=rnn\n```\n"
+    config_file = write_site(tmp_path, {"index.md": text}, ["search", "seqdiagrams"],
+                             theme={"name": theme, **({"font": False} if theme == "material" else {})})
+    run_build(config_file)
+    page_html = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert page_html.count('<figure class="sqd-figure"') == 3  # the page keeps its figures
+    svg = page_html.split('<figure class="sqd-figure"')[1]
+    title = re.search(r"<title[^>]*>([^<]+)</title>", svg).group(1)
+    desc = re.search(r"<desc[^>]*>([^<]+)</desc>", svg).group(1)
+    labels = set(re.findall(r"<text[^>]*>([^<]+)</text>", svg))
+    index = json.loads((tmp_path / "site" / "search" / "search_index.json").read_text(encoding="utf-8"))
+    words = " ".join(doc["text"] for doc in index["docs"])
+    for needle in (title, desc.split(". ")[1], r"h_t = \tanh(W_{xh}x_t"):  # each formula once, as TeX
+        counts = [doc["text"].count(needle) for doc in index["docs"]]
+        assert max(counts) == 1, (needle, counts)  # once per entry (MkDocs indexes the page and its sections)
+    assert "next step" in labels and "next step" not in words  # a label only the drawing has
+    assert "accTitle" not in words and "section " not in words  # no Mermaid source
+    assert "Transformer" in words  # the timeline's events stay searchable
+
+
+# -- per-page language ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["zh", "zh-CN"])
+def test_front_matter_lang_is_the_page_default(tmp_path: Path, lang: str) -> None:
+    zh = f"---\nlang: {lang}\n---\n# 页\n\n```seqarch rnn\n```\n\n```seqarch rnn lang=en\n```\n"
+    run_build(make_site(tmp_path, {"zh.md": zh, "en.md": "```seqarch rnn\n```\n"}))
+    first, second = (tmp_path / "site" / "zh" / "index.html").read_text(encoding="utf-8").split(
+        '<figure class="sqd-figure"')[1:]
+    assert "隐藏状态" in first and "hidden state" in second  # the block's own lang still wins
+    assert "hidden state" in (tmp_path / "site" / "en" / "index.html").read_text(encoding="utf-8")
+
+
+def test_prerender_uses_the_page_language(tmp_path: Path) -> None:
+    blocks = "\n".join(f"```seqarch rnn unroll={n}\n```\n" for n in range(1, 9))
+    config = run_build(make_site(tmp_path, {"zh.md": "---\nlang: zh\n---\n" + blocks}, workers=2))
+    plugin = plugin_of(config)
+    assert plugin.pooled == 8 and plugin.extension.stats.rendered == 0  # the page pass found them all ready
+    assert (tmp_path / "site" / "zh" / "index.html").read_text(encoding="utf-8").count("隐藏状态") >= 8
