@@ -32,7 +32,7 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin
 from mkdocs.structure.files import File
 
 from seqdiagrams.errors import Location, SpecError
-from seqdiagrams.options import SiteOptions, page_lang
+from seqdiagrams.options import SiteOptions, page_lang, read_mkdocs_plugin
 from seqdiagrams.rendering.svg import STYLESHEET
 from seqdiagrams.subjects.formulas import STYLESHEET as FORMULAS_STYLESHEET
 
@@ -294,33 +294,14 @@ def _copy_files(entries: Iterator[tuple[str, Path]], site_dir: Path) -> None:
 
 
 def _option_location(config_file: str | None, key: str) -> Location:
-    """Where our option ``key`` is written in ``mkdocs.yml`` (the file alone when it cannot be found)."""
-    import yaml
-
+    """Where our option ``key`` is written in ``mkdocs.yml`` (our entry, or the file, when it is not there)."""
     if not config_file:
         return Location("mkdocs.yml")
     try:
-        root = yaml.compose(Path(config_file).read_text(encoding="utf-8-sig"), Loader=yaml.SafeLoader)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        where = read_mkdocs_plugin(Path(config_file)).where
+    except SpecError:
         return Location(config_file)
-    node = _yaml_child(root, "plugins")
-    entries = node.value if isinstance(node, yaml.SequenceNode) else [node] if node is not None else []
-    for entry in entries:
-        ours = _yaml_child(entry, "seqdiagrams")
-        if ours is None:
-            continue
-        value = _yaml_child(ours, key)
-        found = value or ours
-        return Location(config_file, found.start_mark.line + 1, found.start_mark.column + 1)
-    return Location(config_file)
-
-
-def _yaml_child(node: Any, key: str) -> Any:
-    import yaml
-
-    if isinstance(node, yaml.MappingNode):
-        return next((value for name, value in node.value if name.value == key), None)
-    return None
+    return where.get(key, where[""])
 
 
 def _source(file: Any) -> str:
