@@ -102,8 +102,8 @@ class SeqdiagramsPlugin(BasePlugin[SeqdiagramsConfig]):  # type: ignore[valid-ty
         self.bundles: set[str] = set()
         """Vendored bundles added to the site's files."""
         self.config_error: str | None = None
-        self.search_swap: dict[str, str] = {}
-        """Pages whose content the search plugin reads in its search version: the real content, by URL."""
+        self.search_swap: dict[str, list[str]] = {}
+        """The figures of pages the search plugin reads in their search version, by page URL."""
 
     def load_config(self, options: dict[str, Any], config_file_path: str | None = None
                     ) -> tuple[list[tuple[str, Exception]], list[tuple[str, str]]]:
@@ -204,18 +204,19 @@ class SeqdiagramsPlugin(BasePlugin[SeqdiagramsConfig]):  # type: ignore[valid-ty
         from seqdiagrams.search import search_html
 
         if self.extension is not None and page.content:
-            indexed = search_html(page.content)
-            if indexed != page.content:
-                self.search_swap[page.url] = page.content
-                page.content = indexed
+            page.content, figures = search_html(page.content)
+            if figures:
+                self.search_swap[page.url] = figures
         return context
 
     @event_priority(-100)
     def _page_version(self, context: TemplateContext, page: Page, config: MkDocsConfig,
                       nav: Any) -> TemplateContext | None:
         """After every other plugin saw the page context: the page itself keeps its figures."""
-        if page.url in self.search_swap:
-            page.content = self.search_swap.pop(page.url)
+        from seqdiagrams.search import restore
+
+        if page.url in self.search_swap and page.content is not None:
+            page.content = restore(page.content, self.search_swap.pop(page.url))
         return context
 
     on_page_context = CombinedEvent(_search_version, _page_version)

@@ -4,11 +4,13 @@ A figure's HTML is mostly drawing: SVG labels scattered in layout order, Mermaid
 KaTeX output that spells every formula three times (MathML, the TeX annotation, the HTML
 boxes). A search engine indexing that finds a figure by ``W hh`` fragments and shows Mermaid
 syntax in its results. :func:`search_html` replaces each figure of a page by one paragraph:
-its title and description (the SVG's ``<title>``/``<desc>``), its caption unless it repeats the
-title, the text of tables and formula notes, and each formula once, as its TeX source.
+its title and description (the SVG's ``<title>``/``<desc>``), its caption unless it repeats
+them, the text of tables and formula notes, and each formula once, as its TeX source.
 
-Host-neutral: the MkDocs plugin hands this version of a page to the search plugin only, while
-the page itself keeps its figures.
+Host-neutral: the MkDocs plugin hands this version of a page to the search plugin only, then
+:func:`restore` puts the figures back. Each paragraph sits between two HTML comments naming its
+figure, which search parsers ignore, so the figures return to their places even when another
+plugin edited the rest of the page in between (Material's search strips ``data-search-*``).
 """
 
 from __future__ import annotations
@@ -19,22 +21,32 @@ from html.parser import HTMLParser
 
 _OPEN = '<figure class="sqd-figure"'
 _FIGURE_TAG = re.compile(r"<(/?)figure\b[^>]*>", re.IGNORECASE)
+_MARKED = re.compile(r"<!--sqd-search-(\d+)-->.*?<!--sqd-search-\1-->", re.S)
 _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
                    "wbr"})
 
 
-def search_html(page_html: str) -> str:
-    """``page_html`` with each seqdiagrams figure replaced by a paragraph of its searchable text."""
+def search_html(page_html: str) -> tuple[str, list[str]]:
+    """``page_html`` with each seqdiagrams figure replaced by a paragraph of its searchable text,
+    and the figures taken out (for :func:`restore`)."""
     if _OPEN not in page_html:
-        return page_html
+        return page_html, []
     out: list[str] = []
+    figures: list[str] = []
     pos = 0
     while (start := page_html.find(_OPEN, pos)) >= 0:
         end = _figure_end(page_html, start)
-        out += [page_html[pos:start], _summary(page_html[start:end])]
+        mark = f"<!--sqd-search-{len(figures)}-->"
+        figures.append(page_html[start:end])
+        out += [page_html[pos:start], mark, _summary(figures[-1]), mark]
         pos = end
     out.append(page_html[pos:])
-    return "".join(out)
+    return "".join(out), figures
+
+
+def restore(search_version: str, figures: list[str]) -> str:
+    """The page again: each marked paragraph of ``search_version`` replaced by its figure."""
+    return _MARKED.sub(lambda m: figures[int(m.group(1))], search_version)
 
 
 def _figure_end(text: str, start: int) -> int:
@@ -64,7 +76,7 @@ class _FigureText(HTMLParser):
         """Open elements and the mode of their content: text, svg, math or skip."""
         self.chunks: list[str] = []
         self.current: list[str] = []
-        self.titles: set[str] = set()
+        self.described: list[str] = []
 
     @property
     def mode(self) -> str:
@@ -96,10 +108,10 @@ class _FigureText(HTMLParser):
             if open_tag == tag:
                 break
         text = self._flush()
-        if tag == "title" and text:
-            self.titles.add(text)
-        elif tag == "figcaption" and text in self.titles:
-            self.chunks.pop()  # the caption repeats the title
+        if tag in ("title", "desc") and text:
+            self.described.append(text)
+        elif tag == "figcaption" and text and any(text in said for said in self.described):
+            self.chunks.pop()  # the caption repeats the title or a sentence of the description
 
     def handle_data(self, data: str) -> None:
         if self.mode == "text":
