@@ -368,3 +368,19 @@ def test_prerender_uses_the_page_language(tmp_path: Path) -> None:
     plugin = plugin_of(config)
     assert plugin.pooled == 8 and plugin.extension.stats.rendered == 0  # the page pass found them all ready
     assert (tmp_path / "site" / "zh" / "index.html").read_text(encoding="utf-8").count("隐藏状态") >= 8
+
+
+def test_superfences_preserve_tabs_site_renders_blocks_and_strict_fails_on_bad_ones(tmp_path: Path) -> None:
+    fences = {"pymdownx.superfences": {"preserve_tabs": True, "relaxed_headers": True}}
+    tabbed = '=== "A"\n\n    ```seqarch gru\n    ```\n\n=== "B"\n\n    Text.\n'
+    (tmp_path / "snippet.md").write_text("```seqarch attention\n```\n", encoding="utf-8")
+    config_file = write_site(tmp_path, {"index.md": GOOD + "\n" + tabbed + '\n--8<-- "snippet.md"\n'},
+                             ["seqdiagrams"], theme={"name": "material", "font": False},
+                             markdown_extensions=[fences, {"pymdownx.tabbed": {"alternate_style": True}},
+                                                  {"pymdownx.snippets": {"base_path": [str(tmp_path)]}}])
+    run_build(config_file, strict=True)
+    html = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert html.count('<figure class="sqd-figure"') == 4
+    (tmp_path / "docs" / "bad.md").write_text(BAD, encoding="utf-8")
+    result = run_cli(config_file, "--strict")
+    assert result.returncode == 1 and "bad.md:8:17: unknown key `unrol`" in result.stderr
