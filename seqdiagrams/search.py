@@ -5,7 +5,8 @@ KaTeX output that spells every formula three times (MathML, the TeX annotation, 
 boxes). A search engine indexing that finds a figure by ``W hh`` fragments and shows Mermaid
 syntax in its results. :func:`search_html` replaces each figure of a page by one paragraph:
 its title and description (the SVG's ``<title>``/``<desc>``), its caption unless it repeats
-them, the text of tables and formula notes, and each formula once, as its TeX source.
+them, the text of tables and formula notes, and each formula once, as its TeX source. The
+page's own formulas typeset at build time (``katex: page``) are read as their TeX too.
 
 Host-neutral: the MkDocs plugin hands this version of a page to the search plugin only, then
 :func:`restore` puts the figures back. Each paragraph sits between two HTML comments naming its
@@ -20,28 +21,35 @@ import re
 from html.parser import HTMLParser
 
 _OPEN = '<figure class="sqd-figure"'
+_KATEX = '<span class="katex">'
+_UNIT = re.compile(re.escape(_OPEN) + "|" + re.escape(_KATEX))
 _FIGURE_TAG = re.compile(r"<(/?)figure\b[^>]*>", re.IGNORECASE)
+_SPAN_TAG = re.compile(r"<(/?)span\b[^>]*>", re.IGNORECASE)
 _MARKED = re.compile(r"<!--sqd-search-(\d+)-->.*?<!--sqd-search-\1-->", re.S)
 _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
                    "wbr"})
 
 
 def search_html(page_html: str) -> tuple[str, list[str]]:
-    """``page_html`` with each seqdiagrams figure replaced by a paragraph of its searchable text,
-    and the figures taken out (for :func:`restore`)."""
-    if _OPEN not in page_html:
+    """``page_html`` with each seqdiagrams figure replaced by a paragraph of its searchable text and
+    each other formula typeset at build time by its TeX, and the pieces taken out (for :func:`restore`)."""
+    if _OPEN not in page_html and _KATEX not in page_html:
         return page_html, []
     out: list[str] = []
-    figures: list[str] = []
+    taken: list[str] = []
     pos = 0
-    while (start := page_html.find(_OPEN, pos)) >= 0:
-        end = _figure_end(page_html, start)
-        mark = f"<!--sqd-search-{len(figures)}-->"
-        figures.append(page_html[start:end])
-        out += [page_html[pos:start], mark, _summary(figures[-1]), mark]
+    for match in _UNIT.finditer(page_html):
+        if match.start() < pos:
+            continue  # inside a figure already taken
+        is_figure = match.group(0) == _OPEN
+        end = _element_end(page_html, match.start(), _FIGURE_TAG if is_figure else _SPAN_TAG)
+        mark = f"<!--sqd-search-{len(taken)}-->"
+        taken.append(page_html[match.start():end])
+        text = _summary(taken[-1])
+        out += [page_html[pos:match.start()], mark, f"<p>{text}</p>" if is_figure and text else text, mark]
         pos = end
     out.append(page_html[pos:])
-    return "".join(out), figures
+    return "".join(out), taken
 
 
 def restore(search_version: str, figures: list[str]) -> str:
@@ -49,10 +57,10 @@ def restore(search_version: str, figures: list[str]) -> str:
     return _MARKED.sub(lambda m: figures[int(m.group(1))], search_version)
 
 
-def _figure_end(text: str, start: int) -> int:
-    """The offset just after the ``</figure>`` that closes the figure opened at ``start``."""
+def _element_end(text: str, start: int, tags: re.Pattern[str]) -> int:
+    """The offset just after the closing tag of the element opened at ``start`` (``tags``: its open/close)."""
     depth = 0
-    for match in _FIGURE_TAG.finditer(text, start):
+    for match in tags.finditer(text, start):
         depth += -1 if match.group(1) else 1
         if depth == 0:
             return match.end()
@@ -63,8 +71,7 @@ def _summary(figure_html: str) -> str:
     parser = _FigureText()
     parser.feed(figure_html)
     parser.close()
-    chunks = [c for c in parser.chunks if c]
-    return "<p>" + html.escape(" ".join(chunks), quote=False) + "</p>" if chunks else ""
+    return html.escape(" ".join(c for c in parser.chunks if c), quote=False)
 
 
 class _FigureText(HTMLParser):

@@ -53,3 +53,16 @@ def test_restore_puts_every_figure_back(edit) -> None:
     version, taken = search_html(page)
     assert len(taken) == 3 and "<svg" not in version
     assert restore(edit(version), taken) == edit(page)
+
+
+def test_the_pages_own_formulas_are_their_tex_once() -> None:
+    from seqdiagrams.rendering.cache import DiskCache
+    from seqdiagrams.rendering.katex import render_many
+
+    (inline,) = render_many([(r"h_{t-1}", False)], DiskCache())
+    page = f"<p>The state {inline} is carried over.</p>{figure('formulas arch=rnn')}"
+    version, taken = search_html(page)
+    assert text_of(version).startswith("The state h_{t-1} is carried over.")
+    assert text_of(version).count("h_{t-1}") == text_of(search_html(figure("formulas arch=rnn"))[0]).count(
+        "h_{t-1}") + 1  # the figure's own formulas are not taken twice
+    assert len(taken) == 2 and restore(version, taken) == page
