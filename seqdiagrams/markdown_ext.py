@@ -228,8 +228,8 @@ class SeqarchPreprocessor(Preprocessor):
             self.extension.stats.blocks += 1
             self.extension.fail(Diagnostic(
                 Subtype.RENDER, "another Markdown extension removed this seqarch block before it could be rendered",
-                block.info_loc, "list `seqdiagrams` before the extension that stashes fences, or report the "
-                "extension list to seqdiagrams"))
+                block.info_loc, "a preprocessor running between seqdiagrams' finder (priority 31.08) and renderer "
+                "(28) stashed or dropped it; please report this with your markdown_extensions list"))
         self.extension.pending = {}
         return out
 
