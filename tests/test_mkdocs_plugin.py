@@ -384,3 +384,13 @@ def test_superfences_preserve_tabs_site_renders_blocks_and_strict_fails_on_bad_o
     (tmp_path / "docs" / "bad.md").write_text(BAD, encoding="utf-8")
     result = run_cli(config_file, "--strict")
     assert result.returncode == 1 and "bad.md:8:17: unknown key `unrol`" in result.stderr
+
+
+def test_a_bundle_only_the_pages_own_html_needs_is_shipped_too(tmp_path: Path) -> None:
+    from seqdiagrams.page_assets import BUNDLES, SITE_DIR
+
+    marker = BUNDLES["katex"].marker  # e.g. the page's own KaTeX markup, which no figure predicted
+    run_build(make_site(tmp_path, {"index.md": f'```seqarch rnn\n```\n\n<div {marker}">x</div>\n'}))
+    for path in BUNDLES["katex"].stylesheets:
+        assert (tmp_path / "site" / SITE_DIR / path).is_file()
+        assert path in (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
