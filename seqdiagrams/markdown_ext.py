@@ -161,7 +161,10 @@ class SeqarchExtension(Extension):
 
     def fail(self, diagnostic: Diagnostic) -> None:
         """Count and report a bad block; raise instead when the build is strict."""
-        if self.options.strict or (self.options.strict is None and _zensical_strict(self.md_host)):
+        if self.options.strict:
+            raise SpecError(diagnostic)
+        if self.options.strict is None and _zensical_strict(self.md_host):
+            self.report(diagnostic)  # one clean located line above the traceback Zensical prints
             raise SpecError(diagnostic)
         self.stats.errors += 1
         self.stats.diagnostics.append(diagnostic)

@@ -62,6 +62,7 @@ def test_zensical_strict_build_fails_on_a_bad_block(tmp_path: Path, args: tuple[
     result = zensical(zensical_site(tmp_path, config), *args)
     assert result.returncode != 0
     assert f"SpecError: {BAD_AT}" in result.stdout + result.stderr
+    assert f"seqdiagrams: {BAD_AT}" in result.stderr.splitlines()  # a clean line before the traceback
 
 
 def test_zensical_strict_build_passes_without_bad_blocks(tmp_path: Path) -> None:
