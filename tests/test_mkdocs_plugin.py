@@ -327,10 +327,12 @@ def test_minify_before_or_after_us(tmp_path: Path, order: str) -> None:
     assert (tmp_path / "site" / "assets" / "seqdiagrams" / "vendor" / "mermaid" / "mermaid.min.js").is_file()
 
 
-@pytest.mark.parametrize("theme", ["mkdocs", "material"])
-def test_search_index_reads_each_figure_once(tmp_path: Path, theme: str) -> None:
+@pytest.mark.parametrize(("theme", "plugins"), [("mkdocs", ["search", "seqdiagrams"]),
+                                                 ("material", ["search", "seqdiagrams"]),
+                                                 ("material", ["seqdiagrams", "search"])])
+def test_search_index_reads_each_figure_once(tmp_path: Path, theme: str, plugins: list[str]) -> None:
     text = "# Page\n\n```seqarch gru\n```\n\n```seqarch timeline from=2014\n```\n\n```seqarch formulas arch=rnn\n```\n"
-    config_file = write_site(tmp_path, {"index.md": text}, ["search", "seqdiagrams"],
+    config_file = write_site(tmp_path, {"index.md": text}, plugins,
                              theme={"name": theme, **({"font": False} if theme == "material" else {})})
     run_build(config_file)
     page_html = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
