@@ -25,6 +25,7 @@ examples:
   seqdiagrams list keys transformer
   seqdiagrams check docs/
   seqdiagrams regen README.md docs/ --check
+  seqdiagrams regen docs/ --config-file mkdocs.yml
 """
 
 SKIP_DIRS = {".git", "node_modules", "site", "_build", ".venv", "venv", "__pycache__", ".cache"}
@@ -77,6 +78,11 @@ def _parser() -> argparse.ArgumentParser:
     regen.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     regen.add_argument("--check", action="store_true",
                        help="write nothing; list stale regions and exit 1 when there are any (for CI)")
+    regen.add_argument("--lang", choices=("en", "zh"),
+                       help="language of regions whose marker and file front matter set none "
+                            "(default: the site's, with --config-file; else en)")
+    regen.add_argument("--config-file", "-f", type=Path, metavar="MKDOCS_YML",
+                       help="read the seqdiagrams plugin's `lang` and `registry` from this mkdocs.yml")
     _registry_option(regen)
     regen.set_defaults(run=_regen)
     return parser
@@ -162,17 +168,22 @@ def _regen(args: argparse.Namespace) -> int:
     from seqdiagrams.regen import STALE, regen_file
     from seqdiagrams.scan import MARKDOWN_SUFFIXES
 
-    missing = [p for p in args.paths if not p.exists()]
+    missing = [p for p in [*args.paths, *filter(None, [args.config_file])] if not p.exists()]
     for path in missing:
         print(f"seqdiagrams: no such file or folder: {path}", file=sys.stderr)
     if missing:
         return 2
+    lang = args.lang
+    if args.config_file is not None:
+        site_lang, overlays = _site_options(args.config_file)
+        lang = lang or site_lang
+        args.registry = [*overlays, *args.registry]  # the command line's overlays win
     registry = _registry(args)
     files = list(dict.fromkeys(_files(args.paths, MARKDOWN_SUFFIXES)))
     regions = stale = errors = written = 0
     for path in files:
         try:
-            outcome, wrote = regen_file(path, registry, check=args.check)
+            outcome, wrote = regen_file(path, registry, check=args.check, lang=lang)
         except OSError as exc:
             errors += 1
             print(f"{path}: cannot read or write: {exc.strerror}")
@@ -188,6 +199,25 @@ def _regen(args: argparse.Namespace) -> int:
     print(f"seqdiagrams: {regions} region(s) in {len(files)} file(s), {stale} {verb}, {written} file(s) written, "
           f"{errors} error(s)", file=sys.stderr)
     return 1 if errors or (args.check and stale) else 0
+
+
+def _site_options(config_file: Path) -> tuple[str, list[Path]]:
+    """The ``lang`` and registry overlays of the seqdiagrams plugin in a ``mkdocs.yml``.
+
+    Overlay paths are relative to the file's folder, as MkDocs reads them; options are validated
+    as the plugin validates them, and a bad one is an error at its line.
+    """
+    from seqdiagrams.errors import Subtype
+    from seqdiagrams.options import SiteOptions, read_mkdocs_plugin
+
+    entry = read_mkdocs_plugin(config_file)
+    known = {key: entry.values[key] for key in ("lang", "registry") if entry.values.get(key) is not None}
+    try:
+        options = SiteOptions.from_mapping(known)
+    except ValueError as exc:
+        key = next((k for k in known if f"`{k}`" in str(exc)), "")
+        raise SpecError.at(Subtype.BAD_VALUE, str(exc), entry.where.get(key, entry.where[""])) from None
+    return options.lang, [config_file.parent / path for path in options.registry]
 
 
 def _files(paths: list[Path], suffixes: tuple[str, ...] | None = None) -> Iterator[Path]:

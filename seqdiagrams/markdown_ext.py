@@ -1,14 +1,19 @@
 r"""Python-Markdown extension: ``markdown.Markdown(extensions=["seqdiagrams"])``.
 
-A preprocessor finds seqarch fences itself (pymdownx.superfences does not accept unquoted
-``key=value`` info strings) using the shared scanner, renders each block and stores the
-HTML in the HTML stash, so later extensions cannot mangle it. Its priority, 28, puts it
-after snippets (32) and whitespace normalisation (30), so included files are seen and
-line endings are already ``\n``, and before fenced code and superfences (25).
+Blocks are found by the shared scanner (pymdownx.superfences does not accept unquoted
+``key=value`` info strings) in two steps. A finder at priority 31.08 runs after snippets (32)
+and pymdownx.critic (31.1), so included files are seen, but before anything that stashes
+fences: superfences with ``preserve_tabs`` stashes every fence at 31.05, and fenced code and
+superfences otherwise run at 25. It replaces each block by a token line. A placer at 28,
+after whitespace normalisation (30), renders each token's block into the HTML stash, so later
+extensions cannot mangle it. A token that never reaches the placer means another extension
+hid the block: that is reported as an error, never passed over in silence.
 
 Output is self-contained (styles and alt text live inside each figure), so the extension
 works in any Python-Markdown host. The MkDocs plugin injects this same extension and
-only sets the page context (path, line offset) and the reporting hook.
+only sets the page context (path, line offset, front matter ``lang``) and the reporting hook.
+Under Zensical, which calls Python-Markdown once per page, the extension reads that context
+from Zensical's own ``rendering_context`` preprocessor, so diagnostics name the page there too.
 
 With ``katex="page"`` the page's own math is typeset at build time too: a postprocessor
 replaces ``pymdownx.arithmatex`` generic output (``<span class="arithmatex">\(…\)</span>``,
@@ -21,9 +26,11 @@ KaTeX rejects is reported at its line and shown as written, in KaTeX's error sty
 
 from __future__ import annotations
 
+import hashlib
 import html
 import logging
 import re
+import sys
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -48,7 +55,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("seqdiagrams")
 
+FIND_PRIORITY = 31.08
+"""After snippets (32) and pymdownx.critic (31.1); before superfences' raw-fence stash (31.05)."""
 PRIORITY = 28
+"""After whitespace normalisation (30), before fenced code and superfences (25)."""
 MATH_INLINE_PRIORITY = 185
 """``$…$`` without arithmatex: after arithmatex's own pattern (189.9), so it wins where present."""
 MATH_POST_PRIORITY = 10
@@ -67,6 +77,8 @@ class PageContext:
 
     path: str | None = None
     line_offset: int = 0
+    lang: str | None = None
+    """The page's own language (front matter ``lang``): its blocks' default, over the site's."""
 
 
 @dataclass
@@ -75,6 +87,8 @@ class Stats:
 
     blocks: int = 0
     errors: int = 0
+    rendered: int = 0
+    """Figures rendered by this converter (the others came from the cache)."""
     diagnostics: list[Diagnostic] = field(default_factory=list)
     math: int = 0
     """Formulas of the pages themselves typeset at build time (``katex="page"``)."""
@@ -91,6 +105,8 @@ class SeqarchExtension(Extension):
         self.stats = Stats()
         self.cache: DiskCache | None = None
         self.report: Callable[[Diagnostic], None] = _log_warning
+        self.md_host: Markdown | None = None
+        """The Markdown instance converting the current page (tells a Zensical build apart)."""
         self.inline_styles = True
         """False when the host links the diagram stylesheet once per page (the MkDocs plugin does)."""
         self.source = ""
@@ -98,6 +114,8 @@ class SeqarchExtension(Extension):
         self.tree_done = False
         """Whether the tree is finished: before that, postprocessors only see fragments (toc runs them on
         headings to name and slug them), where math stays LaTeX text so heading ids do not change."""
+        self.pending: dict[str, tuple[Block, int]] = {}
+        """Blocks found on the page being converted, by the token line that stands for each."""
 
     @cached_property
     def registry(self) -> Registry:
@@ -107,7 +125,7 @@ class SeqarchExtension(Extension):
 
     def extendMarkdown(self, md: Markdown) -> None:
         md.registerExtension(self)
-        # after snippets (32) and normalize_whitespace (30), before fenced_code/superfences (25)
+        md.preprocessors.register(SeqarchFinder(md, self), "seqarch-find", FIND_PRIORITY)
         md.preprocessors.register(SeqarchPreprocessor(md, self), "seqarch", PRIORITY)
         if self.options.katex == "page":
             md.inlinePatterns.register(DollarMathPattern(_DOLLARS, md), "seqarch-dollar-math", MATH_INLINE_PRIORITY)
@@ -116,51 +134,106 @@ class SeqarchExtension(Extension):
 
     def render_block(self, block: Block, ordinal: int) -> str:
         """HTML for one block, or a visible error box (and a report) when it is invalid."""
-        from seqdiagrams.rendering import render_block
-        from seqdiagrams.rendering.cache import DiskCache
         from seqdiagrams.rendering.html import error_box
 
         self.stats.blocks += 1
-        if self.cache is None:
-            self.cache = DiskCache()
         try:
-            return render_block(block.info, block.body, block.info_loc, block.body_loc, ordinal, self.options.lang,
-                                self.options.theme, self.inline_styles, self.registry, self.cache)
+            return self.figure(block.info, block.body, block.info_loc, block.body_loc, ordinal,
+                               self.page.lang or self.options.lang)
         except SpecError as exc:
-            if self.options.strict:
-                raise
-            self.stats.errors += 1
-            self.stats.diagnostics.append(exc.diagnostic)
-            self.report(exc.diagnostic)
+            self.fail(exc.diagnostic)
             d = exc.diagnostic
             source = "seqarch " + block.info.strip() + ("\n" + block.body if block.body.strip() else "")
             return error_box(d.message, str(d.loc), d.hint, source)
 
+    def figure(self, info: str, body: str, info_loc: Location, body_loc: Location, ordinal: int, lang: str) -> str:
+        """One block's figure HTML from the cache or rendered now (counted); raises an invalid block's error."""
+        from seqdiagrams.rendering import render_block
+        from seqdiagrams.rendering.cache import DiskCache
 
-class SeqarchPreprocessor(Preprocessor):
-    """Replaces each seqarch block's lines by one stashed HTML placeholder."""
+        if self.cache is None:
+            self.cache = DiskCache()
+        misses = self.cache.misses["html"]
+        html = render_block(info, body, info_loc, body_loc, ordinal, lang, self.options.theme, self.inline_styles,
+                            self.registry, self.cache)
+        self.stats.rendered += self.cache.misses["html"] - misses
+        return html
+
+    def fail(self, diagnostic: Diagnostic) -> None:
+        """Count and report a bad block; raise instead when the build is strict."""
+        if self.options.strict:
+            raise SpecError(diagnostic)
+        if self.options.strict is None and _zensical_strict(self.md_host):
+            self.report(diagnostic)  # one clean located line above the traceback Zensical prints
+            raise SpecError(diagnostic)
+        self.stats.errors += 1
+        self.stats.diagnostics.append(diagnostic)
+        self.report(diagnostic)
+
+
+class SeqarchFinder(Preprocessor):
+    """Replaces each seqarch block's lines by one token line, before any extension stashes fences."""
 
     def __init__(self, md: Markdown, extension: SeqarchExtension) -> None:
         super().__init__(md)
         self.extension = extension
 
     def run(self, lines: list[str]) -> list[str]:
-        from seqdiagrams.scan import scan_markdown
+        from seqdiagrams.scan import scan_markdown_lines
 
+        self.extension.md_host = self.md
+        if (context := _zensical_page(self.md, lines)) is not None:
+            self.extension.page = context
         page = self.extension.page
-        self.extension.source = "\n".join(lines)
-        self.extension.tree_done = False
-        blocks = scan_markdown(self.extension.source, page.path, page.line_offset)
+        # whitespace normalisation (30) runs after us: see the lines as it will leave them
+        lines = "\n".join(lines).removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        expanded = [line.expandtabs(self.md.tab_length) for line in lines]
+        blocks = scan_markdown_lines(expanded, page.path, page.line_offset)
+        self.extension.pending = {}
         if not blocks:
             return lines
+        stamp = hashlib.sha256("\n".join(lines).encode("utf-8", "surrogatepass")).hexdigest()[:16]
         out: list[str] = []
         cursor = 0
         for ordinal, block in enumerate(blocks):
-            html = self.extension.render_block(block, ordinal)
+            token = f"seqarch-block-{stamp}-{ordinal}"
+            self.extension.pending[token] = (block, ordinal)
             out += lines[cursor:block.start]
-            out += ["", block.indent + self.md.htmlStash.store(html), ""]
+            out += ["", block.indent + token, ""]
             cursor = block.end
         out += lines[cursor:]
+        return out
+
+
+class SeqarchPreprocessor(Preprocessor):
+    """Replaces each token line left by :class:`SeqarchFinder` by its block's stashed HTML."""
+
+    def __init__(self, md: Markdown, extension: SeqarchExtension) -> None:
+        super().__init__(md)
+        self.extension = extension
+
+    def run(self, lines: list[str]) -> list[str]:
+        self.extension.source = "\n".join(lines)
+        self.extension.tree_done = False
+        pending = self.extension.pending
+        if not pending:
+            return lines
+        out: list[str] = []
+        for line in lines:
+            token = line.strip()
+            if token in pending:
+                block, ordinal = pending.pop(token)
+                html = self.extension.render_block(block, ordinal)
+                out.append(line[:len(line) - len(line.lstrip())] + self.md.htmlStash.store(html))
+            else:
+                out.append(line)
+        for block, _ in pending.values():
+            self.extension.stats.blocks += 1
+            self.extension.fail(Diagnostic(
+                Subtype.RENDER, "another Markdown extension removed this seqarch block before it could be rendered",
+                block.info_loc, "a preprocessor running between seqdiagrams' finder (priority 31.08) and renderer "
+                "(28) stashed or dropped it; please report this with your markdown_extensions list"))
+        self.extension.pending = {}
         return out
 
 
@@ -263,6 +336,63 @@ def _generic_math(m: re.Match[str]) -> tuple[str, bool] | None:
     if body.startswith("\\[") and body.endswith("\\]"):
         return body[2:-2].strip(), True
     return None
+
+
+def _zensical_page(md: Markdown, lines: list[str]) -> PageContext | None:
+    """The page Zensical is converting, from its ``rendering_context`` preprocessor (None elsewhere).
+
+    Zensical strips front matter before calling Python-Markdown: the raw file, read here, gives the
+    number of lines removed, so locations are those of the user's file.
+    """
+    if "rendering_context" not in md.preprocessors:
+        return None
+    page = getattr(md.preprocessors["rendering_context"], "page", None)
+    path = getattr(page, "path", None)
+    if not isinstance(path, str):
+        return None
+    from pathlib import Path
+
+    from seqdiagrams.options import page_lang
+
+    meta = getattr(page, "meta", None) or {}
+    offset = 0
+    try:
+        from zensical.config import get_config
+
+        config = get_config()
+        raw = (Path(config["root_dir"]) / config["docs_dir"] / path).read_text(encoding="utf-8-sig")
+        offset = front_matter_lines(raw, "\n".join(lines))
+    except (ImportError, KeyError, TypeError, OSError, UnicodeDecodeError):
+        pass  # locations stay relative to the converted text
+    return PageContext(path, offset, page_lang(meta.get("lang")))
+
+
+def _zensical_strict(md: Markdown | None) -> bool:
+    """Whether Zensical is building with ``--strict`` (or ``strict: true`` in its configuration).
+
+    Zensical (0.0.x) counts only its own validation issues towards ``--strict``: warnings logged by a
+    Markdown extension are printed but never counted, and the flag is not passed to Python. The one
+    way an extension can fail such a build is to raise, so under Zensical a strict build raises.
+    """
+    if md is None or "rendering_context" not in md.preprocessors:
+        return False
+    try:
+        from zensical.config import get_config
+
+        if get_config().get("strict") is True:
+            return True
+    except (ImportError, AttributeError):
+        pass
+    args = sys.argv[1:]
+    return "build" in args and any(a == "--strict" or (a[:1] == "-" and a[1:2] != "-" and "s" in a[1:])
+                                   for a in args)
+
+
+def front_matter_lines(raw: str, markdown: str) -> int:
+    """Lines a host removed above ``markdown`` (YAML front matter) in ``raw``, so locations match the file."""
+    raw = raw.lstrip("\ufeff").replace("\r\n", "\n")
+    index = raw.find(markdown[:200]) if markdown else -1
+    return raw[:index].count("\n") if index > 0 else 0
 
 
 def _log_warning(diagnostic: Diagnostic) -> None:

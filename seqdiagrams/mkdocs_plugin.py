@@ -2,16 +2,25 @@
 
 The plugin is a thin host around the Markdown extension: it injects one extension
 instance into ``markdown_extensions`` (so MkDocs and plain Markdown share one code
-path), tells it which page is being converted and how many front-matter lines MkDocs
-stripped (so diagnostics point at ``page.md:line:col`` in the raw file), gives it an
-on-disk layout cache, reports bad blocks as MkDocs warnings (``--strict`` fails the
-build; otherwise the page shows an error box), watches registry overlays in
-``mkdocs serve`` and prints a one-line summary per build.
+path), tells it which page is being converted, how many front-matter lines MkDocs
+stripped (so diagnostics point at ``page.md:line:col`` in the raw file) and the page's
+front matter ``lang``, gives it an on-disk layout cache, reports bad blocks as MkDocs
+warnings (``--strict`` fails the build; otherwise the page shows an error box), watches
+registry overlays in ``mkdocs serve`` and prints a one-line summary per build.
+
+MkDocs conventions: our stylesheet and the vendored KaTeX/Mermaid files the site's figures
+use are added to ``Files`` (so ``mkdocs serve``, minify, privacy and offline plugins see
+them); the page hook that links them runs before other plugins rewrite the HTML (a minifier
+drops the quotes we look for); the search index reads each figure's words once
+(:mod:`seqdiagrams.search`), not its drawing; a bad option or registry overlay stops the
+build with one ``PluginError`` line naming the file and line, never a traceback.
 """
 
 from __future__ import annotations
 
+import os
 import time
+from contextlib import contextmanager
 from dataclasses import fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,17 +28,22 @@ from typing import TYPE_CHECKING, Any
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
+from mkdocs.structure.files import File
 
-from seqdiagrams.options import SiteOptions
+from seqdiagrams.errors import Location, SpecError
+from seqdiagrams.options import SiteOptions, page_lang, read_mkdocs_plugin
 from seqdiagrams.rendering.svg import STYLESHEET
 from seqdiagrams.subjects.formulas import STYLESHEET as FORMULAS_STYLESHEET
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.livereload import LiveReloadServer
     from mkdocs.structure.files import Files
     from mkdocs.structure.pages import Page
+    from mkdocs.utils.templates import TemplateContext
 
     from seqdiagrams.errors import Diagnostic
     from seqdiagrams.markdown_ext import SeqarchExtension
@@ -63,7 +77,15 @@ def _option(field_name: str) -> c.BaseConfigOption[Any]:
     return c.Type(type(spec.default), default=spec.default)
 
 
-SeqdiagramsConfig = type("SeqdiagramsConfig", (base.Config,), {f.name: _option(f.name) for f in fields(SiteOptions)})
+HOST_OPTIONS: dict[str, c.BaseConfigOption[Any]] = {
+    "enabled": c.Type(bool, default=True),
+    "workers": c.Optional(c.Type(int)),
+}
+"""Options of the MkDocs host only: ``enabled: !ENV [SEQDIAGRAMS, true]`` switches the plugin off (blocks stay
+code); ``workers`` sizes the pool that renders a cold build's figures (default: the CPU count; 1: no pool)."""
+
+SeqdiagramsConfig = type("SeqdiagramsConfig", (base.Config,),
+                         {**{f.name: _option(f.name) for f in fields(SiteOptions)}, **HOST_OPTIONS})
 """The typed plugin config, generated from :class:`SiteOptions` so the two never disagree."""
 
 
@@ -75,15 +97,46 @@ class SeqdiagramsPlugin(BasePlugin[SeqdiagramsConfig]):  # type: ignore[valid-ty
     def __init__(self) -> None:
         self.extension: SeqarchExtension | None = None
         self.started = 0.0
+        self.pooled = 0
+        """Figures the worker pool rendered in this build."""
         self.bundles: set[str] = set()
+        """Vendored bundles added to the site's files."""
+        self.config_error: str | None = None
+        self.search_swap: dict[str, list[str]] = {}
+        """The figures of pages the search plugin reads in their search version, by page URL."""
 
-    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+    def load_config(self, options: dict[str, Any], config_file_path: str | None = None
+                    ) -> tuple[list[tuple[str, Exception]], list[tuple[str, str]]]:
+        """Validate our options; a bad one is kept for :meth:`on_config` to report as one located line.
+
+        MkDocs would print it as ``Config value 'plugins': Plugin 'seqdiagrams' option …`` with no
+        line; we name the line of the option in ``mkdocs.yml`` instead.
+        """
+        errors, warnings = super().load_config(options, config_file_path)
+        if options.get("workers") is not None and not errors and self.config["workers"] < 1:
+            errors = [("workers", ValueError(f"must be at least 1, got {self.config['workers']}"))]
+        self.config_error = None
+        if errors:
+            key, error = errors[0]
+            loc = _option_location(config_file_path, key)
+            self.config_error = f"{loc}: seqdiagrams option `{key}`: {error}"
+        return [], warnings
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        if self.config_error:
+            raise PluginError(self.config_error)
+        if not self.config["enabled"]:
+            self.extension = None
+            return config
         from seqdiagrams.markdown_ext import SeqarchExtension
         from seqdiagrams.rendering.cache import DiskCache
 
         values = {f.name: self.config[f.name] for f in fields(SiteOptions)}
         values["strict"] = None  # the plugin decides after the build, once every error is reported
         self.extension = SeqarchExtension(**values)
+        if self.config["registry"]:
+            with _as_plugin_error():
+                self.extension.registry  # noqa: B018 - load the overlays now: a bad one stops the build here
         folder = self.config["cache_dir"] or str(Path(config.config_file_path).parent / ".cache" / "seqdiagrams")
         self.extension.cache = DiskCache(Path(folder))
         self.extension.report = self._report
@@ -91,6 +144,8 @@ class SeqdiagramsPlugin(BasePlugin[SeqdiagramsConfig]):  # type: ignore[valid-ty
         config.markdown_extensions.append(self.extension)  # type: ignore[arg-type]
         config.extra_css.append(CSS_PATH)
         self.started = time.perf_counter()
+        self.pooled = 0
+        self.bundles = set()
         return config
 
     def on_serve(self, server: LiveReloadServer, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
@@ -98,44 +153,99 @@ class SeqdiagramsPlugin(BasePlugin[SeqdiagramsConfig]):  # type: ignore[valid-ty
             server.watch(path)
         return server
 
-    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
-        """Render every new figure of the site in parallel, before pages are converted one by one."""
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files | None:
+        """Render every new figure of the site (in parallel), then add our assets to the site's files."""
+        if self.extension is None:
+            return files
+        from mkdocs.utils.meta import get_data
+
+        from seqdiagrams.page_assets import needed
         from seqdiagrams.prerender import jobs_for, prerender
 
-        assert self.extension is not None and self.extension.cache is not None
+        assert self.extension.cache is not None
         options = self.extension.options
-        texts = [_source(f) for f in files.documentation_pages()]
-        jobs = jobs_for(texts, options.lang, options.theme, options.registry, self.extension.cache.folder,
-                        styles=False)
-        if jobs:
-            log.debug("prerendering %d figure(s)", prerender(jobs))
+        pages = []
+        for file in files.documentation_pages():
+            markdown, meta = get_data(_source(file))
+            pages.append((markdown, page_lang(meta.get("lang")) or options.lang))
+        with _as_plugin_error():
+            jobs = jobs_for(pages, options.theme, options.registry, self.extension.cache.folder, styles=False)
+        self.pooled = prerender(jobs, self.config["workers"] or os.cpu_count()) if jobs else 0
+        names = {"katex"} if options.katex == "page" else set()
+        for job in jobs:  # the pool's figures are read back; the few it left are rendered here
+            try:
+                names.update(needed(self.extension.figure(job.info, job.body, Location(), Location(), job.ordinal,
+                                                          job.lang)))
+            except SpecError:
+                continue  # reported with its location when its page is converted
+        files.append(File.generated(config, CSS_PATH, content=CSS + STYLESHEET + "\n" + FORMULAS_STYLESHEET))
+        for site_path, source in _bundle_files(names):
+            files.append(File.generated(config, site_path, abs_src_path=str(source)))
+        self.bundles = names
         return files
 
-    def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-        from seqdiagrams.markdown_ext import PageContext
+    def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        if self.extension is None:
+            return markdown
+        from seqdiagrams.markdown_ext import PageContext, front_matter_lines
 
-        assert self.extension is not None
-        self.extension.page = PageContext(page.file.src_uri, _front_matter_lines(page, markdown))
+        try:
+            raw = page.file.content_string
+        except (OSError, UnicodeDecodeError):
+            raw = ""
+        self.extension.page = PageContext(page.file.src_uri, front_matter_lines(raw, markdown),
+                                          page_lang(page.meta.get("lang")))
         return markdown
 
-    def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
-        """Load KaTeX/Mermaid from the site itself, on the pages that use them only."""
+    @event_priority(100)
+    def _search_version(self, context: TemplateContext, page: Page, config: MkDocsConfig,
+                        nav: Any) -> TemplateContext | None:
+        """Before the search plugin indexes the page: show it each figure's words, not its drawing."""
+        from seqdiagrams.search import search_html
+
+        if self.extension is not None and page.content:
+            page.content, figures = search_html(page.content)
+            if figures:
+                self.search_swap[page.url] = figures
+        return context
+
+    @event_priority(-100)
+    def _page_version(self, context: TemplateContext, page: Page, config: MkDocsConfig,
+                      nav: Any) -> TemplateContext | None:
+        """After every other plugin saw the page context: the page itself keeps its figures."""
+        from seqdiagrams.search import restore
+
+        if page.url in self.search_swap and page.content is not None:
+            page.content = restore(page.content, self.search_swap.pop(page.url))
+        return context
+
+    on_page_context = CombinedEvent(_search_version, _page_version)
+
+    @event_priority(100)
+    def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str | None:
+        """Load KaTeX/Mermaid from the site itself, on the pages that use them only.
+
+        Runs before other plugins rewrite the page (a minifier drops the quotes the markers have).
+        """
+        if self.extension is None:
+            return output
         from seqdiagrams.page_assets import inject, needed
 
-        self.bundles.update(needed(output))
+        missing = set(needed(output)) - self.bundles
+        if missing:  # the page's own HTML needs a bundle no figure did: ship it too
+            _copy_files(_bundle_files(missing), Path(config.site_dir))
+            self.bundles |= missing
         base = "/".join([".."] * page.url.count("/")) or "."
         return inject(output, base)
 
     def on_post_build(self, config: MkDocsConfig) -> None:
-        assert self.extension is not None
-        site = Path(config.site_dir) / CSS_PATH
-        site.parent.mkdir(parents=True, exist_ok=True)
-        site.write_text(CSS + STYLESHEET + "\n" + FORMULAS_STYLESHEET, encoding="utf-8")
-        _copy_bundles(self.bundles, Path(config.site_dir))
-        stats, cache = self.extension.stats, self.extension.cache
-        if stats.blocks and cache is not None:
-            log.info("%d block(s), %d laid out, %d from cache, %d error(s), %.2f s", stats.blocks,
-                     cache.misses["svg"], cache.hits["html"], stats.errors, time.perf_counter() - self.started)
+        if self.extension is None:
+            return
+        stats = self.extension.stats
+        if stats.blocks:
+            rendered = self.pooled + stats.rendered
+            log.info("%d block(s), %d rendered, %d from cache, %d error(s), %.2f s", stats.blocks, rendered,
+                     max(stats.blocks - stats.errors - rendered, 0), stats.errors, time.perf_counter() - self.started)
         if stats.errors and self.config["strict"]:
             raise PluginError(f"seqdiagrams: {stats.errors} invalid seqarch block(s); see the warnings above")
 
@@ -146,23 +256,53 @@ class SeqdiagramsPlugin(BasePlugin[SeqdiagramsConfig]):  # type: ignore[valid-ty
             log.warning("%s", diagnostic.format())
 
 
-def _copy_bundles(names: set[str], site_dir: Path) -> None:
-    """Copy the vendored files of the bundles the site uses (fonts included) into the site."""
-    import shutil
+@contextmanager
+def _as_plugin_error() -> Iterator[None]:
+    """Turns a located :class:`SpecError` (a bad registry overlay) into MkDocs' one-line ``PluginError``."""
+    try:
+        yield
+    except SpecError as exc:
+        raise PluginError(exc.diagnostic.format()) from None
 
+
+def _bundle_files(names: set[str]) -> Iterator[tuple[str, Path]]:
+    """``(path in the site, vendored file)`` of every file of the bundles ``names`` (fonts included)."""
     from seqdiagrams.assets import VENDOR
     from seqdiagrams.page_assets import BUNDLES, SITE_DIR
 
     static = VENDOR.parent
+    folders: set[Path] = set()
     for name in sorted(names):
         bundle = BUNDLES[name]
         for relative in (*bundle.stylesheets, *bundle.scripts):
-            folder = (static / relative).parent
-            target = site_dir / SITE_DIR / folder.relative_to(static)
             if not (static / relative).exists():
                 log.warning("the vendored asset %s is missing: reinstall seqdiagrams", relative)
                 continue
-            shutil.copytree(folder, target, dirs_exist_ok=True)
+            folders.add((static / relative).parent)
+    for folder in sorted(folders):
+        for source in sorted(folder.rglob("*")):
+            if source.is_file():
+                yield f"{SITE_DIR}/{source.relative_to(static).as_posix()}", source
+
+
+def _copy_files(entries: Iterator[tuple[str, Path]], site_dir: Path) -> None:
+    import shutil
+
+    for site_path, source in entries:
+        target = site_dir / site_path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+
+
+def _option_location(config_file: str | None, key: str) -> Location:
+    """Where our option ``key`` is written in ``mkdocs.yml`` (our entry, or the file, when it is not there)."""
+    if not config_file:
+        return Location("mkdocs.yml")
+    try:
+        where = read_mkdocs_plugin(Path(config_file)).where
+    except SpecError:
+        return Location(config_file)
+    return where.get(key, where[""])
 
 
 def _source(file: Any) -> str:
@@ -170,14 +310,3 @@ def _source(file: Any) -> str:
         return str(file.content_string)
     except (OSError, UnicodeDecodeError):
         return ""  # the page pass reports unreadable files
-
-
-def _front_matter_lines(page: Page, markdown: str) -> int:
-    """Lines MkDocs removed above ``markdown`` (YAML front matter), so locations match the raw file."""
-    try:
-        raw = page.file.content_string
-    except (OSError, UnicodeDecodeError):
-        return 0
-    raw = raw.lstrip("\ufeff").replace("\r\n", "\n")
-    index = raw.find(markdown[:200]) if markdown else -1
-    return raw[:index].count("\n") if index > 0 else 0

@@ -38,44 +38,52 @@ class Job:
     registry: tuple[str, ...]
     cache_dir: str
     styles: bool
+    identity: str
+    """The figure's cache key (:func:`seqdiagrams.rendering.block_identity`)."""
 
 
-def jobs_for(pages: Iterable[str], lang: str, theme: str, registry: tuple[str, ...], cache_dir: Path,
+def jobs_for(pages: Iterable[tuple[str, str]], theme: str, registry: tuple[str, ...], cache_dir: Path,
              styles: bool) -> list[Job]:
-    """The distinct figures of ``pages`` (Markdown texts) not in the cache yet, in page order.
+    """The distinct figures of ``pages`` (Markdown text, default language of its blocks), in page order.
 
     A site without blocks pays for the scan only: nothing is imported or loaded before a block is found.
     """
     from seqdiagrams.scan import scan_markdown
 
-    found = [(ordinal, block) for text in pages for ordinal, block in enumerate(scan_markdown(text))]
+    found = [(ordinal, block, lang) for text, lang in pages for ordinal, block in enumerate(scan_markdown(text))]
     if not found:
         return []
     from seqdiagrams.registry import Registry
     from seqdiagrams.rendering import block_identity
-    from seqdiagrams.rendering.cache import DiskCache
 
-    cache, data = DiskCache(cache_dir), Registry.load(registry)
-    seen: set[str] = set()
-    jobs: list[Job] = []
-    for ordinal, block in found:
+    data = Registry.load(registry)
+    jobs: dict[str, Job] = {}
+    for ordinal, block, lang in found:
         identity = block_identity(block.info, block.body, ordinal, lang, theme, styles, data)
-        if identity not in seen and not cache.contains(identity, "html"):
-            seen.add(identity)
-            jobs.append(Job(block.info, block.body, ordinal, lang, theme, registry, str(cache_dir), styles))
-    return jobs
+        jobs.setdefault(identity, Job(block.info, block.body, ordinal, lang, theme, registry, str(cache_dir),
+                                      styles, identity))
+    return list(jobs.values())
 
 
 def prerender(jobs: list[Job], workers: int | None = None) -> int:
-    """Render ``jobs`` into their cache in parallel; returns how many were rendered."""
-    workers = min(workers or os.cpu_count() or 1, len(jobs))
-    if len(jobs) < MIN_PARALLEL or workers < 2:
+    """Render the ``jobs`` missing from their cache in parallel; returns how many were rendered.
+
+    Renders nothing when too few are missing for a pool to pay off: the host renders those itself.
+    """
+    from pathlib import Path
+
+    from seqdiagrams.rendering.cache import DiskCache
+
+    caches = {folder: DiskCache(Path(folder)) for folder in {job.cache_dir for job in jobs}}
+    todo = [job for job in jobs if not caches[job.cache_dir].contains(job.identity, "html")]
+    workers = min(workers or os.cpu_count() or 1, len(todo))
+    if len(todo) < MIN_PARALLEL or workers < 2:
         return 0
     # forkserver: workers start from a clean process (no host threads), importing us once each
     method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
-        chunk = max(1, len(jobs) // (workers * 8))
-        return sum(pool.map(_render_one, jobs, chunksize=chunk))
+        chunk = max(1, len(todo) // (workers * 8))
+        return sum(pool.map(_render_one, todo, chunksize=chunk))
 
 
 def _render_one(job: Job) -> int:

@@ -19,6 +19,10 @@ error located at ``file:line:col``, and its file is left untouched. A file is re
 
 Generated lines follow one blank line after the opening marker and precede one blank line before
 the closing marker; they take the opening marker's indentation and line ending.
+
+A region is generated in its marker's ``lang=``, else the file's front matter ``lang`` (as on a
+MkDocs page), else the default passed in (``--lang``, or the site's ``lang`` read from a
+``mkdocs.yml`` by the CLI), else English: the file reads as the site shows it.
 """
 
 from __future__ import annotations
@@ -88,17 +92,21 @@ class _Open:
     indent: str
 
 
-def regen_text(text: str, registry: Registry, path: str | None = None) -> Outcome:
-    """``text`` with every marked region regenerated; with errors, the text is returned unchanged."""
+def regen_text(text: str, registry: Registry, path: str | None = None, lang: str | None = None) -> Outcome:
+    """``text`` with every marked region regenerated; with errors, the text is returned unchanged.
+
+    ``lang`` is the default language of regions whose marker has no ``lang=`` (the front matter's wins).
+    """
     regions, errors = _regions(text, path)
     if errors:
         return Outcome(text, len(regions), errors=errors)
     outcome = Outcome(text, len(regions))
+    lang = _front_matter_lang(text) or lang
     pieces: list[str] = []
     pos = 0
     for region in regions:
         try:
-            fresh = _generated(region, registry)
+            fresh = _generated(region, registry, lang)
         except SpecError as exc:
             outcome.errors.append(exc.diagnostic)
             continue
@@ -113,7 +121,8 @@ def regen_text(text: str, registry: Registry, path: str | None = None) -> Outcom
     return outcome
 
 
-def regen_bytes(data: bytes, registry: Registry, path: str | None = None) -> tuple[bytes, Outcome]:
+def regen_bytes(data: bytes, registry: Registry, path: str | None = None,
+                lang: str | None = None) -> tuple[bytes, Outcome]:
     """The file content ``data`` regenerated, in its own encoding, BOM and line endings."""
     bom, codec, handler = next((e for e in _ENCODINGS if data.startswith(e[0])), _PLAIN)
     try:
@@ -121,16 +130,16 @@ def regen_bytes(data: bytes, registry: Registry, path: str | None = None) -> tup
     except UnicodeDecodeError as exc:
         diagnostic = Diagnostic(Subtype.SYNTAX, f"cannot decode the file as {codec}: {exc.reason}", Location(path))
         return data, Outcome("", errors=[diagnostic])
-    outcome = regen_text(text, registry, path)
+    outcome = regen_text(text, registry, path, lang)
     if outcome.errors or outcome.text == text:
         return data, outcome
     return bom + outcome.text.encode(codec, handler), outcome
 
 
-def regen_file(path: Path, registry: Registry, check: bool = False) -> tuple[Outcome, bool]:
+def regen_file(path: Path, registry: Registry, check: bool = False, lang: str | None = None) -> tuple[Outcome, bool]:
     """Regenerate ``path`` in place (unless ``check``); returns the outcome and whether the file was written."""
     data = path.read_bytes()
-    new, outcome = regen_bytes(data, registry, str(path))
+    new, outcome = regen_bytes(data, registry, str(path), lang)
     if check or new == data:
         return outcome, False
     write_atomic(path, new)
@@ -248,11 +257,31 @@ def _split(text: str) -> tuple[list[str], list[int], list[str]]:
     return lines, starts, eols
 
 
-def _generated(region: Region, registry: Registry) -> str:
+_FRONT_MATTER = re.compile(r"\A(?:\ufeff)?---[ \t]*\r?\n(?P<yaml>.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
+
+
+def _front_matter_lang(text: str) -> str | None:
+    """The file's front matter ``lang`` when it is one of ours (the rest of the front matter is not ours)."""
+    import yaml
+
+    from seqdiagrams.options import page_lang
+
+    match = _FRONT_MATTER.match(text)
+    if match is None:
+        return None
+    try:
+        meta = yaml.safe_load(match["yaml"])
+    except yaml.YAMLError:
+        return None  # not front matter we can read; MkDocs would not read it either
+    return page_lang(meta.get("lang")) if isinstance(meta, dict) else None
+
+
+def _generated(region: Region, registry: Registry, lang: str | None) -> str:
     """The region's content: a blank line, the Markdown rendering (indented), a blank line."""
     from seqdiagrams.rendering import render_spec
+    from seqdiagrams.spec import with_default_lang
 
-    body = str(render_spec(region.spec, "md", registry))
+    body = str(render_spec(with_default_lang(region.spec, lang), "md", registry))
     lines = _EOL.split(body.rstrip("\r\n"))
     eol = region.eol
     return eol + "".join((region.indent + line if line else "") + eol for line in lines) + eol

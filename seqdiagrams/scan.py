@@ -59,7 +59,12 @@ def scan_file(path: Path) -> list[Block]:
 
 def scan_markdown(text: str, path: str | None = None, line_offset: int = 0) -> list[Block]:
     """Blocks of a Markdown page; ``line_offset`` is added to every line number (front matter)."""
-    lines = text.removeprefix("\ufeff").splitlines()
+    return scan_markdown_lines(text.removeprefix("\ufeff").splitlines(), path, line_offset)
+
+
+def scan_markdown_lines(lines: Sequence[str], path: str | None = None, line_offset: int = 0) -> list[Block]:
+    """Blocks of a Markdown page given as lines, so ``Block.start``/``end`` index exactly those lines
+    (a host's line list need not agree with :meth:`str.splitlines`, which also splits on form feeds)."""
     blocks: list[Block] = []
     for region in markdown_regions(lines):
         if region.fence is None:
@@ -130,7 +135,7 @@ def markdown_regions(lines: Sequence[str]) -> Iterator[Region]:
         yield Region("comment", comment_start, len(lines), closed=False)
 
 
-def _md_block(lines: list[str], start: int, end: int, fence: re.Match[str], info: str, skip: int,
+def _md_block(lines: Sequence[str], start: int, end: int, fence: re.Match[str], info: str, skip: int,
               path: str | None, offset: int) -> Block:
     indent = fence.group("indent")
     info_col = len(indent) + len(fence.group("fence")) + skip + 1

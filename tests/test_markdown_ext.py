@@ -127,3 +127,86 @@ def test_site_theme_option() -> None:
 def test_unknown_option_is_rejected() -> None:
     with pytest.raises(ValueError, match="lang"):
         SeqarchExtension(lang="fr")
+
+
+# -- pymdownx.superfences options: blocks are found whatever they are -----------------------------------
+
+MATRIX_PAGE = """\
+# Matrix
+
+```seqarch rnn unroll=2
+```
+
+```seqarch lstm unrol=2
+```
+
+=== "Tab"
+
+    ```seqarch gru lang=zh
+    ```
+
+=== "Code"
+
+    ```python
+    if x:
+    \treturn 1
+    ```
+
+--8<-- "included.md"
+
+````markdown
+```seqarch lstm
+```
+````
+"""
+
+
+@pytest.mark.parametrize("preserve_tabs", [False, True])
+@pytest.mark.parametrize("relaxed_headers", [False, True])
+def test_superfences_options_never_hide_blocks(tmp_path, caplog, preserve_tabs: bool, relaxed_headers: bool) -> None:
+    (tmp_path / "included.md").write_text("```seqarch attention mask=causal\n```\n", encoding="utf-8")
+    md = markdown.Markdown(
+        extensions=[SeqarchExtension(), "pymdownx.superfences", "pymdownx.tabbed", "pymdownx.snippets"],
+        extension_configs={"pymdownx.superfences": {"preserve_tabs": preserve_tabs,
+                                                    "relaxed_headers": relaxed_headers},
+                           "pymdownx.snippets": {"base_path": [str(tmp_path)]}})
+    with caplog.at_level(logging.WARNING, logger="seqdiagrams"):
+        html = md.convert(MATRIX_PAGE)
+    assert figures(html) == 3  # top level, inside a tab, from a snippet
+    assert "隐藏状态" in html  # the tab's block kept its own lang
+    assert html.count("sqd-error") == 1 and "did you mean `unroll`?" in html
+    assert [r.getMessage() for r in caplog.records if "unrol" in r.getMessage()] == [
+        "seqdiagrams: <block>:6:17: unknown key `unrol` for subject `lstm` (did you mean `unroll`?)"]
+    text = html_text(html)
+    assert "```seqarch lstm" in text  # shown source stays source
+    assert ("\treturn 1" in text) is preserve_tabs  # superfences' own option still applies
+    assert "seqarch-block-" not in html
+
+
+def html_text(html: str) -> str:
+    import html as html_lib
+
+    return html_lib.unescape(re.sub(r"<[^>]+>", "", html))
+
+
+class _Swallow(markdown.preprocessors.Preprocessor):
+    """An extension that removes lines it does not understand, between our finder and our placer."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        return [line for line in lines if not line.startswith("seqarch-block-")]
+
+
+def test_a_block_hidden_by_another_extension_is_an_error(caplog) -> None:
+    ext = SeqarchExtension()
+    md = markdown.Markdown(extensions=[ext])
+    md.preprocessors.register(_Swallow(md), "swallow", 29)
+    with caplog.at_level(logging.WARNING, logger="seqdiagrams"):
+        md.convert("Intro\n\n" + BLOCK)
+    assert ext.stats.errors == 1 and ext.stats.blocks == 1
+    assert any("<block>:3:11: another Markdown extension removed this seqarch block" in r.getMessage()
+               for r in caplog.records)
+    strict = SeqarchExtension(strict=True)
+    md = markdown.Markdown(extensions=[strict])
+    md.preprocessors.register(_Swallow(md), "swallow", 29)
+    with pytest.raises(SpecError, match="removed this seqarch block"):
+        md.convert(BLOCK)

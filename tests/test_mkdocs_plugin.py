@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 import re
 import subprocess
 import sys
@@ -97,16 +99,72 @@ def test_plugin_strict_false_keeps_strict_build_green(tmp_path: Path) -> None:
     assert "sqd-error" in (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
 
 
-def test_summary_line(tmp_path: Path, caplog) -> None:
+def summary(caplog) -> str:
+    """The plugin's summary line of the last build, without its timing."""
+    lines = [r.getMessage() for r in caplog.records if "block(s)" in r.getMessage()]
+    return re.sub(r", [0-9.]+ s$", "", lines[-1]) if lines else ""
+
+
+def test_summary_line_counts_cold_and_warm_builds(tmp_path: Path, caplog) -> None:
+    config_file = make_site(tmp_path, {"index.md": GOOD, "b.md": GOOD})
     with caplog.at_level(logging.INFO):
-        run_build(make_site(tmp_path, {"index.md": GOOD}))
-    assert any("2 block(s), 2 laid out, 0 from cache, 0 error(s)" in r.getMessage() for r in caplog.records)
+        run_build(config_file)
+        # two distinct figures, each used on two pages: rendered once, reused once
+        assert summary(caplog) == "seqdiagrams: 4 block(s), 2 rendered, 2 from cache, 0 error(s)"
+        run_build(config_file)
+        assert summary(caplog) == "seqdiagrams: 4 block(s), 0 rendered, 4 from cache, 0 error(s)"
 
 
-def test_plugin_options_are_validated(tmp_path: Path) -> None:
-    config_file = make_site(tmp_path, {"index.md": GOOD}, lang="fr")
-    with pytest.raises(Abort):
-        load_config(str(config_file))
+def run_cli(config_file: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "-f", str(config_file), *args],
+                          capture_output=True, text=True, timeout=300)
+
+
+def one_error_line(result: subprocess.CompletedProcess[str]) -> str:
+    """The build failed with exactly one ERROR line and no traceback; that line's message."""
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("ERROR")]
+    assert len(errors) == 1, result.stderr
+    return errors[0].removeprefix("ERROR").lstrip(" -")
+
+
+def yaml_position(path: Path, needle: str) -> str:
+    """``path:line:col`` of ``needle`` in a file, as a user would find it in an editor."""
+    text = path.read_text(encoding="utf-8")
+    index = text.index(needle)
+    line = text.count("\n", 0, index) + 1
+    return f"{path}:{line}:{index - (text.rfind(chr(10), 0, index) + 1) + 1}"
+
+
+@pytest.mark.parametrize(("option", "value", "message"), [
+    ("lang", "fr", "seqdiagrams option `lang`: Expected one of: ('en', 'zh') but received: 'fr'"),
+    ("workers", 0, "seqdiagrams option `workers`: must be at least 1, got 0"),
+    ("registry", ["missing.yaml"],
+     "seqdiagrams option `registry`: The path '{root}/missing.yaml' isn't an existing file."),
+])
+def test_bad_option_is_one_located_error_line(tmp_path: Path, option: str, value: object, message: str) -> None:
+    config_file = make_site(tmp_path, {"index.md": GOOD}, **{option: value})
+    needle = f"{option}:"
+    text = config_file.read_text(encoding="utf-8")
+    after = text.index(needle) + len(needle)
+    value_at = after + len(text[after:]) - len(text[after:].lstrip(" \n"))  # the value, on this line or below
+    where = yaml_position(config_file, text[value_at:value_at + 8])
+    assert one_error_line(run_cli(config_file)) == f"{where}: {message.format(root=tmp_path)}"
+
+
+@pytest.mark.parametrize(("overlay", "needle", "message"), [
+    ("labels:\n  hidden-state: [1, 2\n", None, "invalid YAML: did not find expected ',' or ']'"),
+    ('archs:\n  rnn:\n    year: "soon"\n', '"soon"', "registry entry `archs.rnn.year`: "),
+])
+def test_bad_registry_overlay_is_one_located_error_line(tmp_path: Path, overlay: str, needle: str | None,
+                                                        message: str) -> None:
+    path = tmp_path / "overlay.yaml"
+    path.write_text(overlay, encoding="utf-8")
+    config_file = make_site(tmp_path, {"index.md": GOOD}, registry=[str(path)])
+    line = one_error_line(run_cli(config_file))
+    where = yaml_position(path, needle) if needle else f"{path}:3:1"  # YAML reports the unclosed list at EOF
+    assert line.startswith(f"{where}: {message}")
 
 
 def test_site_language_option(tmp_path: Path) -> None:
@@ -130,7 +188,7 @@ def test_warm_rebuild_lays_out_nothing_and_is_identical(tmp_path: Path) -> None:
     first = page(tmp_path)
     warm = plugin_of(run_build(config_file)).extension.cache
     assert cold.misses["svg"] == 2  # each distinct block laid out once per build, though used on two pages
-    assert (warm.misses["svg"], warm.misses["html"], warm.hits["html"]) == (0, 0, 4)  # nothing rendered
+    assert (warm.misses["svg"], warm.misses["html"]) == (0, 0)  # nothing rendered
     assert page(tmp_path) == first
 
 
@@ -164,19 +222,25 @@ def test_concurrent_builds_share_one_cache(tmp_path: Path) -> None:
     assert len(list(shared.rglob("*.svg"))) == 16
 
 
-def test_cold_build_prerenders_figures_in_parallel(tmp_path: Path, caplog) -> None:
+@pytest.mark.parametrize("workers", [None, 1])
+def test_cold_build_prerenders_figures_in_parallel(tmp_path: Path, caplog, workers: int | None) -> None:
     pages = {f"p{i}.md": f"```seqarch rnn unroll={i + 2}\n```\n\n```seqarch gru view=unrolled unroll={i + 1}\n```\n"
              for i in range(6)}
     pages["bad.md"] = BAD
-    with caplog.at_level(logging.WARNING):
-        config = run_build(make_site(tmp_path, pages))
-    cache = plugin_of(config).extension.cache
-    # the worker pool filled the cache: the page pass found every valid figure finished
-    assert (cache.misses["html"], cache.hits["html"]) == (1, 12)  # the one miss: the invalid block (never cached)
-    assert cache.misses["svg"] == 0
+    config_file = make_site(tmp_path, pages, **({"workers": workers} if workers else {}))
+    with caplog.at_level(logging.INFO):
+        config = run_build(config_file)
+    plugin = plugin_of(config)
+    # the default pool (one worker per CPU) renders all 12 figures; `workers: 1` renders them in the build
+    assert plugin.pooled == (12 if workers is None and (os.cpu_count() or 1) > 1 else 0)
+    assert plugin.extension.cache.misses["svg"] == 12 - plugin.pooled
+    assert summary(caplog) == "seqdiagrams: 13 block(s), 12 rendered, 0 from cache, 1 error(s)"
     assert any("bad.md:8:17" in r.getMessage() for r in caplog.records)  # still reported by the page pass
     html = (tmp_path / "site" / "p3" / "index.html").read_text(encoding="utf-8")
     assert html.count('<figure class="sqd-figure"') == 2
+    with caplog.at_level(logging.INFO):
+        run_build(config_file)
+    assert summary(caplog) == "seqdiagrams: 13 block(s), 0 rendered, 12 from cache, 1 error(s)"
 
 
 def test_site_without_blocks_loads_nothing_heavy(tmp_path: Path) -> None:
@@ -187,3 +251,148 @@ def test_site_without_blocks_loads_nothing_heavy(tmp_path: Path) -> None:
             "print([m for m in heavy if m in sys.modules])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip().splitlines()[-1] == "[]"
+
+
+# -- MkDocs conventions: enabled, Files, plugin order, search --------------------------------------------
+
+ASSET_PAGE = "# Assets\n\n```seqarch timeline from=2014\n```\n\n```seqarch formulas arch=rnn\n```\n"
+RECORD_FILES = '''\
+import json
+from pathlib import Path
+
+from mkdocs.plugins import event_priority
+
+
+@event_priority(-100)
+def on_files(files, config):
+    uris = sorted(f.src_uri for f in files)
+    (Path(config.config_file_path).parent / "files.json").write_text(json.dumps(uris), encoding="utf-8")
+'''
+
+
+def write_site(root: Path, pages: dict[str, str], plugins: list[object], **extra: object) -> Path:
+    """A site with the given plugin list (and other top-level settings)."""
+    config_file = make_site(root, pages)
+    config = yaml.safe_load(config_file.read_text(encoding="utf-8"))
+    config.update(plugins=plugins, **extra)
+    config_file.write_text(yaml.safe_dump(config), encoding="utf-8")
+    return config_file
+
+
+def test_enabled_false_leaves_blocks_as_code(tmp_path: Path) -> None:
+    run_build(make_site(tmp_path, {"index.md": GOOD}, enabled=False))
+    html = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert "sqd-figure" not in html and "seqdiagrams.css" not in html
+    assert "seqarch rnn unroll=2" in html or "<code>" in html  # the source is shown as written
+    assert not (tmp_path / "site" / "assets" / "seqdiagrams").exists()
+
+
+def test_assets_are_site_files(tmp_path: Path) -> None:
+    from seqdiagrams.mkdocs_plugin import CSS_PATH
+    from seqdiagrams.page_assets import BUNDLES, SITE_DIR
+
+    (tmp_path / "hooks.py").write_text(RECORD_FILES, encoding="utf-8")
+    run_build(write_site(tmp_path, {"index.md": ASSET_PAGE, "plain.md": GOOD}, ["seqdiagrams"],
+                         hooks=["hooks.py"]))
+    uris = {uri for uri in json.loads((tmp_path / "files.json").read_text(encoding="utf-8"))
+            if uri.startswith(SITE_DIR)}
+    expected = {CSS_PATH} | {f"{SITE_DIR}/{path}" for bundle in BUNDLES.values()
+                             for path in (*bundle.stylesheets, *bundle.scripts)}
+    assert expected <= uris
+    assert any(uri.startswith(f"{SITE_DIR}/vendor/katex/fonts/") and uri.endswith(".woff2") for uri in uris)
+    for uri in uris:
+        assert (tmp_path / "site" / uri).is_file(), uri
+    index = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    plain = (tmp_path / "site" / "plain" / "index.html").read_text(encoding="utf-8")
+    assert "vendor/katex/katex.min.css" in index and "vendor/mermaid/mermaid.min.js" in index
+    assert "vendor/" not in plain  # a page links only what it uses
+
+
+def test_site_without_math_or_timelines_ships_neither(tmp_path: Path) -> None:
+    run_build(make_site(tmp_path, {"index.md": GOOD}))
+    assert (tmp_path / "site" / "assets" / "seqdiagrams" / "seqdiagrams.css").is_file()
+    assert not (tmp_path / "site" / "assets" / "seqdiagrams" / "vendor").exists()
+
+
+@pytest.mark.parametrize("order", ["minify-first", "minify-last"])
+def test_minify_before_or_after_us(tmp_path: Path, order: str) -> None:
+    pytest.importorskip("mkdocs_minify_plugin")
+    minify = {"minify": {"minify_html": True}}
+    plugins = ["search", minify, "seqdiagrams"] if order == "minify-first" else ["search", "seqdiagrams", minify]
+    run_build(write_site(tmp_path, {"index.md": ASSET_PAGE}, plugins))
+    html = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert "\n    <meta" not in html and "<meta" in html  # minified
+    assert "vendor/katex/katex.min.css" in html
+    assert "vendor/mermaid/mermaid.min.js" in html and "js/seqdiagrams-mermaid.js" in html
+    assert (tmp_path / "site" / "assets" / "seqdiagrams" / "vendor" / "mermaid" / "mermaid.min.js").is_file()
+
+
+@pytest.mark.parametrize(("theme", "plugins"), [("mkdocs", ["search", "seqdiagrams"]),
+                                                 ("material", ["search", "seqdiagrams"]),
+                                                 ("material", ["seqdiagrams", "search"])])
+def test_search_index_reads_each_figure_once(tmp_path: Path, theme: str, plugins: list[str]) -> None:
+    text = "# Page\n\n```seqarch gru\n```\n\n```seqarch timeline from=2014\n```\n\n```seqarch formulas arch=rnn\n```\n"
+    config_file = write_site(tmp_path, {"index.md": text}, plugins,
+                             theme={"name": theme, **({"font": False} if theme == "material" else {})})
+    run_build(config_file)
+    page_html = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert page_html.count('<figure class="sqd-figure"') == 3  # the page keeps its figures
+    svg = page_html.split('<figure class="sqd-figure"')[1]
+    title = re.search(r"<title[^>]*>([^<]+)</title>", svg).group(1)
+    desc = re.search(r"<desc[^>]*>([^<]+)</desc>", svg).group(1)
+    labels = set(re.findall(r"<text[^>]*>([^<]+)</text>", svg))
+    index = json.loads((tmp_path / "site" / "search" / "search_index.json").read_text(encoding="utf-8"))
+    words = " ".join(doc["text"] for doc in index["docs"])
+    for needle in (title, desc.split(". ")[1], r"h_t = \tanh(W_{xh}x_t"):  # each formula once, as TeX
+        counts = [doc["text"].count(needle) for doc in index["docs"]]
+        assert max(counts) == 1, (needle, counts)  # once per entry (MkDocs indexes the page and its sections)
+    assert "next step" in labels and "next step" not in words  # a label only the drawing has
+    assert "accTitle" not in words and "section " not in words  # no Mermaid source
+    assert "Transformer" in words  # the timeline's events stay searchable
+
+
+# -- per-page language ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["zh", "zh-CN"])
+def test_front_matter_lang_is_the_page_default(tmp_path: Path, lang: str) -> None:
+    zh = f"---\nlang: {lang}\n---\n# 页\n\n```seqarch rnn\n```\n\n```seqarch rnn lang=en\n```\n"
+    run_build(make_site(tmp_path, {"zh.md": zh, "en.md": "```seqarch rnn\n```\n"}))
+    first, second = (tmp_path / "site" / "zh" / "index.html").read_text(encoding="utf-8").split(
+        '<figure class="sqd-figure"')[1:]
+    assert "隐藏状态" in first and "hidden state" in second  # the block's own lang still wins
+    assert "hidden state" in (tmp_path / "site" / "en" / "index.html").read_text(encoding="utf-8")
+
+
+def test_prerender_uses_the_page_language(tmp_path: Path) -> None:
+    blocks = "\n".join(f"```seqarch rnn unroll={n}\n```\n" for n in range(1, 9))
+    config = run_build(make_site(tmp_path, {"zh.md": "---\nlang: zh\n---\n" + blocks}, workers=2))
+    plugin = plugin_of(config)
+    assert plugin.pooled == 8 and plugin.extension.stats.rendered == 0  # the page pass found them all ready
+    assert (tmp_path / "site" / "zh" / "index.html").read_text(encoding="utf-8").count("隐藏状态") >= 8
+
+
+def test_superfences_preserve_tabs_site_renders_blocks_and_strict_fails_on_bad_ones(tmp_path: Path) -> None:
+    fences = {"pymdownx.superfences": {"preserve_tabs": True, "relaxed_headers": True}}
+    tabbed = '=== "A"\n\n    ```seqarch gru\n    ```\n\n=== "B"\n\n    Text.\n'
+    (tmp_path / "snippet.md").write_text("```seqarch attention\n```\n", encoding="utf-8")
+    config_file = write_site(tmp_path, {"index.md": GOOD + "\n" + tabbed + '\n--8<-- "snippet.md"\n'},
+                             ["seqdiagrams"], theme={"name": "material", "font": False},
+                             markdown_extensions=[fences, {"pymdownx.tabbed": {"alternate_style": True}},
+                                                  {"pymdownx.snippets": {"base_path": [str(tmp_path)]}}])
+    run_build(config_file, strict=True)
+    html = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert html.count('<figure class="sqd-figure"') == 4
+    (tmp_path / "docs" / "bad.md").write_text(BAD, encoding="utf-8")
+    result = run_cli(config_file, "--strict")
+    assert result.returncode == 1 and "bad.md:8:17: unknown key `unrol`" in result.stderr
+
+
+def test_a_bundle_only_the_pages_own_html_needs_is_shipped_too(tmp_path: Path) -> None:
+    from seqdiagrams.page_assets import BUNDLES, SITE_DIR
+
+    marker = BUNDLES["katex"].marker  # e.g. the page's own KaTeX markup, which no figure predicted
+    run_build(make_site(tmp_path, {"index.md": f'```seqarch rnn\n```\n\n<div {marker}">x</div>\n'}))
+    for path in BUNDLES["katex"].stylesheets:
+        assert (tmp_path / "site" / SITE_DIR / path).is_file()
+        assert path in (tmp_path / "site" / "index.html").read_text(encoding="utf-8")

@@ -301,3 +301,63 @@ def test_pre_commit_hook_definition():
     assert hook["id"] == "seqdiagrams-regen"
     assert hook["entry"] == "seqdiagrams regen --check"
     assert hook["files"] == r"\.md$"
+
+
+# -- language: --lang, the site's mkdocs.yml, the file's front matter -----------------------------------
+
+
+def site_config(tmp_path: Path, options: str) -> Path:
+    return write(tmp_path / "mkdocs.yml", f"site_name: S\ntheme: {{name: material}}\nplugins:\n  - search\n"
+                                           f"  - seqdiagrams:\n{options}")
+
+
+def test_lang_option_sets_the_default_and_a_marker_lang_wins(tmp_path, capsys):
+    doc = write(tmp_path / "doc.md", page() + "\n" + page(block=BLOCK + " lang=en"))
+    assert run(capsys, "regen", str(doc), "--lang", "zh")[0] == 0
+    assert doc.read_text(encoding="utf-8") == (page(generated(BLOCK + " lang=zh")) + "\n"
+                                               + page(generated(BLOCK + " lang=en"), BLOCK + " lang=en"))
+    assert run(capsys, "regen", str(doc), "--lang", "zh", "--check")[:2] == (0, "")
+    assert run(capsys, "regen", str(doc), "--check")[0] == 1  # English by default: stale
+
+
+def test_config_file_gives_the_site_lang_and_overlays(tmp_path, capsys):
+    overlay = write(tmp_path / "names.yaml", "dims:\n  path-length:\n    label: {en: 'longest path', zh: '最长路径'}\n")
+    config = site_config(tmp_path, "      lang: zh\n      registry: [names.yaml]\n")
+    (tmp_path / "docs").mkdir()
+    doc = write(tmp_path / "docs" / "doc.md", page())
+    assert run(capsys, "regen", str(doc), "--config-file", str(config))[0] == 0
+    expected = str(render_spec(parse(BLOCK + " lang=zh"), "md", Registry.load([overlay])))
+    assert "最长路径" in expected
+    assert doc.read_text(encoding="utf-8") == page("\n" + expected.rstrip("\n") + "\n\n")
+    # --lang wins over the site's lang
+    assert run(capsys, "regen", str(doc), "--config-file", str(config), "--lang", "en")[0] == 0
+    assert "longest path" in doc.read_text(encoding="utf-8")
+
+
+def test_front_matter_lang_wins_over_the_default(tmp_path, capsys):
+    doc = write(tmp_path / "doc.md", "---\ntitle: T\nlang: zh-CN\n---\n" + page())
+    assert run(capsys, "regen", str(doc), "--lang", "en")[0] == 0
+    assert doc.read_text(encoding="utf-8") == "---\ntitle: T\nlang: zh-CN\n---\n" + page(generated(BLOCK + " lang=zh"))
+
+
+def test_config_file_without_our_plugin_or_with_env_tags(tmp_path, capsys):
+    config = write(tmp_path / "mkdocs.yml", "site_name: S\nplugins:\n  - seqdiagrams:\n"
+                                            "      enabled: !ENV [SEQDIAGRAMS, true]\n")
+    doc = write(tmp_path / "doc.md", page())
+    assert run(capsys, "regen", str(doc), "--config-file", str(config))[0] == 0
+    assert doc.read_text(encoding="utf-8") == page(generated(BLOCK))
+
+
+def test_bad_lang_in_config_file_is_located(tmp_path, capsys):
+    config = site_config(tmp_path, "      lang: fr\n")
+    doc = write(tmp_path / "doc.md", page())
+    code, _, err = run(capsys, "regen", str(doc), "--config-file", str(config))
+    assert code == 1
+    assert err.startswith(f"{config}:6:13: option `lang` must be one of en, zh, got `fr`")
+    assert doc.read_text(encoding="utf-8") == page()
+
+
+def test_missing_config_file_is_a_usage_error(tmp_path, capsys):
+    doc = write(tmp_path / "doc.md", page())
+    code, _, err = run(capsys, "regen", str(doc), "--config-file", str(tmp_path / "nope.yml"))
+    assert code == 2 and "no such file or folder" in err

@@ -1,0 +1,132 @@
+"""What a site's search index should read of our figures: their words once, not their drawing.
+
+A figure's HTML is mostly drawing: SVG labels scattered in layout order, Mermaid source, and
+KaTeX output that spells every formula three times (MathML, the TeX annotation, the HTML
+boxes). A search engine indexing that finds a figure by ``W hh`` fragments and shows Mermaid
+syntax in its results. :func:`search_html` replaces each figure of a page by one paragraph:
+its title and description (the SVG's ``<title>``/``<desc>``), its caption unless it repeats
+them, the text of tables and formula notes, and each formula once, as its TeX source. The
+page's own formulas typeset at build time (``katex: page``) are read as their TeX too.
+
+Host-neutral: the MkDocs plugin hands this version of a page to the search plugin only, then
+:func:`restore` puts the figures back. Each paragraph sits between two HTML comments naming its
+figure, which search parsers ignore, so the figures return to their places even when another
+plugin edited the rest of the page in between (Material's search strips ``data-search-*``).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from html.parser import HTMLParser
+
+_OPEN = '<figure class="sqd-figure"'
+_KATEX = '<span class="katex">'
+_UNIT = re.compile(re.escape(_OPEN) + "|" + re.escape(_KATEX))
+_FIGURE_TAG = re.compile(r"<(/?)figure\b[^>]*>", re.IGNORECASE)
+_SPAN_TAG = re.compile(r"<(/?)span\b[^>]*>", re.IGNORECASE)
+_MARKED = re.compile(r"<!--sqd-search-(\d+)-->.*?<!--sqd-search-\1-->", re.S)
+_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+                   "wbr"})
+
+
+def search_html(page_html: str) -> tuple[str, list[str]]:
+    """``page_html`` with each seqdiagrams figure replaced by a paragraph of its searchable text and
+    each other formula typeset at build time by its TeX, and the pieces taken out (for :func:`restore`)."""
+    if _OPEN not in page_html and _KATEX not in page_html:
+        return page_html, []
+    out: list[str] = []
+    taken: list[str] = []
+    pos = 0
+    for match in _UNIT.finditer(page_html):
+        if match.start() < pos:
+            continue  # inside a figure already taken
+        is_figure = match.group(0) == _OPEN
+        end = _element_end(page_html, match.start(), _FIGURE_TAG if is_figure else _SPAN_TAG)
+        mark = f"<!--sqd-search-{len(taken)}-->"
+        taken.append(page_html[match.start():end])
+        text = _summary(taken[-1])
+        out += [page_html[pos:match.start()], mark, f"<p>{text}</p>" if is_figure and text else text, mark]
+        pos = end
+    out.append(page_html[pos:])
+    return "".join(out), taken
+
+
+def restore(search_version: str, figures: list[str]) -> str:
+    """The page again: each marked paragraph of ``search_version`` replaced by its figure."""
+    return _MARKED.sub(lambda m: figures[int(m.group(1))], search_version)
+
+
+def _element_end(text: str, start: int, tags: re.Pattern[str]) -> int:
+    """The offset just after the closing tag of the element opened at ``start`` (``tags``: its open/close)."""
+    depth = 0
+    for match in tags.finditer(text, start):
+        depth += -1 if match.group(1) else 1
+        if depth == 0:
+            return match.end()
+    return len(text)
+
+
+def _summary(figure_html: str) -> str:
+    parser = _FigureText()
+    parser.feed(figure_html)
+    parser.close()
+    return html.escape(" ".join(c for c in parser.chunks if c), quote=False)
+
+
+class _FigureText(HTMLParser):
+    """Collects the text a reader would search for, element by element (see the module docstring)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[tuple[str, str]] = []
+        """Open elements and the mode of their content: text, svg, math or skip."""
+        self.chunks: list[str] = []
+        self.current: list[str] = []
+        self.described: list[str] = []
+
+    @property
+    def mode(self) -> str:
+        return self.stack[-1][1] if self.stack else "text"
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _VOID:
+            return
+        classes = (dict(attrs).get("class") or "").split()
+        mode = self.mode
+        if mode == "skip" or tag in ("script", "style") or "mermaid" in classes:
+            mode = "skip"
+        elif mode == "svg":
+            mode = "text" if tag in ("title", "desc") else "svg"
+        elif mode == "math":
+            mode = "text" if tag == "annotation" else "math"
+        elif tag == "svg":
+            mode = "svg"
+        elif "katex" in classes:
+            mode = "math"
+        self._flush()
+        self.stack.append((tag, mode))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _VOID or all(open_tag != tag for open_tag, _ in self.stack):
+            return
+        while self.stack:
+            open_tag, _ = self.stack.pop()
+            if open_tag == tag:
+                break
+        text = self._flush()
+        if tag in ("title", "desc") and text:
+            self.described.append(text)
+        elif tag == "figcaption" and text and any(text in said for said in self.described):
+            self.chunks.pop()  # the caption repeats the title or a sentence of the description
+
+    def handle_data(self, data: str) -> None:
+        if self.mode == "text":
+            self.current.append(data)
+
+    def _flush(self) -> str:
+        text = " ".join("".join(self.current).split())
+        self.current = []
+        if text:
+            self.chunks.append(text)
+        return text
