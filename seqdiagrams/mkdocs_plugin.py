@@ -24,6 +24,7 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from seqdiagrams.options import SiteOptions
 from seqdiagrams.rendering.svg import STYLESHEET
 from seqdiagrams.subjects.formulas import STYLESHEET as FORMULAS_STYLESHEET
+from seqdiagrams.subjects.timeline import STYLESHEET as TIMELINE_STYLESHEET
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -130,7 +131,7 @@ class SeqdiagramsPlugin(BasePlugin[SeqdiagramsConfig]):  # type: ignore[valid-ty
         assert self.extension is not None
         site = Path(config.site_dir) / CSS_PATH
         site.parent.mkdir(parents=True, exist_ok=True)
-        site.write_text(CSS + STYLESHEET + "\n" + FORMULAS_STYLESHEET, encoding="utf-8")
+        site.write_text(CSS + STYLESHEET + "\n" + FORMULAS_STYLESHEET + TIMELINE_STYLESHEET, encoding="utf-8")
         _copy_bundles(self.bundles, Path(config.site_dir))
         stats, cache = self.extension.stats, self.extension.cache
         if stats.blocks and cache is not None:

@@ -1,14 +1,17 @@
 """Which vendored assets a rendered page needs, and the tags that load them from the site itself.
 
-A page needs KaTeX's stylesheet (and fonts) only if it contains KaTeX output, and Mermaid
-only if it contains a Mermaid container; hosts (the MkDocs plugin, the Sphinx extension)
-ask :func:`needed` about each page's HTML and add :func:`tags` for exactly those, with URLs
-relative to the page, so sites work offline and from any sub-path. Host-neutral.
+A page needs KaTeX's stylesheet (and fonts) only if it contains KaTeX output; hosts (the
+MkDocs plugin, the Sphinx extension) ask :func:`needed` about each page's HTML and add
+:func:`tags` for exactly those, with URLs relative to the page, so sites work offline and
+from any sub-path. Markers are found with or without quotes around the attribute, so a page
+already minified (``class=katex``, a ``minify`` plugin listed before ours) is recognised too.
+No page loads a script of ours: timelines are drawn at build time. Host-neutral.
 """
 
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass
 
 SITE_DIR = "assets/seqdiagrams"
@@ -19,21 +22,20 @@ SITE_DIR = "assets/seqdiagrams"
 class Bundle:
     """A vendored asset: how to tell a page uses it, and what to load."""
 
-    marker: str
+    marker: re.Pattern[str]
+    """Found in the HTML of a page that uses the asset."""
     stylesheets: tuple[str, ...] = ()
     scripts: tuple[str, ...] = ()
 
 
 BUNDLES: dict[str, Bundle] = {
-    "katex": Bundle('class="katex', stylesheets=("vendor/katex/katex.min.css",)),
-    "mermaid": Bundle('class="mermaid', stylesheets=("css/seqdiagrams-mermaid.css",),
-                      scripts=("vendor/mermaid/mermaid.min.js", "js/seqdiagrams-mermaid.js")),
+    "katex": Bundle(re.compile(r"""class=["']?katex[\s"'>]"""), stylesheets=("vendor/katex/katex.min.css",)),
 }
 
 
 def needed(page_html: str) -> tuple[str, ...]:
     """Names of the bundles ``page_html`` uses, in a stable order."""
-    return tuple(name for name, bundle in BUNDLES.items() if bundle.marker in page_html)
+    return tuple(name for name, bundle in BUNDLES.items() if bundle.marker.search(page_html))
 
 
 def tags(names: tuple[str, ...], base: str) -> tuple[str, str]:

@@ -1,4 +1,4 @@
-"""Mermaid output: text escaping, the HTML container our script renders, and the palette it themes with.
+"""Mermaid source: text escaping and line wrapping for the ``md`` output of timelines and graphs.
 
 Mermaid has its own escaping: ``#quot;``, ``#35;``-style entity codes that it turns into HTML entities
 after parsing (and its strict security level sanitises the result). :func:`escape` turns every
@@ -6,27 +6,14 @@ character that could end a label, start a comment, open a bracket or a tag, or s
 such a code, and folds newlines into spaces, so no text from the registry or a user overlay can
 change the structure of a diagram.
 
-In HTML, a diagram is a ``<div class="sqd-mermaid">`` holding ``<pre class="mermaid">`` with the
-(HTML-escaped) Mermaid source and a fallback table with the same content, readable without JavaScript.
-``static/js/seqdiagrams-mermaid.js`` (ours) renders every ``pre.mermaid`` with the vendored Mermaid and
-re-renders on a light/dark switch, with theme variables from :data:`PALETTE`, the same colours the
-Graphviz diagrams use (:mod:`seqdiagrams.rendering.theme`). The script carries a generated copy of the
-palette between two marker comments; ``python -m seqdiagrams.rendering.mermaid`` rewrites it, and a
-test fails when it is stale.
+Pages never run Mermaid: the ``html`` output of the same subjects is drawn at build time
+(:mod:`seqdiagrams.subjects.timeline`), so no theme's Mermaid integration is triggered and nothing is
+loaded from anywhere. The source is what ``seqdiagrams regen`` keeps in Markdown files (GitHub draws it).
 """
 
 from __future__ import annotations
 
-import html
-import json
 import re
-import sys
-from pathlib import Path
-
-from seqdiagrams.rendering.theme import EDGE, FAMILIES, TEXT
-
-SCRIPT = Path(__file__).resolve().parents[1] / "static" / "js" / "seqdiagrams-mermaid.js"
-"""Our Mermaid loader (committed; not third-party)."""
 
 ENTITIES = {
     '"': "#quot;", "#": "#35;", ";": "#59;", ":": "#58;", "<": "#lt;", ">": "#gt;", "&": "#amp;",
@@ -42,9 +29,6 @@ _SPACE = re.compile(r"\s+")
 ARCH_FAMILY_COLOUR = {"recurrent": "state", "attention": "attention", "transformer": "attention", "ssm": "ssm",
                       "hybrid": "embed", "linear-attention": "linear"}
 """The palette family (:data:`~seqdiagrams.rendering.theme.FAMILIES`) that draws each architecture family."""
-
-BACKGROUND = ("#ffffff", "#1e2129")
-"""Page background Mermaid derives secondary colours from (light, dark); the SVG itself stays transparent."""
 
 
 def escape(text: str) -> str:
@@ -85,65 +69,3 @@ def wrap_cjk(text: str, width: float) -> list[str]:
         used += size
     lines.append(line.rstrip())
     return [item for item in lines if item]
-
-
-def palette() -> dict[str, object]:
-    """The light and dark colours the script themes Mermaid with (index 0 light, 1 dark)."""
-    return {
-        "text": list(TEXT),
-        "edge": list(EDGE),
-        "background": list(BACKGROUND),
-        "families": {name: [[fam.light_fill, fam.light_stroke], [fam.dark_fill, fam.dark_stroke]]
-                     for name, fam in FAMILIES.items()},
-    }
-
-
-BEGIN = "/* palette: generated from seqdiagrams/rendering/theme.py by `python -m seqdiagrams.rendering.mermaid` */"
-END = "/* end of palette */"
-
-
-def palette_block() -> str:
-    """The generated part of the script: ``const PALETTE = {...};`` between the two markers."""
-    return f"{BEGIN}\nconst PALETTE = {json.dumps(palette(), sort_keys=True)};\n{END}"
-
-
-def script_with_palette(script: str) -> str:
-    """``script`` with its palette block replaced by the current one."""
-    start, end = script.index(BEGIN), script.index(END) + len(END)
-    return script[:start] + palette_block() + script[end:]
-
-
-def container(source: str, kind: str, theme: str, fallback: str, summary: str,
-              colours: dict[str, str] | None = None, sections: tuple[str, ...] = ()) -> str:
-    """The HTML of one Mermaid diagram: the source for the script, and a fallback readable without it.
-
-    ``colours`` maps Mermaid class names (``problem``) and ``sections`` lists the palette family of each
-    timeline section in order; the script turns both into theme CSS for the current scheme. ``fallback``
-    is trusted HTML (a table) shown until the diagram is drawn, and kept, folded, under it.
-    """
-    attrs = f' data-sqd-kind="{html.escape(kind)}" data-sqd-theme="{html.escape(theme)}"'
-    if sections:
-        attrs += f' data-sqd-sections="{html.escape(" ".join(sections))}"'
-    if colours:
-        attrs += f' data-sqd-classes="{html.escape(" ".join(f"{k}:{v}" for k, v in colours.items()))}"'
-    return (f'<div class="sqd-mermaid"{attrs}>\n'
-            f'<pre class="mermaid">{html.escape(source, quote=False)}</pre>\n'
-            f'<details class="sqd-mermaid-data" open>\n<summary>{html.escape(summary, quote=False)}</summary>\n'
-            f"{fallback}\n</details>\n</div>")
-
-
-def main(argv: list[str]) -> int:
-    """Rewrite the palette block of the script (``--check``: exit 1 when it is stale instead)."""
-    text = SCRIPT.read_text(encoding="utf-8")
-    fresh = script_with_palette(text)
-    if fresh == text:
-        return 0
-    if "--check" in argv:
-        print(f"{SCRIPT.name}: the palette is stale; run `python -m seqdiagrams.rendering.mermaid`", file=sys.stderr)
-        return 1
-    SCRIPT.write_text(fresh, encoding="utf-8")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
