@@ -377,7 +377,9 @@ def _stylesheet() -> str:
     list and paragraph rules (``.md-typeset ul li``) do not reach inside.
     """
     rules = [
-        ".sqd-tl{text-align:left;margin:0 auto;max-width:100%;font-size:.85em;line-height:1.45;"
+        # the column's width, also inside a theme's shrink-to-fit figure (Material: width:fit-content, flex)
+        ".sqd-figure:has(>.sqd-tl){width:auto}",
+        ".sqd-tl{align-self:stretch;text-align:left;margin:0 auto;max-width:100%;font-size:.85em;line-height:1.45;"
         "overflow-wrap:anywhere}",
         ".sqd-tl:lang(zh){word-break:keep-all}",  # Chinese breaks at spaces and punctuation, not inside a word
         ".sqd-tl ol.sqd-tl-list,.sqd-tl ul.sqd-tl-list{list-style:none;margin:0;padding:0}",
@@ -391,8 +393,8 @@ def _stylesheet() -> str:
         ".sqd-tl .sqd-tl-what{flex:1;min-width:0}",
         ".sqd-tl li.sqd-tl-card{margin:0 0 .25em;padding:.2em .6em;border-radius:.25em;background:var(--sqd-tint);"
         "border-left:.2em solid var(--sqd-accent)}",
-        ".sqd-tl li.sqd-tl-row{display:flex;flex-wrap:wrap;align-items:center;gap:.4em .5em;margin:0 0 .7em}",
-        ".sqd-tl .sqd-tl-rank{display:flex;flex-direction:column;gap:.3em;flex:0 1 10em;min-width:6em}",
+        ".sqd-tl li.sqd-tl-row{display:flex;align-items:center;gap:.4em .5em;margin:0 0 .7em}",
+        ".sqd-tl .sqd-tl-rank{display:flex;flex-direction:column;gap:.3em;flex:0 1 12em;min-width:0}",
         ".sqd-tl .sqd-tl-arrow{flex:0 0 auto;opacity:.7}",
         ".sqd-tl .sqd-tl-node{padding:.3em .6em;border:.1em solid var(--sqd-accent);border-radius:.5em;"
         "background:var(--sqd-tint)}",
@@ -401,6 +403,9 @@ def _stylesheet() -> str:
         "clip-path:polygon(.8em 0,calc(100% - .8em) 0,100% 50%,calc(100% - .8em) 100%,.8em 100%,0 50%)}",
         ".sqd-tl .sqd-tl-note{display:block;margin-top:.2em;font-size:.9em;opacity:.85}",
         ".sqd-tl .sqd-tl-note::before{content:\"\\21E2\\00A0\"}",
+        # a narrow screen: the ranks of a row stacked, arrows pointing down
+        "@media (max-width:30em){.sqd-tl li.sqd-tl-row{flex-direction:column;align-items:stretch}"
+        ".sqd-tl .sqd-tl-rank{flex-basis:auto}.sqd-tl .sqd-tl-arrow{align-self:center;transform:rotate(90deg)}}",
     ]
     rules += [f".sqd-tl .sqd-c-{name}{{--sqd-accent:{fam.light_stroke};--sqd-tint:{_rgba(fam.light_stroke, 0.12)};"
               f"--sqd-hex:{_rgba(fam.light_stroke, 0.3)}}}"
