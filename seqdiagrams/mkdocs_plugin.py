@@ -132,7 +132,10 @@ class SeqdiagramsPlugin(BasePlugin[SeqdiagramsConfig]):  # type: ignore[valid-ty
         site = Path(config.site_dir) / CSS_PATH
         site.parent.mkdir(parents=True, exist_ok=True)
         site.write_text(CSS + STYLESHEET + "\n" + FORMULAS_STYLESHEET + TIMELINE_STYLESHEET, encoding="utf-8")
-        _copy_bundles(self.bundles, Path(config.site_dir))
+        from seqdiagrams.page_assets import SITE_DIR, copy_bundles
+
+        for relative in copy_bundles(self.bundles, Path(config.site_dir) / SITE_DIR):
+            log.warning("the vendored asset %s is missing: reinstall seqdiagrams", relative)
         stats, cache = self.extension.stats, self.extension.cache
         if stats.blocks and cache is not None:
             log.info("%d block(s), %d laid out, %d from cache, %d error(s), %.2f s", stats.blocks,
@@ -145,25 +148,6 @@ class SeqdiagramsPlugin(BasePlugin[SeqdiagramsConfig]):  # type: ignore[valid-ty
             log.info("%s", diagnostic.format())  # strict: false keeps `mkdocs build --strict` from failing
         else:
             log.warning("%s", diagnostic.format())
-
-
-def _copy_bundles(names: set[str], site_dir: Path) -> None:
-    """Copy the vendored files of the bundles the site uses (fonts included) into the site."""
-    import shutil
-
-    from seqdiagrams.assets import VENDOR
-    from seqdiagrams.page_assets import BUNDLES, SITE_DIR
-
-    static = VENDOR.parent
-    for name in sorted(names):
-        bundle = BUNDLES[name]
-        for relative in (*bundle.stylesheets, *bundle.scripts):
-            folder = (static / relative).parent
-            target = site_dir / SITE_DIR / folder.relative_to(static)
-            if not (static / relative).exists():
-                log.warning("the vendored asset %s is missing: reinstall seqdiagrams", relative)
-                continue
-            shutil.copytree(folder, target, dirs_exist_ok=True)
 
 
 def _source(file: Any) -> str:

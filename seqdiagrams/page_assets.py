@@ -12,7 +12,13 @@ from __future__ import annotations
 
 import html
 import re
+import shutil
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from pathlib import Path
 
 SITE_DIR = "assets/seqdiagrams"
 """Where hosts copy ``seqdiagrams/static`` inside the built site."""
@@ -59,3 +65,21 @@ def inject(page_html: str, base: str) -> str:
         index = page_html.rfind("</body>")
         page_html = page_html[:index] + body + page_html[index:] if index >= 0 else page_html + body
     return page_html
+
+
+def copy_bundles(names: Iterable[str], target: Path) -> list[str]:
+    """Copy the vendored files of ``names`` (stylesheets with the folders beside them: KaTeX's fonts) under
+    ``target``, laid out as the pages' tags expect below :data:`SITE_DIR`; returns the files found missing."""
+    from seqdiagrams.assets import VENDOR
+
+    static = VENDOR.parent
+    missing: list[str] = []
+    for name in sorted(set(names)):
+        bundle = BUNDLES[name]
+        for relative in (*bundle.stylesheets, *bundle.scripts):
+            if not (static / relative).exists():
+                missing.append(relative)
+                continue
+            folder = (static / relative).parent
+            shutil.copytree(folder, target / folder.relative_to(static), dirs_exist_ok=True)
+    return missing

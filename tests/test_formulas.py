@@ -561,3 +561,45 @@ def test_engine_is_byte_identical_to_node_katex() -> None:
                   if mine != theirs]
     assert all(isinstance(html, str) for html in ours)  # the corpus is valid LaTeX
     assert mismatches == []
+
+
+# -- assets: complete output in every host --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("page", ['<span class="katex">', "<span class=katex>", "<span class='katex x'>"])
+def test_pages_with_katex_output_are_found_minified_or_not(page: str) -> None:
+    from seqdiagrams.page_assets import inject, needed
+
+    assert needed(f"<p>{page}</p>") == ("katex",)
+    out = inject(f"<html><head></head><body>{page}</body></html>", "..")
+    assert '<link rel="stylesheet" href="../assets/seqdiagrams/vendor/katex/katex.min.css"></head>' in out
+
+
+@pytest.mark.parametrize("page", ["<p>KaTeX is a library</p>", '<span class="katex-free">', 'class="katexish"'])
+def test_pages_that_only_mention_katex_load_nothing(page: str) -> None:
+    from seqdiagrams.page_assets import needed
+
+    assert needed(page) == ()
+
+
+def test_formula_sections_carry_their_layout_unless_the_host_links_it() -> None:
+    from seqdiagrams.subjects.formulas import STYLESHEET
+
+    inline = str(render_spec(parse("formulas arch=lstm"), "html", Registry.default()))
+    shared = str(render_spec(parse("formulas arch=lstm"), "html", Registry.default(), styles=False))
+    assert inline.count("<style>") == 1 and STYLESHEET in inline  # Zensical and plain Python-Markdown
+    assert "<style>" not in shared
+    # KaTeX's own display layout wins over site CSS written for client-side math
+    assert ".sqd-figure .katex-display>.katex>.katex-html{display:block;position:relative}" in STYLESHEET
+
+
+def test_assets_command_copies_katex_for_markdown_only_hosts(tmp_path: Path, capsys) -> None:
+    from seqdiagrams.assets import VENDOR
+    from seqdiagrams.cli import main
+
+    assert main(["assets", str(tmp_path / "assets")]) == 0
+    css = tmp_path / "assets" / "vendor" / "katex" / "katex.min.css"
+    assert capsys.readouterr().out == f"katex: {css.as_posix()}\n"
+    assert css.read_bytes() == (VENDOR / "katex" / "katex.min.css").read_bytes()
+    fonts = {f.name for f in (VENDOR / "katex" / "fonts").iterdir()}
+    assert fonts and {f.name for f in css.parent.joinpath("fonts").iterdir()} == fonts  # the CSS's url(fonts/…)

@@ -168,7 +168,8 @@ def render(spec: Spec, registry: Registry, fmt: str, id_prefix: str, styles: boo
         return Output(_markdown(section, words), caption)
     if fmt == "latex":
         return Output(_latex(section, words), caption)
-    return Output(_html(section, words, id_prefix, _typeset(section, spec)), caption)
+    style = f"<style>{STYLESHEET}</style>\n" if styles else ""  # self-contained, as diagrams are
+    return Output(style + _html(section, words, id_prefix, _typeset(section, spec)), caption)
 
 
 # -- KaTeX ---------------------------------------------------------------------------------------------
