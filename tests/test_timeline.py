@@ -333,6 +333,22 @@ def test_chinese_event_text_is_wrapped_for_mermaid():
     assert "".join(wrap_cjk("揭示梯度下降难以学习长程依赖", 4)) == "揭示梯度下降难以学习长程依赖"
 
 
+@pytest.mark.parametrize("width", [8.5, 17.0])  # Mermaid's LR and TD event boxes
+def test_chinese_wraps_at_word_boundaries_when_one_is_near(registry, width):
+    """Issue: "Jordan 网络：输<br>出反馈…" cut 输出 in two. A line now ends between two Chinese characters only
+    when no space, punctuation or Latin word offers a break in its last part (a run too long for a line)."""
+    assert wrap_cjk("Jordan 网络：输出反馈到状态单元", 8.5)[0] == "Jordan 网络："
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    for event in registry.events():
+        label = event.label.get("zh")
+        lines = wrap_cjk(label, width)
+        assert "".join(lines).replace(" ", "") == label.replace(" ", "")
+        for line, after in zip(lines, lines[1:]):
+            if cjk.match(line[-1]) and cjk.match(after[0]):  # a cut inside a run of Chinese
+                tail = re.search(r"[\u4e00-\u9fff]+$", line)[0]
+                assert len(tail) >= 0.6 * width - 1, (label, lines)  # the run filled most of the line
+
+
 # -- escaping -------------------------------------------------------------------------------------------
 
 HOSTILE = 'evil"]; click n1 call alert(1) %% x #35; <script>alert(1)</script> {{a}} [b] | `c` $d$ \\ ::: e'

@@ -41,12 +41,22 @@ _NO_LINE_START = set("）」』】〕，。、：；！？·…’”)]")
 _NO_LINE_END = set("（「『【〔‘“([")
 
 
+_BREAK_AFTER = set("）」』】〕，。、：；！？)]")
+"""Punctuation a line may end with: where Chinese text breaks between words rather than inside one."""
+_LOW_FILL = 0.4
+"""A line broken at a word boundary is at least this part of ``width``; otherwise it breaks where it must."""
+_OVERFILL = 1.2
+"""A line with no word boundary near its end may run this far past ``width`` before a word is cut."""
+
+
 def wrap_cjk(text: str, width: float) -> list[str]:
     """``text`` cut into lines of about ``width`` em, for Mermaid labels that wrap only at spaces.
 
     Mermaid's timeline wraps a label at spaces, so Chinese (which has none) runs out of its box. Text with
-    CJK characters is therefore wrapped here: between any two CJK characters or at a space, never before
-    closing or after opening punctuation. Widths are estimated (CJK 1 em, other characters about half);
+    CJK characters is therefore wrapped here, never before closing or after opening punctuation, and at a
+    word boundary when one is near: a space, after punctuation, before an opening bracket, or where Chinese
+    meets a Latin word ("Jordan 网络：" / "输出反馈…", not "…：输" / "出反馈…"). Only a run of Chinese too long for
+    a line breaks between two characters. Widths are estimated (CJK 1 em, other characters about half);
     Latin-only text is returned whole, for Mermaid to wrap.
     """
     text = _SPACE.sub(" ", text).strip()
@@ -55,17 +65,40 @@ def wrap_cjk(text: str, width: float) -> list[str]:
     units = re.findall(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]| |[^ \u2e80-\u9fff\uf900-\ufaff"
                        r"\uff00-\uffef\u3000-\u303f]+", text)
     lines: list[str] = []
-    line = ""
-    used = 0.0
+    line: list[tuple[str, float]] = []
     for unit in units:
         size = 1.0 if _CJK.match(unit) else 0.3 if unit == " " else 0.55 * len(unit)
-        if line and used + size > width and unit != " " and unit[0] not in _NO_LINE_START \
-                and line[-1] not in _NO_LINE_END:
-            lines.append(line.rstrip())
-            line, used = "", 0.0
+        used = sum(s for _, s in line)
+        if line and used + size > width and _may_break(line[-1][0], unit):
+            cut = _word_boundary([*line, (unit, size)], width)
+            if cut is None:  # no word boundary near: a slightly long line rather than a word cut in two
+                cut = 0 if used + size <= _OVERFILL * width else len(line)
+            if cut:
+                lines.append("".join(u for u, _ in line[:cut]).rstrip())
+                line = line[cut:]
+                while line and line[0][0] == " ":
+                    line.pop(0)
         if unit == " " and not line:
             continue
-        line += unit
-        used += size
-    lines.append(line.rstrip())
+        line.append((unit, size))
+    lines.append("".join(u for u, _ in line).rstrip())
     return [item for item in lines if item]
+
+
+def _may_break(before: str, after: str) -> bool:
+    return after != " " and after[0] not in _NO_LINE_START and before[-1] not in _NO_LINE_END
+
+
+def _word_boundary(line: list[tuple[str, float]], width: float) -> int | None:
+    """Where to end the line that ``line`` (its units, then the one that does not fit) overflows: an index into
+    ``line``, at its last word boundary that leaves the line full enough, or None when there is none."""
+    for cut in range(len(line) - 1, 0, -1):
+        before, after = line[cut - 1][0], line[cut][0]
+        if sum(s for _, s in line[:cut]) < _LOW_FILL * width:
+            break
+        boundary = (before == " " or before[-1] in _BREAK_AFTER or after[0] in _NO_LINE_END
+                    or (_CJK.match(before) is not None and after[0].isalnum() and not _CJK.match(after))
+                    or (_CJK.match(after) is not None and before[-1].isalnum() and not _CJK.match(before)))
+        if boundary and _may_break(before, after):
+            return cut
+    return None
