@@ -31,7 +31,7 @@ class Bundle:
     marker: re.Pattern[str]
     """Found in the HTML of a page that uses the asset."""
     stylesheets: tuple[str, ...] = ()
-    scripts: tuple[str, ...] = ()
+    """Stylesheets, each copied with the folder it sits in (KaTeX's ``fonts/`` sits beside its CSS)."""
 
 
 BUNDLES: dict[str, Bundle] = {
@@ -44,39 +44,34 @@ def needed(page_html: str) -> tuple[str, ...]:
     return tuple(name for name, bundle in BUNDLES.items() if bundle.marker.search(page_html))
 
 
-def tags(names: tuple[str, ...], base: str) -> tuple[str, str]:
-    """``(head_tags, body_end_tags)`` loading ``names`` from ``base`` (the site root relative to the page)."""
+def tags(names: tuple[str, ...], base: str) -> str:
+    """The ``<link>`` tags loading ``names`` from ``base`` (the site root relative to the page)."""
     root = base.rstrip("/") + "/" + SITE_DIR if base else SITE_DIR
-    head = [f'<link rel="stylesheet" href="{html.escape(root)}/{css}">'
-            for name in names for css in BUNDLES[name].stylesheets]
-    body = [f'<script src="{html.escape(root)}/{js}"></script>' for name in names for js in BUNDLES[name].scripts]
-    return "".join(head), "".join(body)
+    return "".join(f'<link rel="stylesheet" href="{html.escape(root)}/{css}">'
+                   for name in names for css in BUNDLES[name].stylesheets)
 
 
 def inject(page_html: str, base: str) -> str:
-    """``page_html`` with the tags of the bundles it needs, before ``</head>`` and ``</body>``."""
+    """``page_html`` with the tags of the bundles it needs before ``</head>`` (or ``<body``, where a minifier
+    dropped the optional ``</head>``)."""
     names = needed(page_html)
     if not names:
         return page_html
-    head, body = tags(names, base)
-    if head:
-        page_html = page_html.replace("</head>", head + "</head>", 1)
-    if body:
-        index = page_html.rfind("</body>")
-        page_html = page_html[:index] + body + page_html[index:] if index >= 0 else page_html + body
-    return page_html
+    end = page_html.find("</head>")
+    end = page_html.find("<body") if end < 0 else end
+    return page_html[:end] + tags(names, base) + page_html[end:] if end >= 0 else tags(names, base) + page_html
 
 
 def copy_bundles(names: Iterable[str], target: Path) -> list[str]:
-    """Copy the vendored files of ``names`` (stylesheets with the folders beside them: KaTeX's fonts) under
-    ``target``, laid out as the pages' tags expect below :data:`SITE_DIR`; returns the files found missing."""
+    """Copy the vendored files of ``names`` under ``target``, laid out as the pages' tags expect below
+    :data:`SITE_DIR`; returns the files found missing."""
     from seqdiagrams.assets import VENDOR
 
     static = VENDOR.parent
     missing: list[str] = []
     for name in sorted(set(names)):
         bundle = BUNDLES[name]
-        for relative in (*bundle.stylesheets, *bundle.scripts):
+        for relative in bundle.stylesheets:
             if not (static / relative).exists():
                 missing.append(relative)
                 continue

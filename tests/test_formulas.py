@@ -575,6 +575,13 @@ def test_pages_with_katex_output_are_found_minified_or_not(page: str) -> None:
     assert '<link rel="stylesheet" href="../assets/seqdiagrams/vendor/katex/katex.min.css"></head>' in out
 
 
+def test_minified_pages_without_a_head_end_get_the_stylesheet_too() -> None:
+    from seqdiagrams.page_assets import inject
+
+    out = inject("<html><head><title>T</title><body><span class=katex>x</span></body></html>", ".")
+    assert out.index('href="./assets/seqdiagrams/vendor/katex/katex.min.css"') < out.index("<body")
+
+
 @pytest.mark.parametrize("page", ["<p>KaTeX is a library</p>", '<span class="katex-free">', 'class="katexish"'])
 def test_pages_that_only_mention_katex_load_nothing(page: str) -> None:
     from seqdiagrams.page_assets import needed

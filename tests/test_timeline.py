@@ -4,6 +4,7 @@ en/zh, Mermaid escaping of hostile registry text, the JSON shape of DESIGN.md §
 from __future__ import annotations
 
 import html
+import itertools
 import json
 import re
 from pathlib import Path
@@ -343,7 +344,7 @@ def test_chinese_wraps_at_word_boundaries_when_one_is_near(registry, width):
         label = event.label.get("zh")
         lines = wrap_cjk(label, width)
         assert "".join(lines).replace(" ", "") == label.replace(" ", "")
-        for line, after in zip(lines, lines[1:]):
+        for line, after in itertools.pairwise(lines):
             if cjk.match(line[-1]) and cjk.match(after[0]):  # a cut inside a run of Chinese
                 tail = re.search(r"[\u4e00-\u9fff]+$", line)[0]
                 assert len(tail) >= 0.6 * width - 1, (label, lines)  # the run filled most of the line
