@@ -610,3 +610,21 @@ def test_assets_command_copies_katex_for_markdown_only_hosts(tmp_path: Path, cap
     assert css.read_bytes() == (VENDOR / "katex" / "katex.min.css").read_bytes()
     fonts = {f.name for f in (VENDOR / "katex" / "fonts").iterdir()}
     assert fonts and {f.name for f in css.parent.joinpath("fonts").iterdir()} == fonts  # the CSS's url(fonts/…)
+
+
+def test_mkdocs_site_with_minify_before_us_still_links_katex(tmp_path: Path) -> None:
+    """``minify`` listed before ``seqdiagrams`` hands us minified HTML (``class=katex``, no quotes)."""
+    pytest.importorskip("mkdocs_minify_plugin")
+    import yaml
+    from test_mkdocs_plugin import make_site, run_build
+
+    block = "```seqarch table archs=rnn,transformer dims=path-length\n```\n"
+    config_file = make_site(tmp_path, {"index.md": "# T\n\n" + block}, "material")
+    config = yaml.safe_load(config_file.read_text(encoding="utf-8"))
+    config["plugins"] = ["search", {"minify": {"minify_html": True}}, "seqdiagrams"]
+    config_file.write_text(yaml.safe_dump(config), encoding="utf-8")
+    run_build(config_file, strict=True)
+    html = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert "class=katex>" in html and 'class="katex"' not in html  # really minified
+    assert re.search(r'<link rel="stylesheet" href="(\./)?assets/seqdiagrams/vendor/katex/katex.min.css">', html)
+    assert (tmp_path / "site" / "assets" / "seqdiagrams" / "vendor" / "katex" / "katex.min.css").is_file()
