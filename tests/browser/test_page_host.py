@@ -222,6 +222,11 @@ def test_instant_navigation_shows_the_timeline_and_nothing_leaves_the_site(brows
     tab.wait_for_selector(TIMELINE, state="visible")
     assert tab.evaluate("window.__sqdSamePage === true")
     assert tab.locator(TIMELINE + " .sqd-tl-card").count() == 27
+    assert tab.evaluate("document.body.getAttribute('data-md-color-scheme')") == "slate"
+    text, page_text = tab.locator(TIMELINE).evaluate(
+        "el => [getComputedStyle(el).color, getComputedStyle(document.body).color]")
+    assert text == page_text and text != "rgba(0, 0, 0, 0.87)"  # dark scheme text, not the light default
+    tab.screenshot(path=str(_artifact("host-timeline-zh-after-instant-dark.png")))
     tab.wait_for_load_state("networkidle")
     assert tab.errors == []
     assert tab.foreign == []  # no CDN: not Mermaid, not fonts, not KaTeX
