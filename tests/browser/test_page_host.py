@@ -279,3 +279,23 @@ def test_zensical_page_fits_typesets_and_stays_offline(browser, zensical: str) -
     assert tab.foreign == []
     assert not [url for url in requested if "mermaid" in url.lower()]  # Zensical's Mermaid loader never ran
     context.close()
+
+
+SITE_MATH_CSS = (".katex-display .katex-html{display:flex}"  # the rule issue 11 found on a real Material site
+                 ".md-typeset .katex-display .katex-html{display:flex;justify-content:space-between}")
+
+
+def test_formula_sections_keep_their_layout_under_site_css_for_client_side_math(browser, material: str) -> None:
+    context, tab = _tab(browser, material)
+    tab.goto(material + "en/timeline/", wait_until="networkidle")
+    equations = tab.locator(".sqd-formula-math .katex-display > .katex > .katex-html")
+    shape = "els => els.map(el => { const r = el.getBoundingClientRect(); return [getComputedStyle(el).display, " \
+            "Math.round(r.width), Math.round(r.height)]; })"
+    before = equations.evaluate_all(shape)
+    tab.add_style_tag(content=SITE_MATH_CSS)
+    after = equations.evaluate_all(shape)
+    assert len(before) >= 3 and after == before  # KaTeX's own display layout, unspread and unclipped
+    assert {display for display, _, _ in after} == {"block"}
+    tab.locator(".sqd-formulas").first.scroll_into_view_if_needed()
+    tab.screenshot(path=str(_artifact("host-formulas-under-site-css.png")))
+    context.close()
