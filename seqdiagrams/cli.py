@@ -26,6 +26,7 @@ examples:
   seqdiagrams check docs/
   seqdiagrams regen README.md docs/ --check
   seqdiagrams regen docs/ --config-file mkdocs.yml
+  seqdiagrams assets docs/assets/seqdiagrams
 """
 
 SKIP_DIRS = {".git", "node_modules", "site", "_build", ".venv", "venv", "__pycache__", ".cache"}
@@ -85,6 +86,12 @@ def _parser() -> argparse.ArgumentParser:
                        help="read the seqdiagrams plugin's `lang` and `registry` from this mkdocs.yml")
     _registry_option(regen)
     regen.set_defaults(run=_regen)
+
+    assets = sub.add_parser("assets", help="copy KaTeX's stylesheet and fonts into a folder, for hosts that only "
+                                           "run the Markdown extension (Zensical)")
+    assets.add_argument("folder", type=Path, metavar="DIR",
+                        help="e.g. docs/assets/seqdiagrams; then link vendor/katex/katex.min.css below it")
+    assets.set_defaults(run=_assets)
     return parser
 
 
@@ -97,6 +104,18 @@ def _registry(args: argparse.Namespace):  # noqa: ANN202 - the import is deferre
     from seqdiagrams.registry import Registry
 
     return Registry.load(args.registry)
+
+
+def _assets(args: argparse.Namespace) -> int:
+    from seqdiagrams.page_assets import BUNDLES, copy_bundles
+
+    missing = copy_bundles(BUNDLES, args.folder)
+    for relative in missing:
+        print(f"seqdiagrams: the vendored asset {relative} is missing: reinstall seqdiagrams", file=sys.stderr)
+    for name, bundle in BUNDLES.items():
+        for css in bundle.stylesheets:
+            print(f"{name}: {(args.folder / css).as_posix()}")
+    return 1 if missing else 0
 
 
 def _render(args: argparse.Namespace) -> int:

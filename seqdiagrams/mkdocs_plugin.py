@@ -8,7 +8,7 @@ front matter ``lang``, gives it an on-disk layout cache, reports bad blocks as M
 warnings (``--strict`` fails the build; otherwise the page shows an error box), watches
 registry overlays in ``mkdocs serve`` and prints a one-line summary per build.
 
-MkDocs conventions: our stylesheet and the vendored KaTeX/Mermaid files the site's figures
+MkDocs conventions: our stylesheet and the vendored KaTeX files the site's figures
 use are added to ``Files`` (so ``mkdocs serve``, minify, privacy and offline plugins see
 them); the page hook that links them runs before other plugins rewrite the HTML (a minifier
 drops the quotes we look for); the search index reads each figure's words once
@@ -35,6 +35,7 @@ from seqdiagrams.errors import Location, SpecError
 from seqdiagrams.options import SiteOptions, page_lang, read_mkdocs_plugin
 from seqdiagrams.rendering.svg import STYLESHEET
 from seqdiagrams.subjects.formulas import STYLESHEET as FORMULAS_STYLESHEET
+from seqdiagrams.subjects.timeline import STYLESHEET as TIMELINE_STYLESHEET
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -178,7 +179,8 @@ class SeqdiagramsPlugin(BasePlugin[SeqdiagramsConfig]):  # type: ignore[valid-ty
                                                           job.lang)))
             except SpecError:
                 continue  # reported with its location when its page is converted
-        files.append(File.generated(config, CSS_PATH, content=CSS + STYLESHEET + "\n" + FORMULAS_STYLESHEET))
+        stylesheet = CSS + STYLESHEET + "\n" + FORMULAS_STYLESHEET + TIMELINE_STYLESHEET
+        files.append(File.generated(config, CSS_PATH, content=stylesheet))
         for site_path, source in _bundle_files(names):
             files.append(File.generated(config, site_path, abs_src_path=str(source)))
         self.bundles = names
@@ -223,7 +225,7 @@ class SeqdiagramsPlugin(BasePlugin[SeqdiagramsConfig]):  # type: ignore[valid-ty
 
     @event_priority(100)
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str | None:
-        """Load KaTeX/Mermaid from the site itself, on the pages that use them only.
+        """Load KaTeX from the site itself, on the pages that use them only.
 
         Runs before other plugins rewrite the page (a minifier drops the quotes the markers have).
         """
@@ -274,7 +276,7 @@ def _bundle_files(names: set[str]) -> Iterator[tuple[str, Path]]:
     folders: set[Path] = set()
     for name in sorted(names):
         bundle = BUNDLES[name]
-        for relative in (*bundle.stylesheets, *bundle.scripts):
+        for relative in bundle.stylesheets:
             if not (static / relative).exists():
                 log.warning("the vendored asset %s is missing: reinstall seqdiagrams", relative)
                 continue

@@ -15,8 +15,8 @@ caching all live in the core; this module only maps them onto Sphinx's phases.
   cache; LaTeX gets a PDF named by the hash of its DOT source (so parallel writers and
   rebuilds agree); every other builder, and non-diagram subjects outside HTML, get the
   subject's plain table (timelines: a real table, not an image), its Markdown rendering in
-  a literal block, or its alt text. Pages with a Mermaid diagram load the vendored Mermaid
-  and our script from ``_static`` (only those pages).
+  a literal block, or its alt text. Timelines are HTML drawn at build time: no page runs
+  Mermaid.
 - **Formulas**: formula sections are KaTeX HTML in HTML builders (pages with KaTeX output, and
   only those, get the vendored KaTeX stylesheet and fonts in ``_static``) and the subject's own
   LaTeX (``equation`` environments around the registry LaTeX) in LaTeX builders. With
@@ -510,23 +510,6 @@ def _table_row(cells: tuple[str, ...], width: int) -> nodes.row:
     return row
 
 
-def _mermaid_assets(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
-    """On a page with a Mermaid diagram only: the vendored Mermaid, our script and its stylesheet, from _static."""
-    from seqdiagrams.page_assets import BUNDLES, needed
-
-    if "mermaid" not in needed(context.get("body", "")):
-        return
-    bundle = BUNDLES["mermaid"]
-    for css in bundle.stylesheets:
-        app.builder.add_css_file(f"seqdiagrams/{css}")  # type: ignore[attr-defined]
-    for js in bundle.scripts:
-        app.builder.add_js_file(f"seqdiagrams/{js}")  # type: ignore[attr-defined]
-    try:
-        _copy_static(Path(app.outdir) / "_static" / "seqdiagrams", (*bundle.stylesheets, *bundle.scripts))
-    except SpecError as exc:
-        logger.warning("%s (%s)", exc.diagnostic.message, exc.diagnostic.hint, type=WARNING_TYPE, subtype="render")
-
-
 def _copy_static(target: Path, files: tuple[str, ...]) -> None:
     """Copy packaged static ``files`` under ``target`` unless already there (parallel writers: atomic renames)."""
     from seqdiagrams.assets import VENDOR, vendor_file
@@ -629,7 +612,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("doctree-resolved", _fallbacks)
     app.connect("doctree-resolved", _katex_batch)
     app.connect("build-finished", _write_css)
-    app.connect("html-page-context", _mermaid_assets)
     app.connect("html-page-context", _katex_assets)
     return {"version": __version__, "env_version": ENV_VERSION,
             "parallel_read_safe": True, "parallel_write_safe": True}

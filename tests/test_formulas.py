@@ -545,7 +545,7 @@ def test_page_math_keeps_heading_ids_and_toc_names() -> None:
 def test_blocks_mode_leaves_page_math_to_the_browser() -> None:
     html = convert(PAGE, "pymdownx.arithmatex", "pymdownx.superfences")
     assert r'<span class="arithmatex">\(h_t = \tanh(a_t)\)</span>' in html
-    assert 'class="katex"' not in html
+    assert render_math(r"h_t = \tanh(a_t)", False) not in html  # only our table's own math is typeset
 
 
 def test_bad_page_math_is_a_located_warning_shown_as_written(caplog) -> None:
@@ -577,15 +577,16 @@ def test_mkdocs_site_with_page_math(tmp_path: Path) -> None:
     config = run_build(config_file, strict=True)
     html = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
     assert 'class="arithmatex"' not in html and render_math(r"h_t = \tanh(a_t)", False) in html
-    assert re.search(r'<link rel="stylesheet" href="(\./)?assets/seqdiagrams/vendor/katex/katex.min.css">', html)
+    # linked before the minifier runs, whatever the plugin order, so the tag itself comes out minified
+    assert re.search(r'<link rel="?stylesheet"? href="?(\./)?assets/seqdiagrams/vendor/katex/katex.min.css"?>', html)
     assert "katex.min.css" not in (tmp_path / "site" / "plain" / "index.html").read_text(encoding="utf-8")
     assert (tmp_path / "site" / "assets" / "seqdiagrams" / "vendor" / "katex" / "fonts" /
             "KaTeX_Main-Regular.woff2").is_file()
-    assert plugin_of(config).extension.stats.math >= 3
+    assert plugin_of(config).extension.stats.math == 2  # the page's own; the table typesets its math itself
     assert list((tmp_path / ".cache" / "seqdiagrams").rglob("*.katex"))
     katex._MEMO.clear()  # a new build process: only the disk cache knows these formulas
     warm = plugin_of(run_build(config_file)).extension.cache
-    assert warm.misses["katex"] == 0 and warm.hits["katex"] >= 3
+    assert warm.misses["katex"] == 0 and warm.hits["katex"] >= 2
 
 
 # -- Sphinx ---------------------------------------------------------------------------------------------------
@@ -680,3 +681,71 @@ def test_engine_is_byte_identical_to_node_katex() -> None:
                   if mine != theirs]
     assert all(isinstance(html, str) for html in ours)  # the corpus is valid LaTeX
     assert mismatches == []
+
+
+# -- assets: complete output in every host --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("page", ['<span class="katex">', "<span class=katex>", "<span class='katex x'>"])
+def test_pages_with_katex_output_are_found_minified_or_not(page: str) -> None:
+    from seqdiagrams.page_assets import inject, needed
+
+    assert needed(f"<p>{page}</p>") == ("katex",)
+    out = inject(f"<html><head></head><body>{page}</body></html>", "..")
+    assert '<link rel="stylesheet" href="../assets/seqdiagrams/vendor/katex/katex.min.css"></head>' in out
+
+
+def test_minified_pages_without_a_head_end_get_the_stylesheet_too() -> None:
+    from seqdiagrams.page_assets import inject
+
+    out = inject("<html><head><title>T</title><body><span class=katex>x</span></body></html>", ".")
+    assert out.index('href="./assets/seqdiagrams/vendor/katex/katex.min.css"') < out.index("<body")
+
+
+@pytest.mark.parametrize("page", ["<p>KaTeX is a library</p>", '<span class="katex-free">', 'class="katexish"'])
+def test_pages_that_only_mention_katex_load_nothing(page: str) -> None:
+    from seqdiagrams.page_assets import needed
+
+    assert needed(page) == ()
+
+
+def test_formula_sections_carry_their_layout_unless_the_host_links_it() -> None:
+    from seqdiagrams.subjects.formulas import STYLESHEET
+
+    inline = str(render_spec(parse("formulas arch=lstm"), "html", Registry.default()))
+    shared = str(render_spec(parse("formulas arch=lstm"), "html", Registry.default(), styles=False))
+    assert inline.count("<style>") == 1 and STYLESHEET in inline  # Zensical and plain Python-Markdown
+    assert "<style>" not in shared
+    # KaTeX's own display layout wins over site CSS written for client-side math
+    assert ".sqd-figure .katex-display>.katex>.katex-html{display:block;position:relative}" in STYLESHEET
+
+
+def test_assets_command_copies_katex_for_markdown_only_hosts(tmp_path: Path, capsys) -> None:
+    from seqdiagrams.assets import VENDOR
+    from seqdiagrams.cli import main
+
+    assert main(["assets", str(tmp_path / "assets")]) == 0
+    css = tmp_path / "assets" / "vendor" / "katex" / "katex.min.css"
+    assert capsys.readouterr().out == f"katex: {css.as_posix()}\n"
+    assert css.read_bytes() == (VENDOR / "katex" / "katex.min.css").read_bytes()
+    fonts = {f.name for f in (VENDOR / "katex" / "fonts").iterdir()}
+    assert fonts and {f.name for f in css.parent.joinpath("fonts").iterdir()} == fonts  # the CSS's url(fonts/…)
+
+
+def test_mkdocs_site_with_minify_before_us_still_links_katex(tmp_path: Path) -> None:
+    """``minify`` listed before ``seqdiagrams`` hands us minified HTML (``class=katex``, no quotes)."""
+    pytest.importorskip("mkdocs_minify_plugin")
+    import yaml
+    from test_mkdocs_plugin import make_site, run_build
+
+    block = "```seqarch table archs=rnn,transformer dims=path-length\n```\n"
+    config_file = make_site(tmp_path, {"index.md": "# T\n\n" + block}, "material")
+    config = yaml.safe_load(config_file.read_text(encoding="utf-8"))
+    config["plugins"] = ["search", {"minify": {"minify_html": True}}, "seqdiagrams"]
+    config_file.write_text(yaml.safe_dump(config), encoding="utf-8")
+    run_build(config_file, strict=True)
+    html = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert "class=katex>" in html and 'class="katex"' not in html  # really minified
+    # linked before the minifier runs, whatever the plugin order, so the tag itself comes out minified
+    assert re.search(r'<link rel="?stylesheet"? href="?(\./)?assets/seqdiagrams/vendor/katex/katex.min.css"?>', html)
+    assert (tmp_path / "site" / "assets" / "seqdiagrams" / "vendor" / "katex" / "katex.min.css").is_file()

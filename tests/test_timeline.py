@@ -4,7 +4,7 @@ en/zh, Mermaid escaping of hostile registry text, the JSON shape of DESIGN.md §
 from __future__ import annotations
 
 import html
-import importlib.util
+import itertools
 import json
 import re
 from pathlib import Path
@@ -15,13 +15,15 @@ from hypothesis import strategies as st
 
 from seqdiagrams.cli import main
 from seqdiagrams.errors import SpecError
-from seqdiagrams.page_assets import BUNDLES, inject, needed
+from seqdiagrams.page_assets import inject, needed
 from seqdiagrams.regen import regen_text
 from seqdiagrams.registry import Registry
-from seqdiagrams.rendering import mermaid, render_spec
-from seqdiagrams.rendering.mermaid import ENTITIES, escape, wrap_cjk
+from seqdiagrams.rendering import render_spec
+from seqdiagrams.rendering.mermaid import ARCH_FAMILY_COLOUR, ENTITIES, escape, wrap_cjk
+from seqdiagrams.rendering.theme import FAMILIES
 from seqdiagrams.spec import parse
 from seqdiagrams.subjects import catalog, get_subject
+from seqdiagrams.subjects.timeline import STYLESHEET
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -150,9 +152,8 @@ def test_bahdanau_is_2014_first_and_2015_at_its_venue_and_says_so():
 def test_dates_are_labelled_never_mixed_silently():
     first, venue = render("timeline", "html"), render("timeline dates=venue", "html")
     assert "Years are the first archival appearance of the cited work (arXiv v1 where one exists)" in first
-    assert '<th scope="col">year (first appearance)</th>' in first
     assert "Years are peer-reviewed venues; † no peer-reviewed venue, shown at its first appearance." in venue
-    assert '<th scope="col">year (venue)</th>' in venue
+    assert '<li class="sqd-tl-item sqd-tl-card">RetNet †</li>' in venue  # in HTML too, marked
     data = json.loads(render("timeline dates=venue", "json"))
     assert data["dates"] == "venue"
     undated = {e["label"]: e for e in data["events"] if e["dating"] == "first"}
@@ -219,10 +220,13 @@ def test_sections_only_for_eras_shown():
     assert "Recurrent era" not in source and "Scaling" not in source
 
 
-def test_html_section_colours_follow_the_eras():
-    out = render("timeline", "html")
-    assert 'data-sqd-sections="state attention ssm"' in out
-    assert 'data-sqd-sections="attention"' in render("timeline from=2014 to=2019", "html")
+def test_html_era_colours_follow_the_registry_eras(registry):
+    families = [ARCH_FAMILY_COLOUR[era.family] for era in registry.data.eras.values()]
+    assert re.findall(r'class="sqd-tl-era sqd-c-(\w+)"', render("timeline", "html")) == families
+    shown = re.findall(r'class="sqd-tl-era sqd-c-(\w+)"', render("timeline from=2014 to=2019", "html"))
+    assert shown == [ARCH_FAMILY_COLOUR[registry.data.eras["attention"].family]]
+    for family in families:  # each accent is the palette's stroke of that family, light and dark alike
+        assert f".sqd-tl .sqd-c-{family}{{--sqd-accent:{FAMILIES[family].light_stroke};" in STYLESHEET
 
 
 # -- filters and errors --------------------------------------------------------------------------------
@@ -344,8 +348,9 @@ def test_graph_archs_filter_keeps_edges_between_kept_nodes():
                                                 "sequential-training"]
     assert [(e["src"], e["dst"], e["kind"]) for e in data["edges"]] == [
         ("vanishing-gradients", "gating", "solves"), ("gating", "simpler-gating", "leads-to")]
-    table = render("timeline style=graph archs=rnn,lstm,gru", "html")
-    assert "<td>—</td>" in table  # the unlinked node is still listed
+    out = render("timeline style=graph archs=rnn,lstm,gru", "html")
+    assert out.count('<li class="sqd-tl-item sqd-tl-row">') == 2  # the unlinked problem is a row of its own
+    assert "Sequential training (RNN)" in out
 
 
 def test_graph_data_is_in_the_registry_not_in_code():
@@ -363,7 +368,7 @@ def test_chinese_labels_eras_and_caption():
     assert "accTitle" in source and "序列模型的演进（1986–2024 年）" in source
     out = render("timeline lang=zh dates=venue", "html")
     assert "年份为同行评审发表的年份" in out
-    assert '<th scope="col">年份（发表）</th>' in out
+    assert 'lang="zh"' in out and "长短期记忆网络" in out
     graph = source_of("timeline style=graph lang=zh")
     assert '{{"梯度消失（RNN）"}}' in graph
 
@@ -375,6 +380,22 @@ def test_chinese_event_text_is_wrapped_for_mermaid():
         assert not line.startswith(("）", "，", "、")) and not line.endswith("（")
     assert wrap_cjk("Latin text stays whole for Mermaid to wrap", 8.5) == ["Latin text stays whole for Mermaid to wrap"]
     assert "".join(wrap_cjk("揭示梯度下降难以学习长程依赖", 4)) == "揭示梯度下降难以学习长程依赖"
+
+
+@pytest.mark.parametrize("width", [8.5, 17.0])  # Mermaid's LR and TD event boxes
+def test_chinese_wraps_at_word_boundaries_when_one_is_near(registry, width):
+    """Issue: "Jordan 网络：输<br>出反馈…" cut 输出 in two. A line now ends between two Chinese characters only
+    when no space, punctuation or Latin word offers a break in its last part (a run too long for a line)."""
+    assert wrap_cjk("Jordan 网络：输出反馈到状态单元", 8.5)[0] == "Jordan 网络："
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    for event in registry.events():
+        label = event.label.get("zh")
+        lines = wrap_cjk(label, width)
+        assert "".join(lines).replace(" ", "") == label.replace(" ", "")
+        for line, after in itertools.pairwise(lines):
+            if cjk.match(line[-1]) and cjk.match(after[0]):  # a cut inside a run of Chinese
+                tail = re.search(r"[\u4e00-\u9fff]+$", line)[0]
+                assert len(tail) >= 0.6 * width - 1, (label, lines)  # the run filled most of the line
 
 
 # -- escaping -------------------------------------------------------------------------------------------
@@ -440,10 +461,10 @@ def test_hostile_graph_label_cannot_change_the_flowchart(hostile):
 def test_hostile_text_is_escaped_in_html(hostile):
     out = render("timeline", "html", hostile)
     assert "<script" not in out and "<b>" not in out
-    assert "&lt;b&gt;venue&lt;/b&gt;" in out  # the fallback table
-    pre = re.search(r'<pre class="mermaid">(.*?)</pre>', out, re.S)[1]
-    assert "<" not in pre
-    assert html.unescape(pre) == source_of("timeline", hostile)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in out and 'evil"];' in out
+    graph = render("timeline style=graph", "html", hostile)
+    assert "<script" not in graph and "&lt;script&gt;" in graph
+    assert re.search(r'aria-label="[^"<>]*"', render('timeline title="a&quot;b <i>"', "html"))
 
 
 @given(st.text())
@@ -474,18 +495,44 @@ def test_graph_json_shape():
     assert all(set(e) == {"src", "dst", "kind"} for e in data["edges"])
 
 
-def test_html_is_a_mermaid_container_with_a_readable_fallback():
+def test_html_is_drawn_at_build_time_with_every_event_in_order():
     out = render("timeline", "html")
     assert out.startswith('<figure class="sqd-figure"')
-    assert '<div class="sqd-mermaid" data-sqd-kind="timeline" data-sqd-theme="auto"' in out
-    pre = re.search(r'<pre class="mermaid">(.*?)</pre>', out, re.S)[1]
-    assert html.unescape(pre) == source_of("timeline")
-    table = out[out.index('<details class="sqd-mermaid-data" open>'):]
-    assert table.count('<th scope="row">') == len(REFERENCE_EVENTS)
-    assert '<th scope="rowgroup" colspan="5">Recurrent era</th>' in table
-    assert "<td>arXiv:1409.0473; ICLR 2015</td>" in table
+    assert '<div class="sqd-tl" data-sqd-kind="timeline" data-sqd-theme="auto" lang="en" role="group"' in out
+    cards = re.findall(r'<li class="sqd-tl-item sqd-tl-card">(.*?)</li>', out)
+    assert len(cards) == len(REFERENCE_EVENTS)
+    for card, event in zip(cards, events("timeline"), strict=True):  # time order, each with its venue
+        assert html.unescape(card).startswith(event["label"])
+    years = re.findall(r'<span class="sqd-tl-when">(\d+)</span>', out)
+    assert years == sorted({str(e["year"]) for e in events("timeline")})  # one row per year, in order
     assert "<figcaption>Evolution of sequence models, 1986–2024. Years are the first archival appearance" in out
-    assert needed(out) == ("mermaid",)
+    assert "mermaid" not in out.lower()  # no theme's Mermaid integration can pick it up
+    assert needed(out) == ()  # and a page with it loads no script at all
+
+
+def test_html_layout_stylesheet_inline_or_shared():
+    inline = render("timeline", "html")
+    shared = render_spec(parse("timeline"), "html", Registry.default(), styles=False)
+    assert inline.count("<style>") == 1 and STYLESHEET in inline
+    assert "<style>" not in shared  # hosts that link one stylesheet (MkDocs) append STYLESHEET to it
+    assert ".sqd-tl:lang(zh){word-break:keep-all}" in STYLESHEET  # Chinese never breaks inside a word
+
+
+def test_graph_html_rows_follow_the_registry_graph(registry):
+    out = render("timeline style=graph", "html")
+    evolution = registry.data.evolution
+    rows = re.findall(r'<li class="sqd-tl-item sqd-tl-row">(.*?)</li>', out)
+    problems = [n for n, node in evolution.nodes.items() if node.kind == "problem"]
+    first = [re.search(r'id="([^"]+)"', row)[1] for row in rows]
+    anchors = re.findall(r'<div class="sqd-tl-node sqd-tl-(\w+) sqd-c-\w+" id="([^"]+)"', out)
+    ids = {anchor: list(evolution.nodes)[int(anchor.rsplit("-", 1)[1]) - 1] for _, anchor in anchors}
+    assert len(anchors) == len(evolution.nodes)  # every node drawn once
+    assert [ids[a] for a in first] == problems  # each row starts at a problem, in registry order
+    assert [kind for kind, _ in anchors].count("problem") == len(problems)
+    raises = [(e.src, e.dst) for e in evolution.edges if e.kind == "raises"]
+    links = re.findall(r'<span class="sqd-tl-note">raises <a href="#([^"]+)">', out)
+    assert len(links) == len(raises) and all(link in ids for link in links)
+    assert {ids[link] for link in links} == {dst for _, dst in raises}
 
 
 def test_theme_and_caption_options():
@@ -569,47 +616,14 @@ def test_overlay_error_points_into_the_overlay(tmp_path):
     assert str(tmp_path / "overlay.yaml") in formatted
 
 
-# -- the script, its palette and the packaged files ------------------------------------------------------
+# -- pages ---------------------------------------------------------------------------------------------
 
 
-def test_script_palette_is_generated_from_the_theme():
-    script = mermaid.SCRIPT.read_text(encoding="utf-8")
-    assert mermaid.script_with_palette(script) == script, "run `python -m seqdiagrams.rendering.mermaid`"
-    assert mermaid.main(["--check"]) == 0
-    assert '"state": [["#dbeafe", "#2563eb"], ["#172554", "#60a5fa"]]' in script
-
-
-def test_script_initialises_mermaid_offline_strict_and_follows_the_palette():
-    script = mermaid.SCRIPT.read_text(encoding="utf-8")
-    assert "startOnLoad: false" in script and 'securityLevel: "strict"' in script
-    assert "MutationObserver" in script and "data-md-color-scheme" in script
-    assert "prefers-color-scheme: dark" in script and "data-sqd-source" in script
-    assert "http://" not in script and "https://" not in script  # never a CDN
-
-
-def test_mermaid_bundle_files_are_packaged():
-    static = ROOT / "seqdiagrams" / "static"
-    bundle = BUNDLES["mermaid"]
-    for relative in (*bundle.stylesheets, *bundle.scripts):
-        if not relative.startswith("vendor/"):
-            assert (static / relative).is_file(), relative
-    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
-    assert '"static/**/*"' in pyproject
-    spec = importlib.util.spec_from_file_location("vendor_assets", ROOT / "tools" / "vendor_assets.py")
-    vendor_assets = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(vendor_assets)
-    assert static / "vendor" == vendor_assets.TARGET  # re-vendoring never removes our own js/ and css/
-
-
-def test_pages_load_mermaid_only_where_a_diagram_is():
-    figure = render("timeline", "html")
-    page = f"<html><head></head><body>{figure}</body></html>"
-    out = inject(page, "..")
-    assert '<script src="../assets/seqdiagrams/vendor/mermaid/mermaid.min.js"></script>' in out
-    assert out.index("mermaid.min.js") < out.index("js/seqdiagrams-mermaid.js")
-    assert '<link rel="stylesheet" href="../assets/seqdiagrams/css/seqdiagrams-mermaid.css">' in out
-    plain = "<html><head></head><body><p>no diagram</p></body></html>"
-    assert inject(plain, "..") == plain
+def test_pages_with_a_timeline_load_nothing():
+    figures = render("timeline", "html") + render("timeline style=graph", "html")
+    page = f"<html><head></head><body>{figures}</body></html>"
+    assert inject(page, "..") == page
+    assert not (ROOT / "seqdiagrams" / "static" / "js").exists()  # no script of ours ships
 
 
 # -- Sphinx: HTML assets on the pages that need them, a real table in LaTeX ----------------------------
@@ -641,14 +655,12 @@ def sphinx_build(tmp_path):
     return build
 
 
-def test_sphinx_html_ships_mermaid_only_on_pages_with_a_diagram(sphinx_build):
+def test_sphinx_html_draws_timelines_at_build_time(sphinx_build):
     out = sphinx_build("html")
-    index, plain = (out / "index.html").read_text(encoding="utf-8"), (out / "plain.html").read_text(encoding="utf-8")
-    assert '<pre class="mermaid">timeline LR' in index
-    for relative in ("vendor/mermaid/mermaid.min.js", "js/seqdiagrams-mermaid.js", "css/seqdiagrams-mermaid.css"):
-        assert f"_static/seqdiagrams/{relative}" in index
-        assert f"_static/seqdiagrams/{relative}" not in plain
-        assert (out / "_static" / "seqdiagrams" / relative).is_file()
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert 'data-sqd-kind="timeline"' in index and 'data-sqd-kind="graph"' in index
+    assert "mermaid" not in index.lower()
+    assert not (out / "_static" / "seqdiagrams" / "vendor" / "mermaid").exists()
 
 
 def test_sphinx_latex_gets_the_events_as_a_real_table(sphinx_build):

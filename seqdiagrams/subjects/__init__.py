@@ -46,7 +46,7 @@ def _no_check(spec: Spec) -> None:
 class Output:
     """A non-graph subject's rendering: the body in the requested format, and a caption for figures.
 
-    For ``html`` the body is the figure's content (a table, a Mermaid container, an SVG plot);
+    For ``html`` the body is the figure's content (a table, a timeline, an SVG plot);
     the pipeline wraps it in the common ``<figure>`` with the caption.
     """
 
@@ -56,7 +56,7 @@ class Output:
 
 @dataclass(frozen=True)
 class TextTable:
-    """A plain table for hosts without a browser (LaTeX, text; the timeline's HTML fallback too).
+    """A plain table for hosts without a browser (LaTeX, text).
 
     A subject module may define ``text_table(spec, registry) -> TextTable``; a 1-tuple row heads a group."""
 

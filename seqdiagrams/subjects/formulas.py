@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING
 from seqdiagrams.errors import SpecError, Subtype, did_you_mean
 from seqdiagrams.params import BoolParam, TextParam
 from seqdiagrams.subjects import Output, Subject
-from seqdiagrams.subjects._common import MATH, Words, is_web, split_math
+from seqdiagrams.subjects._common import MATH, Words, html_text, is_web, split_math, typeset
 
 if TYPE_CHECKING:
     from seqdiagrams.registry import Registry
@@ -60,11 +60,12 @@ STYLESHEET = """\
 .sqd-glossary td,.sqd-glossary th{padding:.2em .8em .2em 0;vertical-align:top;text-align:left}
 .sqd-formula-sources-title{font-weight:bold;margin:.8em 0 .2em}
 .sqd-formula-sources{font-size:.85em}
+.sqd-figure .katex-display>.katex>.katex-html{display:block;position:relative}
 """
-"""Layout of formula sections; hosts that link one stylesheet per site append it (KaTeX's own CSS is separate)."""
+"""Layout of formula sections; hosts that link one stylesheet per site append it (KaTeX's own CSS is separate).
+The last rule keeps KaTeX's own display layout against site CSS written for client-side math (e.g.
+``.katex-display .katex-html{display:flex}``, which spreads and clips an equation)."""
 
-_CODE = re.compile(r"`([^`]+)`")
-_EMPHASIS = re.compile(r"\*([^*\s][^*]*)\*")
 
 
 @dataclass(frozen=True)
@@ -171,7 +172,8 @@ def render(spec: Spec, registry: Registry, fmt: str, id_prefix: str, styles: boo
         return Output(_markdown(section, words), caption)
     if fmt == "latex":
         return Output(_latex(section, words), caption)
-    return Output(_html(section, words, id_prefix, _typeset(section, spec)), caption)
+    style = f"<style>{STYLESHEET}</style>\n" if styles else ""  # self-contained, as diagrams are
+    return Output(style + _html(section, words, id_prefix, _typeset(section, spec)), caption)
 
 
 # -- KaTeX ---------------------------------------------------------------------------------------------
@@ -179,8 +181,6 @@ def render(spec: Spec, registry: Registry, fmt: str, id_prefix: str, styles: boo
 
 def _typeset(section: Section, spec: Spec) -> dict[tuple[bool, str], str]:
     """KaTeX HTML of every formula the section shows (one engine call), by ``(display, latex)``."""
-    from seqdiagrams.rendering.katex import KatexError, render_many
-
     owners: dict[tuple[bool, str], str] = {}
     for formula in section.formulas:
         owners.setdefault((True, formula.latex), f"equation `{formula.id}`")
@@ -196,19 +196,7 @@ def _typeset(section: Section, spec: Spec) -> dict[tuple[bool, str], str]:
     for key, text, _ in section.sources:
         for math in MATH.findall(text):
             owners.setdefault((False, math), f"source `{key}`")
-    keys = list(owners)
-    try:
-        results = render_many([(latex, display) for display, latex in keys])
-    except SpecError as exc:  # no engine in this installation
-        d = exc.diagnostic
-        raise SpecError.at(d.subtype, d.message, spec.loc, d.hint) from None
-    typeset: dict[tuple[bool, str], str] = {}
-    for key, result in zip(keys, results, strict=True):
-        if isinstance(result, KatexError):
-            raise SpecError.at(Subtype.RENDER, f"KaTeX cannot typeset {owners[key]}: {result}", spec.loc,
-                               "fix its LaTeX in the registry overlay that defines it")
-        typeset[key] = result
-    return typeset
+    return typeset(owners, spec)
 
 
 # -- HTML ----------------------------------------------------------------------------------------------
@@ -217,45 +205,31 @@ def _typeset(section: Section, spec: Spec) -> dict[tuple[bool, str], str]:
 def _html(section: Section, words: Words, prefix: str, math: dict[tuple[bool, str], str]) -> str:
     out = ['<div class="sqd-formulas">']
     if section.note:
-        out.append(f'<p class="sqd-formulas-note">{_html_text(section.note, math)}</p>')
+        out.append(f'<p class="sqd-formulas-note">{html_text(section.note, math)}</p>')
     for index, formula in enumerate(section.formulas, 1):
         classes = "sqd-formula sqd-highlight" if formula.highlight else "sqd-formula"
         number = "" if formula.number is None else (
             f'<span class="sqd-formula-number">{html.escape(words("phrase.formulas-number", n=formula.number))}</span>')
-        note = f" — {_html_text(formula.note, math)}" if formula.note else ""
+        note = f" — {html_text(formula.note, math)}" if formula.note else ""
         out += [f'<div class="{classes}" id="{prefix}-eq-{index}" data-equation="{html.escape(formula.id)}">',
                 f'<div class="sqd-formula-row"><div class="sqd-formula-math">{math[(True, formula.latex)]}</div>'
                 f"{number}</div>",
-                f'<p class="sqd-formula-label"><strong>{_html_text(formula.label, math)}</strong>{note}</p>',
+                f'<p class="sqd-formula-label"><strong>{html_text(formula.label, math)}</strong>{note}</p>',
                 "</div>"]
     if section.symbols:
         out += ['<table class="sqd-glossary">', f"<caption>{html.escape(words('phrase.formulas-symbols'))}</caption>",
                 "<thead>", f'<tr><th scope="col">{html.escape(words("phrase.formulas-symbol"))}</th>'
                 f'<th scope="col">{html.escape(words("phrase.formulas-meaning"))}</th></tr>', "</thead>", "<tbody>"]
-        out += [f"<tr><td>{math[(False, latex)]}</td><td>{_html_text(meaning, math)}</td></tr>"
+        out += [f"<tr><td>{math[(False, latex)]}</td><td>{html_text(meaning, math)}</td></tr>"
                 for _, latex, meaning in section.symbols]
         out += ["</tbody>", "</table>"]
     out += [f'<p class="sqd-formula-sources-title">{html.escape(words("phrase.formulas-sources"))}</p>',
             '<ol class="sqd-formula-sources">']
     for number, (key, text, url) in enumerate(section.sources, 1):
         link = f' <a href="{html.escape(url or "")}">{html.escape(url or "")}</a>' if is_web(url) else ""
-        out.append(f'<li id="{prefix}-source-{number}">[{html.escape(key)}] {_html_text(text, math)}{link}</li>')
+        out.append(f'<li id="{prefix}-source-{number}">[{html.escape(key)}] {html_text(text, math)}{link}</li>')
     out += ["</ol>", "</div>"]
     return "\n".join(out)
-
-
-def _html_text(text: str, math: dict[tuple[bool, str], str]) -> str:
-    """Escaped text with its ``$…$`` typeset by KaTeX; ``*emphasis*`` and ``code`` from the registry."""
-    out = []
-    for is_math, part in split_math(text):
-        if is_math and (False, part) in math:
-            out.append(math[(False, part)])
-        elif is_math:
-            out.append(html.escape(f"${part}$", quote=False))
-        else:
-            escaped = html.escape(part, quote=False)
-            out.append(_CODE.sub(r"<code>\1</code>", _EMPHASIS.sub(r"<em>\1</em>", escaped)))
-    return "".join(out)
 
 
 # -- Markdown ------------------------------------------------------------------------------------------

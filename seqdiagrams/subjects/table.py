@@ -11,8 +11,9 @@ cell the registry has no value for is "—" (``null`` in JSON), never filled in.
 Formats:
 
 - ``html``: ``<table class="sqd-table">`` with ``<th scope>`` headers, its title as the figure caption.
-  Text is escaped; the registry's ``$…$`` math stays text, inside ``<span class="arithmatex">\(…\)</span>``
-  (what pymdownx.arithmatex's generic mode emits), so a math renderer on the page typesets it.
+  Text is escaped; the registry's ``$…$`` math is typeset by KaTeX at build time (HTML+MathML, one engine
+  call per table), whatever the site's ``katex`` option: a table is complete without a math renderer on
+  the page (hosts link KaTeX's stylesheet where KaTeX output appears).
 - ``md``: a GFM pipe table (``|`` escaped in cells, math kept as ``$…$``); what ``seqdiagrams regen`` writes.
 - ``json``: DESIGN.md §3, ``{"archs": [{"id", "name"}], "rows": [{"dim", "label", "values", "source"}]}``.
   ``name`` is the column header, ``values`` maps column id → text or null, and ``source`` is the *list*
@@ -35,7 +36,7 @@ from typing import TYPE_CHECKING
 from seqdiagrams.errors import SpecError, Subtype, did_you_mean
 from seqdiagrams.params import BoolParam, ChoiceParam, ListParam
 from seqdiagrams.subjects import Output, Subject, TextTable
-from seqdiagrams.subjects._common import Words, is_web, split_math
+from seqdiagrams.subjects._common import MATH, Typeset, Words, html_text, is_web, split_math, typeset
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -62,8 +63,6 @@ PARAMS = {
 _TAG_START = re.compile(r"<(?=[A-Za-z/!?][^<]*>)")
 """A ``<`` that would start an HTML tag in Markdown (escaped as ``\\lt`` inside math)."""
 _ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
-_EMPHASIS = re.compile(r"\*([^*\s][^*]*)\*")
-_CODE = re.compile(r"`([^`]+)`")
 
 
 @dataclass(frozen=True)
@@ -223,7 +222,11 @@ def render(spec: Spec, registry: Registry, fmt: str, id_prefix: str, styles: boo
     judgment = words("phrase.table-judgment") if spec["notes"] and any(r.judgment for r in table.rows) else ""
     if fmt == "md":
         return Output(_markdown(grid, table.legend, references, judgment), caption)
-    return Output(_html(grid, table.legend, references, judgment, id_prefix), caption)
+    texts = [cell.text for row in grid for cell in row if cell.text is not None]
+    texts += [table.legend, judgment, *(text for _, text, _ in references)]
+    math = typeset({(False, part): f"the math `{part}` of table `{table.title}`" for text in texts
+                    for part in MATH.findall(text)}, spec)
+    return Output(_html(grid, table.legend, references, judgment, id_prefix, math), caption)
 
 
 def text_table(spec: Spec, registry: Registry) -> TextTable:
@@ -294,34 +297,34 @@ def _md_text(text: str) -> str:
 
 
 def _html(grid: list[list[Cell]], legend: str, references: list[tuple[str, str, str | None]], judgment: str,
-          prefix: str) -> str:
+          prefix: str, math: Typeset) -> str:
     out = ['<table class="sqd-table">', "<thead>",
-           "<tr>" + "".join(_th(cell, "col", prefix) for cell in grid[0]) + "</tr>", "</thead>", "<tbody>"]
-    out += ["<tr>" + _th(cells[0], "row", prefix) + "".join(_td(cell) for cell in cells[1:]) + "</tr>"
+           "<tr>" + "".join(_th(cell, "col", prefix, math) for cell in grid[0]) + "</tr>", "</thead>", "<tbody>"]
+    out += ["<tr>" + _th(cells[0], "row", prefix, math) + "".join(_td(cell, math) for cell in cells[1:]) + "</tr>"
             for cells in grid[1:]]
     out += ["</tbody>", "</table>"]
     if legend:
-        out.append(f'<p class="sqd-table-legend">{_html_text(legend)}</p>')
+        out.append(f'<p class="sqd-table-legend">{html_text(legend, math)}</p>')
     if references:
         out.append('<ol class="sqd-table-notes">')
         for number, (key, text, url) in enumerate(references, 1):
             link = f' <a href="{html.escape(url or "")}">{html.escape(url or "")}</a>' if is_web(url) else ""
-            out.append(f'<li id="{prefix}-source-{number}">[{html.escape(key)}] {_html_text(text)}{link}</li>')
+            out.append(f'<li id="{prefix}-source-{number}">[{html.escape(key)}] {html_text(text, math)}{link}</li>')
         out.append("</ol>")
     if judgment:
-        out.append(f'<p class="sqd-table-legend">{_html_text(judgment)}</p>')
+        out.append(f'<p class="sqd-table-legend">{html_text(judgment, math)}</p>')
     return "\n".join(out)
 
 
-def _th(cell: Cell, scope: str, prefix: str) -> str:
-    text = MISSING if cell.text is None else _html_text(cell.text)
+def _th(cell: Cell, scope: str, prefix: str, math: Typeset) -> str:
+    text = MISSING if cell.text is None else html_text(cell.text, math)
     return f'<th scope="{scope}">{text}{_html_marks(cell.marks, prefix)}</th>'
 
 
-def _td(cell: Cell) -> str:
+def _td(cell: Cell, math: Typeset) -> str:
     if cell.text is None:
         return f'<td class="sqd-missing">{MISSING}</td>'
-    return f"<td>{_html_text(cell.text)}</td>"
+    return f"<td>{html_text(cell.text, math)}</td>"
 
 
 def _html_marks(marks: str, prefix: str) -> str:
@@ -330,18 +333,6 @@ def _html_marks(marks: str, prefix: str) -> str:
     links = [f'<a href="#{prefix}-source-{mark}">{mark}</a>' if mark.isdigit() else mark
              for mark in marks.split(", ")]
     return f'<sup class="sqd-note-ref">{", ".join(links)}</sup>'
-
-
-def _html_text(text: str) -> str:
-    """Escaped text; ``*emphasis*`` and ``code`` from the registry's sources; math for arithmatex."""
-    out = []
-    for is_math, part in split_math(text):
-        if is_math:
-            out.append(f'<span class="arithmatex">\\({html.escape(part, quote=False)}\\)</span>')
-        else:
-            escaped = html.escape(part, quote=False)
-            out.append(_CODE.sub(r"<code>\1</code>", _EMPHASIS.sub(r"<em>\1</em>", escaped)))
-    return "".join(out)
 
 
 SUBJECT = Subject(

@@ -15,10 +15,14 @@ bringing its own problem) dotted. ``archs`` keeps the nodes of those architectur
 
 Formats:
 
-- ``html``: a ``<pre class="mermaid">`` with the HTML-escaped source, drawn in the browser by the vendored
-  Mermaid through ``static/js/seqdiagrams-mermaid.js`` (themed from the site palette, re-drawn on a light/dark
-  switch), plus the same content as a table, readable without JavaScript (see
-  :func:`seqdiagrams.rendering.mermaid.container`).
+- ``html``: the diagram drawn at build time as HTML and CSS, no script: a vertical era layout for
+  ``style=timeline`` (one band per era in its family colour, one row per year, the events of a year stacked
+  beside it), rows for ``style=graph`` (each problem, then the solutions that answer it and what they lead
+  to, rank by rank, with the problems a solution raises linked below it). Both fit any text column at the
+  page's own text size (a 27-event Mermaid timeline is 3390 px wide: shrunk into a 680 px column its text is
+  unreadable, scrolled it shows three events at a time), follow the page's colours (text is inherited and
+  tints are translucent, so a light, dark or custom scheme needs no switch), and are plain text for search
+  and screen readers. The layout CSS is :data:`STYLESHEET` (inlined with ``styles``).
 - ``md``: a ```` ```mermaid ```` fence (what ``seqdiagrams regen`` keeps in a file; GitHub draws it).
 - ``json``: DESIGN.md §3, ``{"dates", "events": [{"year", "arch", "label", "source", "dating"}]}``; the graph
   style gives ``{"nodes": [{"id", "kind", "label", "archs", "source"}], "edges": [{"src", "dst", "kind"}]}``.
@@ -37,7 +41,8 @@ from typing import TYPE_CHECKING
 
 from seqdiagrams.errors import SpecError, Subtype, did_you_mean
 from seqdiagrams.params import ChoiceParam, IntParam, ListParam
-from seqdiagrams.rendering.mermaid import ARCH_FAMILY_COLOUR, container, escape, wrap_cjk
+from seqdiagrams.rendering.mermaid import ARCH_FAMILY_COLOUR, escape, wrap_cjk
+from seqdiagrams.rendering.theme import FAMILIES, TEXT
 from seqdiagrams.subjects import Output, Subject, TextTable
 from seqdiagrams.subjects._common import Words
 
@@ -333,46 +338,186 @@ def text_table(spec: Spec, registry: Registry) -> TextTable:
 
 
 def render(spec: Spec, registry: Registry, fmt: str, id_prefix: str, styles: bool = True) -> Output:
-    words = Words(registry, spec.lang)
+    style = f"<style>{STYLESHEET}</style>\n" if styles else ""
     if spec["style"] == "graph":
         graph = evolution_graph(spec, registry)
         table = _graph_table(spec, registry, graph)
         if fmt == "json":
             return Output(_graph_json(spec, registry, graph), table.caption)
-        source = graph_source(spec, registry, graph)
         if fmt == "md":
-            return Output(_fence(source), table.caption)
-        return Output(container(source, "graph", spec["theme"], _html_table(table), words("phrase.timeline-graph-data"),
-                                colours=GRAPH_COLOURS), table.caption)
+            return Output(_fence(graph_source(spec, registry, graph)), table.caption)
+        return Output(style + _graph_html(spec, registry, graph, id_prefix), table.caption)
     placed = placed_events(spec, registry)
     table = _timeline_table(spec, registry, placed)
     if fmt == "json":
         return Output(_timeline_json(spec, placed), table.caption)
-    source = timeline_source(spec, registry, placed)
     if fmt == "md":
-        return Output(_fence(source), table.caption)
-    eras = registry.data.eras
-    sections = tuple(ARCH_FAMILY_COLOUR[eras[e].family] for e in _eras(placed) if e is not None)
-    return Output(container(source, "timeline", spec["theme"], _html_table(table), words("phrase.timeline-data"),
-                            sections=sections), table.caption)
+        return Output(_fence(timeline_source(spec, registry, placed)), table.caption)
+    return Output(style + _timeline_html(spec, registry, placed), table.caption)
 
 
 def _fence(source: str) -> str:
     return f"```mermaid\n{source}```\n"
 
 
-def _html_table(table: TextTable) -> str:
-    width = len(table.headers)
-    out = ['<table class="sqd-table sqd-timeline-table">', "<thead>",
-           "<tr>" + "".join(f'<th scope="col">{html.escape(h, quote=False)}</th>' for h in table.headers) + "</tr>",
-           "</thead>", "<tbody>"]
-    for row in table.rows:
-        if len(row) == 1:
-            out.append(f'<tr><th scope="rowgroup" colspan="{width}">{html.escape(row[0], quote=False)}</th></tr>')
-        else:
-            cells = [html.escape(cell, quote=False) for cell in row]
-            out.append(f'<tr><th scope="row">{cells[0]}</th>' + "".join(f"<td>{c}</td>" for c in cells[1:]) + "</tr>")
-    out += ["</tbody>", "</table>"]
+# -- HTML: drawn at build time -------------------------------------------------------------------------
+
+
+def _rgba(colour: str, alpha: float) -> str:
+    red, green, blue = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({red},{green},{blue},{alpha})"
+
+
+def _stylesheet() -> str:
+    """Layout of timelines and graphs, and one accent class per palette family (:mod:`rendering.theme`).
+
+    Accents are the families' mid-tone strokes over a translucent tint of the same colour, and text is the
+    page's own, so one rendering reads on light, dark and custom schemes alike; ``data-sqd-theme`` (a block's
+    ``theme=light|dark``) pins the text and background instead. Selectors carry two classes so that a theme's
+    list and paragraph rules (``.md-typeset ul li``) do not reach inside.
+    """
+    rules = [
+        # the column's width, also inside a theme's shrink-to-fit figure (Material: width:fit-content, flex)
+        ".sqd-figure:has(>.sqd-tl){width:auto}",
+        ".sqd-tl{align-self:stretch;text-align:left;margin:0 auto;max-width:100%;font-size:.85em;line-height:1.45;"
+        "overflow-wrap:anywhere}",
+        ".sqd-tl:lang(zh){word-break:keep-all}",  # Chinese breaks at spaces and punctuation, not inside a word
+        ".sqd-tl ol.sqd-tl-list,.sqd-tl ul.sqd-tl-list{list-style:none;margin:0;padding:0}",
+        ".sqd-tl li.sqd-tl-item{margin:0 0 .3em;padding:0}",
+        ".sqd-tl .sqd-tl-era{margin:0 0 .9em;padding:.15em 0 .2em .8em;border-left:.3em solid var(--sqd-accent)}",
+        ".sqd-tl p.sqd-tl-title{margin:0 0 .45em;font-weight:700}",
+        ".sqd-tl .sqd-tl-span{font-weight:400;opacity:.75}",
+        ".sqd-tl li.sqd-tl-year{display:flex;gap:.7em;align-items:baseline}",
+        ".sqd-tl .sqd-tl-when{flex:0 0 auto;min-width:2.6em;white-space:nowrap;font-weight:700;"
+        "font-variant-numeric:tabular-nums}",
+        ".sqd-tl .sqd-tl-what{flex:1;min-width:0}",
+        ".sqd-tl li.sqd-tl-card{margin:0 0 .25em;padding:.2em .6em;border-radius:.25em;background:var(--sqd-tint);"
+        "border-left:.2em solid var(--sqd-accent)}",
+        ".sqd-tl li.sqd-tl-row{display:flex;align-items:center;gap:.4em .5em;margin:0 0 .7em}",
+        ".sqd-tl .sqd-tl-rank{display:flex;flex-direction:column;gap:.3em;flex:0 1 12em;min-width:0}",
+        ".sqd-tl .sqd-tl-arrow{flex:0 0 auto;opacity:.7}",
+        ".sqd-tl .sqd-tl-node{padding:.3em .6em;border:.1em solid var(--sqd-accent);border-radius:.5em;"
+        "background:var(--sqd-tint)}",
+        # problems are hexagons (the legend says so): a clipped box with a stronger tint instead of a border
+        ".sqd-tl .sqd-tl-problem{border:0;border-radius:0;padding:.35em 1.1em;background:var(--sqd-hex);"
+        "clip-path:polygon(.8em 0,calc(100% - .8em) 0,100% 50%,calc(100% - .8em) 100%,.8em 100%,0 50%)}",
+        ".sqd-tl .sqd-tl-note{display:block;margin-top:.2em;font-size:.9em;opacity:.85}",
+        ".sqd-tl .sqd-tl-note::before{content:\"\\21E2\\00A0\"}",
+        # a narrow screen: the ranks of a row stacked, arrows pointing down
+        "@media (max-width:30em){.sqd-tl li.sqd-tl-row{flex-direction:column;align-items:stretch}"
+        ".sqd-tl .sqd-tl-rank{flex-basis:auto}.sqd-tl .sqd-tl-arrow{align-self:center;transform:rotate(90deg)}}",
+    ]
+    rules += [f".sqd-tl .sqd-c-{name}{{--sqd-accent:{fam.light_stroke};--sqd-tint:{_rgba(fam.light_stroke, 0.12)};"
+              f"--sqd-hex:{_rgba(fam.light_stroke, 0.3)}}}"
+              for name, fam in sorted(FAMILIES.items()) if name in _USED_FAMILIES]
+    rules += [f'.sqd-tl[data-sqd-theme="{theme}"]{{color:{TEXT[index]};background:{BACKGROUND[index]};padding:.6em}}'
+              for index, theme in enumerate(("light", "dark"))]
+    return "\n".join(rules) + "\n"
+
+
+_USED_FAMILIES = {*ARCH_FAMILY_COLOUR.values(), *GRAPH_COLOURS.values()}
+BACKGROUND = ("#ffffff", "#1e2129")
+"""Background of a block that pins its scheme with ``theme=light|dark`` (light, dark)."""
+STYLESHEET = _stylesheet()
+"""CSS of timelines and graphs; hosts that link one stylesheet per site append it, others get it inline."""
+
+
+def _root(spec: Spec, kind: str, label: str) -> str:
+    theme = spec["theme"] if spec["theme"] in ("light", "dark") else "auto"
+    return (f'<div class="sqd-tl" data-sqd-kind="{kind}" data-sqd-theme="{theme}" lang="{html.escape(spec.lang)}" '
+            f'role="group" aria-label="{html.escape(label)}">')
+
+
+def _timeline_html(spec: Spec, registry: Registry, placed: list[Placed]) -> str:
+    """One band per era, one row per year; the text is each event's label with its venue or other date."""
+    words = Words(registry, spec.lang)
+    eras = registry.data.eras
+    out = [_root(spec, "timeline", _title(spec, placed, words))]
+    groups: list[tuple[str | None, list[Placed]]] = []
+    for item in placed:
+        if not groups or groups[-1][0] != item.era:
+            groups.append((item.era, []))
+        groups[-1][1].append(item)
+    for era, items in groups:
+        family = ARCH_FAMILY_COLOUR[eras[era].family] if era is not None else "io"
+        out.append(f'<div class="sqd-tl-era sqd-c-{family}">')
+        if era is not None:
+            span = f"{items[0].year}–{items[-1].year}" if items[0].year != items[-1].year else str(items[0].year)
+            out.append(f'<p class="sqd-tl-title">{html.escape(eras[era].label.get(spec.lang), quote=False)} '
+                       f'<span class="sqd-tl-span">{span}</span></p>')
+        out.append('<ol class="sqd-tl-list">')
+        for year in sorted({item.year for item in items}):
+            cards = "".join(f'<li class="sqd-tl-item sqd-tl-card">{html.escape(item.text, quote=False)}</li>'
+                            for item in items if item.year == year)
+            out.append(f'<li class="sqd-tl-item sqd-tl-year"><span class="sqd-tl-when">{year}</span>'
+                       f'<ul class="sqd-tl-list sqd-tl-what">{cards}</ul></li>')
+        out += ["</ol>", "</div>"]
+    out.append("</div>")
+    return "\n".join(out)
+
+
+def _ranks(graph: Graph) -> list[list[list[str]]]:
+    """The graph as rows: each problem (or a node nothing leads to) and, rank by rank, what it leads to.
+
+    A node is drawn once, in the first row that reaches it; ``raises`` edges start no rank (they point to the
+    row of the problem raised).
+    """
+    forward = [(src, dst) for src, dst, kind in graph.edges if kind != "raises"]
+    entered = {dst for _, dst in forward}
+    roots = [n for n in graph.nodes if n not in entered]
+    placed: set[str] = set()
+    rows: list[list[list[str]]] = []
+    for root in roots:
+        if root in placed:
+            continue
+        ranks = [[root]]
+        placed.add(root)
+        while True:
+            frontier = set(ranks[-1])
+            step = [n for n in graph.nodes if n not in placed and any(s in frontier and d == n for s, d in forward)]
+            if not step:
+                break
+            placed.update(step)
+            ranks.append(step)
+        rows.append(ranks)
+    return rows
+
+
+def _graph_html(spec: Spec, registry: Registry, graph: Graph, prefix: str) -> str:
+    """Rows of cards: a problem, an arrow, the solutions of the next rank; notes name the other edges."""
+    words = Words(registry, spec.lang)
+    nodes = registry.data.evolution.nodes
+    rows = _ranks(graph)
+    rank_of = {n: (r, k) for r, ranks in enumerate(rows) for k, rank in enumerate(ranks) for n in rank}
+    anchor = {n: f"{prefix}-{i}" for i, n in enumerate(graph.nodes, 1)}
+
+    def label(node_id: str) -> str:
+        return html.escape(nodes[node_id].label.get(spec.lang), quote=False)
+
+    def notes(node_id: str) -> str:
+        """Edges the layout does not show by placement: a ``raises``, or a link to another row or rank."""
+        row, rank = rank_of[node_id]
+        out = []
+        for src, dst, kind in graph.edges:
+            if src == node_id and (kind == "raises" or rank_of[dst] != (row, rank + 1)):
+                relation = html.escape(words(f"phrase.timeline-edge-{kind}"), quote=False)
+                out.append(f'<span class="sqd-tl-note">{relation} <a href="#{anchor[dst]}">{label(dst)}</a></span>')
+        return "".join(out)
+
+    out = [_root(spec, "graph", _graph_title(spec, words)), '<ol class="sqd-tl-list">']
+    for ranks in rows:
+        cells = []
+        for rank in ranks:
+            cards = []
+            for node_id in rank:
+                kind = nodes[node_id].kind
+                what = html.escape(words(f"phrase.timeline-{kind}"), quote=False)
+                cards.append(f'<div class="sqd-tl-node sqd-tl-{kind} sqd-c-{GRAPH_COLOURS[kind]}" '
+                             f'id="{anchor[node_id]}" title="{what}">{label(node_id)}{notes(node_id)}</div>')
+            cells.append('<div class="sqd-tl-rank">' + "".join(cards) + "</div>")
+        out.append('<li class="sqd-tl-item sqd-tl-row">' + '<span class="sqd-tl-arrow" aria-hidden="true">→</span>'
+                   .join(cells) + "</li>")
+    out += ["</ol>", "</div>"]
     return "\n".join(out)
 
 
