@@ -122,8 +122,7 @@ def _list(args: argparse.Namespace) -> int:
             print(f"seqdiagrams: `list keys` needs a subject: {', '.join(subjects)}", file=sys.stderr)
             return 2
         for key, param in subjects[args.subject].params.items():
-            default = ",".join(param.default) if isinstance(param.default, tuple) else param.default
-            print(f"{key:<14} {param.describe():<40} default {str(default) or '-':<14} {param.help}")
+            print(f"{key:<14} {param.describe():<40} default {param.spelled():<14} {param.help}")
     elif args.what == "archs":
         for arch_id, arch in _registry(args).data.archs.items():
             print(f"{arch_id:<18} {arch.year}  {arch.name.en} / {arch.name.zh}")

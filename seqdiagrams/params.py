@@ -40,6 +40,15 @@ class Param:
         """Type and bounds for ``seqdiagrams list keys``."""
         raise NotImplementedError
 
+    def spelled(self) -> str:
+        """The default as a block would write it (``true``, ``a,b``), or ``-`` when there is none."""
+        value = self.default
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, tuple):
+            value = ",".join(value)
+        return str(value) or "-"
+
 
 def _bad(key: str, raw: Any, expected: str, loc: Location, hint: str | None = None) -> SpecError:
     return SpecError.at(Subtype.BAD_VALUE, f"`{key}` expects {expected}, got `{raw}`", loc, hint)
@@ -92,18 +101,23 @@ class BoolParam(Param):
 
 @dataclass(frozen=True)
 class ChoiceParam(Param):
-    """One value out of a fixed set."""
+    """One value out of a fixed set; an empty choice (``direction=""``: the subject's own) is accepted unlisted."""
 
     choices: tuple[str, ...] = ()
 
     def convert(self, key: str, raw: Any, loc: Location) -> str:
         text = str(raw).strip()
         if text not in self.choices:
-            raise _bad(key, raw, "one of " + "|".join(self.choices), loc, did_you_mean(text, self.choices))
+            raise _bad(key, raw, "one of " + self.describe(), loc, did_you_mean(text, self.named))
         return text
 
+    @property
+    def named(self) -> tuple[str, ...]:
+        """The choices a user writes (an empty one means "not set" and is not offered)."""
+        return tuple(choice for choice in self.choices if choice)
+
     def describe(self) -> str:
-        return "|".join(self.choices)
+        return "|".join(self.named)
 
 
 @dataclass(frozen=True)

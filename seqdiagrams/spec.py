@@ -97,16 +97,13 @@ def parse(block: str, origin: Location | None = None) -> Spec:
 
 def parse_parts(info: str, body: str, info_loc: Location, body_loc: Location) -> Spec:
     """Parse an info string and a body found separately (by the Markdown scanner or a directive)."""
-    from seqdiagrams.subjects import SUBJECT_MODULES, get_subject
+    from seqdiagrams.subjects import get_subject
 
-    info = info.rstrip("\r")
+    info = _whole_characters(info.rstrip("\r"), info_loc)
     if len(info) > MAX_INFO_CHARS:
         raise SpecError.at(Subtype.TOO_LARGE, f"info string is longer than {MAX_INFO_CHARS} characters",
                            info_loc, "move long values into the YAML body")
-    subject, subject_loc, tokens = _split_info(info, info_loc)
-    if subject not in SUBJECT_MODULES:
-        raise SpecError.at(Subtype.UNKNOWN_SUBJECT, f"unknown subject `{subject}`", subject_loc,
-                           did_you_mean(subject, SUBJECT_MODULES))
+    subject, tokens = _split_info(info, info_loc)
     schema = get_subject(subject).params
     raw: dict[str, tuple[Any, Location, Location]] = {}
     for key, (value, key_loc) in _read_body(body, body_loc).items():
@@ -131,8 +128,13 @@ def parse_parts(info: str, body: str, info_loc: Location, body_loc: Location) ->
     return spec
 
 
-def _split_info(info: str, loc: Location) -> tuple[str, Location, list[_Token]]:
-    """Tokenise ``[seqarch] subject key=value …`` keeping the column of every token."""
+def _split_info(info: str, loc: Location) -> tuple[str, list[_Token]]:
+    """Tokenise ``[seqarch] subject key=value …`` keeping the column of every token.
+
+    The subject is checked before any pair is read: what a pair may look like depends on it.
+    """
+    from seqdiagrams.subjects import SUBJECT_MODULES
+
     pos = _skip_space(info, 0)
     word = _WORD.match(info, pos)
     if word and word.group() == "seqarch":
@@ -141,7 +143,10 @@ def _split_info(info: str, loc: Location) -> tuple[str, Location, list[_Token]]:
     if not word:
         raise SpecError.at(Subtype.SYNTAX, "expected a subject name after `seqarch`", _col(loc, pos),
                            "for example `seqarch rnn unroll=3`; `seqdiagrams list subjects` shows all")
-    subject, subject_loc = word.group(), _col(loc, pos)
+    subject = word.group()
+    if subject not in SUBJECT_MODULES:
+        raise SpecError.at(Subtype.UNKNOWN_SUBJECT, f"unknown subject `{subject}`", _col(loc, pos),
+                           did_you_mean(subject, SUBJECT_MODULES))
     pos = word.end()
     if pos < len(info) and not info[pos].isspace():
         raise SpecError.at(Subtype.SYNTAX, f"unexpected `{info[pos]}` after the subject", _col(loc, pos))
@@ -151,7 +156,7 @@ def _split_info(info: str, loc: Location) -> tuple[str, Location, list[_Token]]:
         token, pos = _read_pair(info, pos, loc, subject)
         tokens.append(token)
         pos = _skip_space(info, pos)
-    return subject, subject_loc, tokens
+    return subject, tokens
 
 
 def _read_pair(info: str, pos: int, loc: Location, subject: str) -> tuple[_Token, int]:
@@ -235,7 +240,7 @@ def _read_body(body: str, loc: Location) -> dict[str, tuple[Any, Location]]:
     out: dict[str, tuple[Any, Location]] = {}
     for key_node, value_node in node.value:
         key_loc = _mark_loc(loc, key_node.start_mark)
-        key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+        key = _whole_characters(key_node.value, key_loc) if isinstance(key_node, yaml.ScalarNode) else None
         if not isinstance(key, str) or key in out:
             raise SpecError.at(Subtype.YAML, "body keys must be distinct plain names", key_loc)
         out[key] = (_raw_value(key, value_node, key_loc), key_loc)
@@ -245,10 +250,25 @@ def _read_body(body: str, loc: Location) -> dict[str, tuple[Any, Location]]:
 def _raw_value(key: str, node: yaml.Node, loc: Location) -> str | list[str]:
     """The text as written (no YAML 1.1 typing: `no` stays "no", `010` stays "010"); params convert it."""
     if isinstance(node, yaml.ScalarNode):
-        return str(node.value)
+        return _whole_characters(str(node.value), loc)
     if isinstance(node, yaml.SequenceNode) and all(isinstance(item, yaml.ScalarNode) for item in node.value):
-        return [str(item.value) for item in node.value]
+        return [_whole_characters(str(item.value), loc) for item in node.value]
     raise SpecError.at(Subtype.YAML, f"`{key}` must be a value or a list of values", loc)
+
+
+def _whole_characters(text: str, loc: Location) -> str:
+    """``text`` with UTF-16 surrogate pairs joined into the characters they encode; a lone half is an error.
+
+    YAML's ``"\\ud83d\\ude80"`` escapes decode to two surrogate halves (and the Python API accepts
+    any ``str``), which no UTF-8 output — a cache key, a page, a terminal — can encode.
+    """
+    if not any("\ud800" <= char <= "\udfff" for char in text):
+        return text
+    try:
+        return text.encode("utf-16", "surrogatepass").decode("utf-16")
+    except UnicodeDecodeError:
+        raise SpecError.at(Subtype.BAD_VALUE, "a lone UTF-16 surrogate (U+D800–U+DFFF) is not a character", loc,
+                           "write the character itself, or escape it whole as \\U0001F680") from None
 
 
 def _check_yaml_events(body: str, loc: Location) -> None:

@@ -178,6 +178,14 @@ ERRORS = [
                  id="unknown-subject-after-seqarch"),
     pytest.param("seqarch", Subtype.SYNTAX, 1, 8, "expected a subject name", "seqarch rnn unroll=3",
                  id="no-subject"),
+    pytest.param("lsmt peephole", Subtype.UNKNOWN_SUBJECT, 1, 1, "unknown subject `lsmt`", "did you mean `lstm`?",
+                 id="unknown-subject-then-bare-key"),
+    pytest.param("gru\ntitle: \"GRU \\ud83d\"", Subtype.BAD_VALUE, 2, 1, "lone UTF-16 surrogate", "\\U0001F680",
+                 id="lone-surrogate-escape-in-body"),
+    pytest.param("gru\n\"\\udc00\": 1", Subtype.BAD_VALUE, 2, 1, "lone UTF-16 surrogate", "\\U0001F680",
+                 id="lone-surrogate-escape-in-body-key"),
+    pytest.param("gru caption=\ud83d", Subtype.BAD_VALUE, 1, 1, "lone UTF-16 surrogate", "\\U0001F680",
+                 id="lone-surrogate-in-info"),
     pytest.param("rnn; unroll=3", Subtype.SYNTAX, 1, 4, "unexpected `;` after the subject", None,
                  id="junk-after-subject"),
     pytest.param("rnn unrol=3", Subtype.UNKNOWN_KEY, 1, 5, "unknown key `unrol` for subject `rnn`",
@@ -355,6 +363,19 @@ def test_error_location_is_offset_by_the_origin(block, line, col):
 @pytest.mark.parametrize("written", ["", "no", "010"])
 def test_body_text_value_is_taken_as_written(written):
     assert parse(f"rnn\ncaption: {written}")["caption"] == written
+
+
+def test_escaped_surrogate_pair_in_body_is_the_character_it_encodes():
+    """Issue 12 item 14: YAML decodes `\\ud83d\\ude80` to two halves, which once broke `Spec.digest`."""
+    spec = parse('gru\ntitle: "GRU \\ud83d\\ude80"')
+    assert spec["title"] == "GRU \N{ROCKET}"
+    assert spec.digest() == parse("gru\ntitle: GRU \N{ROCKET}").digest()
+
+
+def test_direction_choices_do_not_offer_the_empty_value():
+    diag = error_of("rnn direction=XY")
+    assert diag.message == "`direction` expects one of LR|TB|BT|RL, got `XY`"
+    assert diag.hint == "expected one of: `BT`, `LR`, `RL`, `TB`"
 
 
 # -- property -------------------------------------------------------------------------------------------
