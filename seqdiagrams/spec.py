@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from seqdiagrams.errors import Location, SpecError, Subtype, did_you_mean
+from seqdiagrams.errors import Location, SpecError, Subtype, at_block, did_you_mean
 from seqdiagrams.params import BoolParam
 
 MAX_BLOCK_BYTES = 64 * 1024
@@ -96,7 +96,15 @@ def parse(block: str, origin: Location | None = None) -> Spec:
 
 
 def parse_parts(info: str, body: str, info_loc: Location, body_loc: Location) -> Spec:
-    """Parse an info string and a body found separately (by the Markdown scanner or a directive)."""
+    """Parse an info string and a body found separately (by the Markdown scanner or a directive).
+
+    Raises only :class:`SpecError` (a bug in the grammar is an internal error at the block).
+    """
+    with at_block(info_loc):
+        return _parse_parts(info, body, info_loc, body_loc)
+
+
+def _parse_parts(info: str, body: str, info_loc: Location, body_loc: Location) -> Spec:
     from seqdiagrams.subjects import get_subject
 
     info = _whole_characters(info.rstrip("\r"), info_loc)

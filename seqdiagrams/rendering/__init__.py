@@ -11,7 +11,7 @@ from functools import cache as cache_forever
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from seqdiagrams.errors import SpecError, Subtype
+from seqdiagrams.errors import SpecError, Subtype, at_block, internal_error
 from seqdiagrams.rendering.dot import emit
 from seqdiagrams.rendering.engine import graphviz_version, layout
 from seqdiagrams.rendering.html import figure
@@ -48,7 +48,9 @@ def code_stamp() -> str:
 
 
 def build_graph(spec: Spec, registry: Registry) -> Graph:
-    """The IR of ``spec``; registry lookups that fail become located errors."""
+    """The IR of ``spec``; a registry lookup that fails is blamed on an overlay only when there is one."""
+    from seqdiagrams.registry import Registry
+
     subject = get_subject(spec.subject)
     build = subject.build
     if build is None or subject.uses_render(spec):
@@ -56,17 +58,20 @@ def build_graph(spec: Spec, registry: Registry) -> Graph:
     try:
         return build(spec, registry)
     except KeyError as exc:
-        raise SpecError.at(Subtype.REGISTRY, f"the registry has no entry {exc}", spec.loc,
-                           "check your registry overlay") from None
+        if registry.digest == Registry.default().digest:  # the packaged data lacks what its own figure needs
+            raise internal_error(exc, spec.loc) from exc
+        raise SpecError.at(Subtype.REGISTRY, f"the registry has no entry {exc} that this figure needs", spec.loc,
+                           "a registry overlay replaced a list or entry the figure reads; restore it") from None
 
 
 def check_spec(spec: Spec, registry: Registry) -> None:
     """Everything that can fail about a valid spec, short of laying it out (``seqdiagrams check``)."""
     subject = get_subject(spec.subject)
-    if subject.render is not None and subject.uses_render(spec):
-        subject.render(spec, registry, subject.golden, id_prefix(spec), True)
-    else:
-        build_graph(spec, registry)
+    with at_block(spec.loc):
+        if subject.render is not None and subject.uses_render(spec):
+            subject.render(spec, registry, subject.golden, id_prefix(spec), True)
+        else:
+            build_graph(spec, registry)
 
 
 def id_prefix(spec: Spec, ordinal: int = 0) -> str:
@@ -81,13 +86,15 @@ def render_spec(spec: Spec, fmt: OutputFormat, registry: Registry, ordinal: int 
     With a ``cache``, a figure already finished for this spec, registry, ordinal and code
     is reused whole, and Graphviz runs only for DOT it has not laid out before. ``styles``
     embeds the stylesheet in every SVG (self-contained output); a site that links
-    :data:`~seqdiagrams.rendering.svg.STYLESHEET` once passes False.
+    :data:`~seqdiagrams.rendering.svg.STYLESHEET` once passes False. Raises only :class:`SpecError`,
+    located at the block also when the fault is not the block's (``missing``, ``internal`` subtypes).
     """
-    if fmt == "html" and cache is not None:
-        identity = figure_identity(spec, registry, ordinal, styles)
-        produce = lambda: str(_render(spec, fmt, registry, ordinal, cache, styles)).encode()  # noqa: E731
-        return cache.get(identity, "html", produce).decode()
-    return _render(spec, fmt, registry, ordinal, cache, styles)
+    with at_block(spec.loc):
+        if fmt == "html" and cache is not None:
+            identity = figure_identity(spec, registry, ordinal, styles)
+            produce = lambda: str(_render(spec, fmt, registry, ordinal, cache, styles)).encode()  # noqa: E731
+            return cache.get(identity, "html", produce).decode()
+        return _render(spec, fmt, registry, ordinal, cache, styles)
 
 
 def block_identity(info: str, body: str, ordinal: int, lang: str, theme: str, styles: bool,
@@ -110,7 +117,8 @@ def render_block(info: str, body: str, info_loc: Location, body_loc: Location, o
         return str(_render(spec, "html", registry, ordinal, cache, styles)).encode()  # cached once, here
 
     identity = block_identity(info, body, ordinal, lang, theme, styles, registry)
-    return cache.get(identity, "html", produce).decode()
+    with at_block(info_loc):
+        return cache.get(identity, "html", produce).decode()
 
 
 def figure_identity(spec: Spec, registry: Registry, ordinal: int, styles: bool) -> str:

@@ -193,11 +193,7 @@ def _typeset(section: Section, spec: Spec) -> dict[tuple[bool, str], str]:
         for math in MATH.findall(text):
             owners.setdefault((False, math), f"source `{key}`")
     keys = list(owners)
-    try:
-        results = render_many([(latex, display) for display, latex in keys])
-    except SpecError as exc:  # no engine in this installation
-        d = exc.diagnostic
-        raise SpecError.at(d.subtype, d.message, spec.loc, d.hint) from None
+    results = render_many([(latex, display) for display, latex in keys])  # no engine: located by the pipeline
     typeset: dict[tuple[bool, str], str] = {}
     for key, result in zip(keys, results, strict=True):
         if isinstance(result, KatexError):
