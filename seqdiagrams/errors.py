@@ -15,7 +15,7 @@ from enum import Enum
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterable, Iterator, Mapping
 
 MAX_BUG_TEXT = 160
 """Longest excerpt of an unexpected exception's message quoted in an internal-error diagnostic."""
@@ -94,14 +94,20 @@ class SpecError(ValueError):
         return cls(Diagnostic(subtype, message, loc, hint))
 
 
-def did_you_mean(word: str, candidates: list[str] | tuple[str, ...] | set[str]) -> str | None:
-    """A hint naming the closest candidate, or listing the choices when none is close."""
+def did_you_mean(word: str, candidates: Iterable[str], written: Mapping[str, str] | None = None) -> str | None:
+    """A hint naming the closest candidate, or listing the choices when none is close.
+
+    ``written`` says how a candidate is written where it differs from its name (``set=lstm-1997``
+    when one key's value may also be meant for another key).
+    """
     ordered = sorted(candidates)
-    close = difflib.get_close_matches(word, ordered, n=1, cutoff=0.6)
+    spell = written or {}
+    same = [c for c in ordered if c.lower() == word.lower()]  # `Mamba`, `GPT`: only the case is wrong
+    close = same or difflib.get_close_matches(word, ordered, n=1, cutoff=0.6)
     if close:
-        return f"did you mean `{close[0]}`?"
+        return f"did you mean `{spell.get(close[0], close[0])}`?"
     if len(ordered) <= 12:
-        return "expected one of: " + ", ".join(f"`{c}`" for c in ordered)
+        return "expected one of: " + ", ".join(f"`{spell.get(c, c)}`" for c in ordered)
     return None
 
 

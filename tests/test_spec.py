@@ -378,6 +378,49 @@ def test_direction_choices_do_not_offer_the_empty_value():
     assert diag.hint == "expected one of: `BT`, `LR`, `RL`, `TB`"
 
 
+# -- aliases (issue 12 item 20) ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("block", "key", "value"), [
+    ("transformer variant=gpt", "variant", "decoder-only"),
+    ("transformer variant=BERT", "variant", "encoder-only"),
+    ("transformer variant=t5", "variant", "encoder-decoder"),
+    ("compare archs=gpt,bert,t5", "archs", ("decoder-only", "encoder-only", "transformer")),
+    ("table archs=rnn,GPT", "archs", ("rnn", "decoder-only")),
+    ("timeline archs=bert", "archs", ("encoder-only",)),
+    ("complexity archs=rnn,t5", "archs", ("rnn", "transformer")),
+])
+def test_aliases_are_stored_as_the_names_they_stand_for(block: str, key: str, value: object) -> None:
+    spec = parse(block)
+    assert spec[key] == value
+    canonical = ",".join(value) if isinstance(value, tuple) else value
+    assert spec.digest() == parse(block.split("=")[0] + "=" + canonical).digest()  # one figure, one cache entry
+
+
+def test_architecture_aliases_name_registry_architectures_and_shadow_none(registry) -> None:
+    from seqdiagrams.params import ARCH_ALIASES
+    from seqdiagrams.subjects import SUBJECT_MODULES
+
+    for alias, arch in ARCH_ALIASES:
+        assert arch in registry.data.archs
+        assert alias not in registry.data.archs and alias not in SUBJECT_MODULES
+        assert alias == alias.lower()
+
+
+@pytest.mark.parametrize(("block", "hint"), [
+    ("transformer variant=gtp", "did you mean `gpt`?"),
+    ("compare archs=rnn,brt", "did you mean `bert`?"),
+    ("rnn outputs=LAST", "did you mean `last`?"),
+])
+def test_did_you_mean_knows_aliases_and_forgives_case(block: str, hint: str) -> None:
+    assert error_of(block).hint == hint
+
+
+def test_a_plotted_list_does_not_take_an_alias_of_what_it_cannot_plot() -> None:
+    diag = error_of("complexity archs=gpt")
+    assert diag.message == "`archs` expects items from rnn|lstm|gru|transformer|mamba, got `gpt`"
+
+
 # -- property -------------------------------------------------------------------------------------------
 
 CAPTIONS = st.text(st.characters(exclude_categories=("Cc", "Cs")), max_size=200)
