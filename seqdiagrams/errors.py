@@ -42,6 +42,9 @@ class Subtype(str, Enum):
     """A registry file (packaged or user overlay) does not match its schema."""
     RENDER = "render"
     """A renderer failed on an otherwise valid block."""
+    HIGHLIGHT = "highlight"
+    """A ``highlight`` item matches nothing in the figure: a warning (the figure is right, the emphasis is
+    lost), an error where the host is strict."""
     MISSING = "missing"
     """This installation lacks something rendering needs (Graphviz, the KaTeX engine, a vendored file):
     not the block's fault; the message names what is missing and the hint how to get it."""
@@ -75,9 +78,9 @@ class Diagnostic:
     loc: Location
     hint: str | None = None
 
-    def format(self) -> str:
-        """``file:line:col: message (hint)``, the form compilers and editors understand."""
-        text = f"{self.loc}: {self.message}"
+    def format(self, severity: str = "") -> str:
+        """``file:line:col: [severity: ]message (hint)``, the form compilers and editors understand."""
+        text = f"{self.loc}: {severity + ': ' if severity else ''}{self.message}"
         return f"{text} ({self.hint})" if self.hint else text
 
 

@@ -125,7 +125,7 @@ class SeqarchExtension(Extension):
             self.cache = DiskCache()
         try:
             return render_block(block.info, block.body, block.info_loc, block.body_loc, ordinal, self.options.lang,
-                                self.options.theme, self.inline_styles, self.registry, self.cache)
+                                self.options.theme, self.inline_styles, self.registry, self.cache, self.warn)
         except SpecError as exc:
             if self.options.strict:
                 raise
@@ -135,6 +135,14 @@ class SeqarchExtension(Extension):
             d = exc.diagnostic
             source = "seqarch " + block.info.strip() + ("\n" + block.body if block.body.strip() else "")
             return error_box(d.message, str(d.loc), d.hint, source)
+
+    def warn(self, diagnostic: Diagnostic) -> None:
+        """A problem that leaves the output usable (a highlight that matches nothing, math KaTeX rejects):
+        reported like an invalid block, but the page keeps its content; strict: raised as an error."""
+        if self.options.strict:
+            raise SpecError(diagnostic)
+        self.stats.diagnostics.append(diagnostic)
+        self.report(diagnostic)
 
 
 class SeqarchPreprocessor(Preprocessor):
@@ -245,12 +253,8 @@ class MathPostprocessor(Postprocessor):
         shown = " ".join(latex.split())
         shown = shown if len(shown) <= 60 else shown[:57] + "..."
         message = " ".join(message.split())
-        diagnostic = Diagnostic(Subtype.RENDER, f"KaTeX cannot typeset the formula `{shown}`: {message}", loc,
-                                "it is shown as written, in red; fix the LaTeX")
-        if self.extension.options.strict:
-            raise SpecError(diagnostic)
-        self.extension.stats.diagnostics.append(diagnostic)
-        self.extension.report(diagnostic)
+        self.extension.warn(Diagnostic(Subtype.RENDER, f"KaTeX cannot typeset the formula `{shown}`: {message}",
+                                       loc, "it is shown as written, in red; fix the LaTeX"))
 
 
 def _generic_math(m: re.Match[str]) -> tuple[str, bool] | None:

@@ -117,7 +117,7 @@ class SeqarchDirective(SphinxDirective):
     option_spec: ClassVar[dict[str, Any]] = _AnyKey()  # filled in by setup() from the subjects
 
     def run(self) -> list[nodes.Node]:
-        from seqdiagrams.rendering import check_spec
+        from seqdiagrams.rendering import check_spec, unmatched_highlights
 
         ordinal = self.env.new_serialno("seqarch")
         config = self.config
@@ -131,10 +131,13 @@ class SeqarchDirective(SphinxDirective):
         try:
             spec = _spec(info, body, loc, config)
             check_spec(spec, _registry(config))
+            warnings = unmatched_highlights(spec, _registry(config))
         except SpecError as exc:
             _count(self.env, errors=1)
             _report(exc.diagnostic, (self.env.docname, _line(exc.diagnostic, path, self.lineno)), path, config)
             return [_error_node(exc.diagnostic, self)]
+        for warning in warnings:  # the figure is still drawn
+            _report(warning, (self.env.docname, _line(warning, path, self.lineno)), path, config)
         node = seqarch(info=info, body=body, path=path, line=self.lineno, ordinal=ordinal)
         self.set_source_info(node)
         target: nodes.Element = node

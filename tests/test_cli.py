@@ -226,7 +226,7 @@ def test_check_reports_bad_blocks_and_exits_1(capsys, docs):
     assert out.splitlines() == [
         f"{docs / 'bad.md'}:4:20: unknown key `unrol` for subject `rnn` (did you mean `unroll`?)",
     ]
-    assert err.strip() == "seqdiagrams: 3 block(s) in 3 file(s), 1 error(s)"
+    assert err.strip() == "seqdiagrams: 3 block(s) in 3 file(s), 1 error(s), 0 warning(s)"
 
 
 def test_check_all_good_exits_0(capsys, docs):

@@ -275,6 +275,16 @@ def test_suppress_warnings_silences_a_subtype(tmp_path: Path) -> None:
     assert "unknown key `unrol`" in result.html()  # the error box is still shown
 
 
+def test_a_highlight_that_matches_nothing_warns_with_its_subtype_and_keeps_the_figure(tmp_path: Path) -> None:
+    """Issue 12 item 19 in Sphinx: a warning (so `-W` fails), `suppress_warnings` can silence it."""
+    pages = {"index.rst": "T\n=\n\n.. seqarch:: rnn\n   :highlight: hidden\n"}
+    result = build(project(tmp_path, pages))
+    lines = [line.split("/src/", 1)[-1] for line in result.warnings.strip().splitlines()]
+    assert lines == ["index.rst:5: WARNING: `hidden` in `highlight` matches no role or node id of this figure "
+                     "(did you mean `hidden-state`?) [seqdiagrams.highlight]"]
+    assert len(FIGURE.findall(result.html())) == 1 and "sqd-error" not in result.html()
+
+
 def test_dash_w_fails_the_build_on_a_bad_block(tmp_path: Path) -> None:
     src = project(tmp_path, {"index.rst": BAD["index.rst"]})
     run = subprocess.run([sys.executable, "-m", "sphinx", "-W", "-q", "-b", "html", str(src), str(tmp_path / "out")],

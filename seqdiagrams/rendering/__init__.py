@@ -11,7 +11,7 @@ from functools import cache as cache_forever
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from seqdiagrams.errors import SpecError, Subtype, at_block, internal_error
+from seqdiagrams.errors import Diagnostic, SpecError, Subtype, at_block, did_you_mean, internal_error
 from seqdiagrams.rendering.dot import emit
 from seqdiagrams.rendering.engine import graphviz_version, layout
 from seqdiagrams.rendering.html import figure
@@ -19,6 +19,8 @@ from seqdiagrams.rendering.svg import finish_svg
 from seqdiagrams.subjects import GRAPH_FORMATS, get_subject
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from seqdiagrams.errors import Location
     from seqdiagrams.ir import Graph
     from seqdiagrams.registry import Registry
@@ -74,6 +76,23 @@ def check_spec(spec: Spec, registry: Registry) -> None:
             build_graph(spec, registry)
 
 
+def unmatched_highlights(spec: Spec, registry: Registry) -> list[Diagnostic]:
+    """A :attr:`Subtype.HIGHLIGHT` diagnostic per ``highlight`` item that no node of the figure has as role or id.
+
+    Such an item silently emphasises nothing; hosts report it as a warning (an error when strict), since
+    the figure itself is right. Subjects that are not graphs check ``highlight`` themselves (formula
+    sections: equation ids) or refuse it (tables, timelines).
+    """
+    if not spec["highlight"] or get_subject(spec.subject).uses_render(spec):
+        return []
+    nodes = build_graph(spec, registry).nodes
+    names = {node.id for node in nodes} | {node.role for node in nodes}
+    return [Diagnostic(Subtype.HIGHLIGHT, f"`{item}` in `highlight` matches no role or node id of this figure",
+                       spec.location_of("highlight"),
+                       did_you_mean(item, names) or "`--format ir-json` lists the figure's roles and node ids")
+            for item in spec["highlight"] if item not in names]
+
+
 def id_prefix(spec: Spec, ordinal: int = 0) -> str:
     """Deterministic element-id prefix: content hash plus the block's ordinal on its page."""
     return f"sqd-{spec.digest()[:8]}" + (f"-{ordinal}" if ordinal else "")
@@ -105,20 +124,29 @@ def block_identity(info: str, body: str, ordinal: int, lang: str, theme: str, st
 
 
 def render_block(info: str, body: str, info_loc: Location, body_loc: Location, ordinal: int, lang: str,
-                 theme: str, styles: bool, registry: Registry, cache: DiskCache) -> str:
+                 theme: str, styles: bool, registry: Registry, cache: DiskCache,
+                 warn: Callable[[Diagnostic], None] | None = None) -> str:
     """A found block's figure HTML, with the site's default language and theme (hosts and prerender share it).
 
-    Raises the located :class:`SpecError` of an invalid block (never cached).
+    Raises the located :class:`SpecError` of an invalid block (never cached). ``warn`` receives the
+    block's warnings (:func:`unmatched_highlights`) on every build, warm or cold: a block that names
+    ``highlight`` is parsed again for them even when its figure comes from the cache.
     """
     from seqdiagrams.spec import parse_parts, with_default_lang, with_theme
 
+    def spec() -> Spec:
+        return with_theme(with_default_lang(parse_parts(info, body, info_loc, body_loc), lang), theme)
+
     def produce() -> bytes:
-        spec = with_theme(with_default_lang(parse_parts(info, body, info_loc, body_loc), lang), theme)
-        return str(_render(spec, "html", registry, ordinal, cache, styles)).encode()  # cached once, here
+        return str(_render(spec(), "html", registry, ordinal, cache, styles)).encode()  # cached once, here
 
     identity = block_identity(info, body, ordinal, lang, theme, styles, registry)
     with at_block(info_loc):
-        return cache.get(identity, "html", produce).decode()
+        html = cache.get(identity, "html", produce).decode()
+        if warn is not None and "highlight" in info + body:
+            for diagnostic in unmatched_highlights(spec(), registry):
+                warn(diagnostic)
+        return html
 
 
 def figure_identity(spec: Spec, registry: Registry, ordinal: int, styles: bool) -> str:
