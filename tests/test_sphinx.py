@@ -23,7 +23,6 @@ from seqdiagrams.subjects import catalog
 
 CONF = """\
 extensions = ["myst_parser", "seqdiagrams.sphinx"]
-myst_fence_as_directive = ["seqarch"]
 numfig = True
 """
 EXAMPLE = Path(__file__).resolve().parents[1] / "example_site" / "sphinx"
@@ -213,6 +212,24 @@ def test_latex_pdf_builds_with_latexmk(tmp_path: Path) -> None:
 
 
 # -- the directive: options, MyST forms, figures ---------------------------------------------------
+
+
+@pytest.mark.parametrize("setting", [
+    pytest.param("", id="not-configured"),
+    pytest.param('myst_fence_as_directive = ["seqarch"]\n', id="configured-as-before"),
+    pytest.param('myst_fence_as_directive = {"mermaid"}\n', id="other-fences-kept"),
+])
+def test_plain_seqarch_fences_in_myst_need_no_configuration(tmp_path: Path, setting: str) -> None:
+    """Issue 12 item 21: without `myst_fence_as_directive` a plain fence came out as a code block."""
+    pages = {"index.md": "# T\n\n```seqarch rnn unroll=2\n```\n\n```{seqarch} rnn unroll=2\n```\n"}
+    src = project(tmp_path, pages, setting)
+    result = build(src)
+    figures = FIGURE.findall(result.html())
+    assert len(figures) == 2 and all(figure.count("<svg") == 1 for figure in figures)  # plain fence as {seqarch}
+    assert "seqarch rnn" not in result.html()  # no code block showing the source
+    assert "seqarch" in result.app.config.myst_fence_as_directive
+    if "mermaid" in setting:
+        assert "mermaid" in result.app.config.myst_fence_as_directive
 
 
 def test_directive_options_equal_the_info_string(tmp_path: Path) -> None:
