@@ -97,6 +97,12 @@ class SpecError(ValueError):
         return cls(Diagnostic(subtype, message, loc, hint))
 
 
+def shown(text: object) -> str:
+    """``text`` quoted back to the user safely: control and other invisible characters as ``\\x1b``-style
+    escapes, so a diagnostic cannot drive a terminal or hide what was written."""
+    return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in str(text))
+
+
 def did_you_mean(word: str, candidates: Iterable[str], written: Mapping[str, str] | None = None) -> str | None:
     """A hint naming the closest candidate, or listing the choices when none is close.
 

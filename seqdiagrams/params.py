@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from seqdiagrams.errors import Location, SpecError, Subtype, did_you_mean
+from seqdiagrams.errors import Location, SpecError, Subtype, did_you_mean, shown
 
 MAX_TEXT = 200
 """Longest free-text value (caption, title, id) accepted, in characters."""
@@ -59,7 +59,7 @@ class Param:
 
 
 def _bad(key: str, raw: Any, expected: str, loc: Location, hint: str | None = None) -> SpecError:
-    return SpecError.at(Subtype.BAD_VALUE, f"`{key}` expects {expected}, got `{raw}`", loc, hint)
+    return SpecError.at(Subtype.BAD_VALUE, f"`{key}` expects {expected}, got `{shown(raw)}`", loc, hint)
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from seqdiagrams.errors import Location, SpecError, Subtype, at_block, did_you_mean
+from seqdiagrams.errors import Location, SpecError, Subtype, at_block, did_you_mean, shown
 from seqdiagrams.params import BoolParam
 
 MAX_BLOCK_BYTES = 64 * 1024
@@ -157,7 +157,7 @@ def _split_info(info: str, loc: Location) -> tuple[str, list[_Token]]:
                            did_you_mean(subject, SUBJECT_MODULES))
     pos = word.end()
     if pos < len(info) and not info[pos].isspace():
-        raise SpecError.at(Subtype.SYNTAX, f"unexpected `{info[pos]}` after the subject", _col(loc, pos))
+        raise SpecError.at(Subtype.SYNTAX, f"unexpected `{shown(info[pos])}` after the subject", _col(loc, pos))
     tokens: list[_Token] = []
     pos = _skip_space(info, pos)
     while pos < len(info):
@@ -170,7 +170,7 @@ def _split_info(info: str, loc: Location) -> tuple[str, list[_Token]]:
 def _read_pair(info: str, pos: int, loc: Location, subject: str) -> tuple[_Token, int]:
     key_match = _KEY.match(info, pos)
     if not key_match:
-        raise SpecError.at(Subtype.SYNTAX, f"expected `key=value`, found `{info[pos]}`", _col(loc, pos))
+        raise SpecError.at(Subtype.SYNTAX, f"expected `key=value`, found `{shown(info[pos])}`", _col(loc, pos))
     key, key_loc = key_match.group(), _col(loc, pos)
     pos = key_match.end()
     if pos >= len(info) or info[pos] != "=":
@@ -212,7 +212,7 @@ def _read_quoted(info: str, pos: int, loc: Location) -> tuple[str, int]:
         if char == quote:
             pos += 1
             if pos < len(info) and not info[pos].isspace():
-                raise SpecError.at(Subtype.SYNTAX, f"unexpected `{info[pos]}` after a quoted value",
+                raise SpecError.at(Subtype.SYNTAX, f"unexpected `{shown(info[pos])}` after a quoted value",
                                    _col(loc, pos), "separate pairs with a space")
             return "".join(out), pos
         out.append(char)
@@ -239,7 +239,7 @@ def _read_body(body: str, loc: Location) -> dict[str, tuple[Any, Location]]:
     try:
         node = yaml.compose(body, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
-        raise _yaml_error(exc, loc) from None
+        raise _yaml_error(exc, loc, body) from None
     if node is None:
         return {}
     if not isinstance(node, yaml.MappingNode):
@@ -247,7 +247,7 @@ def _read_body(body: str, loc: Location) -> dict[str, tuple[Any, Location]]:
                            "for example `unroll: 3`")
     out: dict[str, tuple[Any, Location]] = {}
     for key_node, value_node in node.value:
-        key_loc = _mark_loc(loc, key_node.start_mark)
+        key_loc = _mark_loc(loc, key_node.start_mark, body)
         key = _whole_characters(key_node.value, key_loc) if isinstance(key_node, yaml.ScalarNode) else None
         if not isinstance(key, str) or key in out:
             raise SpecError.at(Subtype.YAML, "body keys must be distinct plain names", key_loc)
@@ -283,7 +283,7 @@ def _check_yaml_events(body: str, loc: Location) -> None:
     depth = 0
     try:
         for event in yaml.parse(body, Loader=yaml.SafeLoader):
-            mark = _mark_loc(loc, event.start_mark)
+            mark = _mark_loc(loc, event.start_mark, body)
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 raise SpecError.at(Subtype.YAML, "YAML anchors and aliases are not allowed in a block", mark,
                                    "write values out in full")
@@ -294,19 +294,23 @@ def _check_yaml_events(body: str, loc: Location) -> None:
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
     except yaml.YAMLError as exc:
-        raise _yaml_error(exc, loc) from None
+        raise _yaml_error(exc, loc, body) from None
 
 
-def _mark_loc(loc: Location, mark: yaml.Mark | None) -> Location:
+def _mark_loc(loc: Location, mark: yaml.Mark | None, body: str) -> Location:
+    """Where a YAML mark sits in the user's file. Lines are counted here, not taken from the mark: YAML also
+    breaks lines at U+0085, U+2028 and U+2029, which are ordinary characters to the page around the block."""
     if mark is None:
         return loc
-    return Location(loc.path, loc.line + mark.line, loc.col + mark.column)
+    index = min(mark.index, len(body))
+    start = body.rfind("\n", 0, index) + 1
+    return Location(loc.path, loc.line + body.count("\n", 0, index), loc.col + index - start)
 
 
-def _yaml_error(exc: yaml.YAMLError, loc: Location) -> SpecError:
+def _yaml_error(exc: yaml.YAMLError, loc: Location, body: str) -> SpecError:
     mark = getattr(exc, "problem_mark", None)
     problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-    return SpecError.at(Subtype.YAML, f"cannot read the YAML body: {problem}", _mark_loc(loc, mark))
+    return SpecError.at(Subtype.YAML, f"cannot read the YAML body: {problem}", _mark_loc(loc, mark, body))
 
 
 def with_default_lang(spec: Spec, lang: str | None) -> Spec:

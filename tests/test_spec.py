@@ -378,6 +378,25 @@ def test_direction_choices_do_not_offer_the_empty_value():
     assert diag.hint == "expected one of: `BT`, `LR`, `RL`, `TB`"
 
 
+@pytest.mark.parametrize("brk", ["\x85", "\u2028", "\u2029"])
+def test_yaml_error_lines_are_the_pages_lines(brk: str) -> None:
+    """YAML breaks lines at NEL/LS/PS too; the page does not, so an error once pointed below the block."""
+    diag = error_of(f"rnn\ncaption: a{brk}b: [", ORIGIN)
+    assert diag.subtype is Subtype.YAML
+    assert (diag.loc.line, diag.loc.col) == (11, len(f"caption: a{brk}b: [") + 1)
+
+
+@pytest.mark.parametrize(("block", "echo"), [
+    ('rnn outputs="\x1b[31mred"', "got `\\x1b[31mred`"),
+    ('rnn outputs="a\u202eb"', "got `a\\u202eb`"),
+    ("rnn \x01", "found `\\x01`"),
+    ("rnn outputs=隐藏", "got `隐藏`"),
+])
+def test_diagnostics_quote_invisible_characters_as_escapes(block: str, echo: str) -> None:
+    """A message is printed to terminals and logs: what the user wrote is shown, never obeyed."""
+    assert echo in error_of(block).message
+
+
 # -- aliases (issue 12 item 20) ------------------------------------------------------------------------
 
 
