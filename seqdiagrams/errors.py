@@ -122,7 +122,7 @@ def did_you_mean(word: str, candidates: Iterable[str], written: Mapping[str, str
 
 def internal_error(exc: BaseException, loc: Location) -> SpecError:
     """The diagnostic of an exception no check anticipated: a bug, reported at the block that met it."""
-    text = " ".join(str(exc).split())
+    text = shown(" ".join(str(exc).split()))
     if len(text) > MAX_BUG_TEXT:
         text = text[:MAX_BUG_TEXT] + "…"
     detail = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
