@@ -17,7 +17,7 @@ def vendor_file(relative: str) -> Path:
     """The path of a vendored file, or a clear error naming the build step that provides it."""
     path = VENDOR / relative
     if not path.exists():
-        raise SpecError.at(Subtype.RENDER, f"the vendored asset {relative} is missing from this installation",
+        raise SpecError.at(Subtype.MISSING, f"the vendored asset {relative} is missing from this installation",
                            Location(), "reinstall seqdiagrams (its build fetches KaTeX and Mermaid with npm), "
                            "or run `python tools/vendor_assets.py` in a source checkout")
     return path

@@ -71,6 +71,8 @@ def _parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help="validate every block in Markdown/rST files or folders")
     check.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    check.add_argument("--strict", action="store_true",
+                       help="count warnings (a highlight that matches nothing) as errors")
     _registry_option(check)
     check.set_defaults(run=_check)
 
@@ -119,11 +121,14 @@ def _assets(args: argparse.Namespace) -> int:
 
 
 def _render(args: argparse.Namespace) -> int:
-    from seqdiagrams.rendering import render_spec
+    from seqdiagrams.rendering import render_spec, unmatched_highlights
     from seqdiagrams.spec import parse, with_default_lang
 
     spec = with_default_lang(parse(args.block), args.lang)
-    out = render_spec(spec, args.format, _registry(args))
+    registry = _registry(args)
+    out = render_spec(spec, args.format, registry)
+    for warning in unmatched_highlights(spec, registry):
+        print(warning.format("warning"), file=sys.stderr)
     data = out if isinstance(out, bytes) else out.encode("utf-8")
     if args.output:
         args.output.write_bytes(data)
@@ -147,8 +152,7 @@ def _list(args: argparse.Namespace) -> int:
             print(f"seqdiagrams: `list keys` needs a subject: {', '.join(subjects)}", file=sys.stderr)
             return 2
         for key, param in subjects[args.subject].params.items():
-            default = ",".join(param.default) if isinstance(param.default, tuple) else param.default
-            print(f"{key:<14} {param.describe():<40} default {str(default) or '-':<14} {param.help}")
+            print(f"{key:<14} {param.describe():<40} default {param.spelled():<14} {param.help}")
     elif args.what == "archs":
         for arch_id, arch in _registry(args).data.archs.items():
             print(f"{arch_id:<18} {arch.year}  {arch.name.en} / {arch.name.zh}")
@@ -159,7 +163,7 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from seqdiagrams.rendering import check_spec
+    from seqdiagrams.rendering import check_spec, unmatched_highlights
     from seqdiagrams.scan import scan_file
     from seqdiagrams.spec import parse_parts
 
@@ -170,17 +174,24 @@ def _check(args: argparse.Namespace) -> int:
         print(f"seqdiagrams: no such file or folder: {path}", file=sys.stderr)
     if missing:
         return 2
-    count = errors = 0
+    count = errors = warnings = 0
     for path in files:
         for block in scan_file(path):
             count += 1
             try:
-                check_spec(parse_parts(block.info, block.body, block.info_loc, block.body_loc), registry)
+                spec = parse_parts(block.info, block.body, block.info_loc, block.body_loc)
+                check_spec(spec, registry)
+                found = unmatched_highlights(spec, registry)
             except SpecError as exc:
                 errors += 1
                 print(exc.diagnostic.format())
-    print(f"seqdiagrams: {count} block(s) in {len(files)} file(s), {errors} error(s)", file=sys.stderr)
-    return 1 if errors else 0
+                continue
+            for warning in found:
+                warnings += 1
+                print(warning.format("error" if args.strict else "warning"))
+    print(f"seqdiagrams: {count} block(s) in {len(files)} file(s), {errors} error(s), {warnings} warning(s)",
+          file=sys.stderr)
+    return 1 if errors or (args.strict and warnings) else 0
 
 
 def _regen(args: argparse.Namespace) -> int:

@@ -9,8 +9,16 @@ MkDocs, Sphinx) only *formats* it, so a bad block reads the same everywhere:
 from __future__ import annotations
 
 import difflib
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from enum import Enum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator, Mapping
+
+MAX_BUG_TEXT = 160
+"""Longest excerpt of an unexpected exception's message quoted in an internal-error diagnostic."""
 
 
 class Subtype(str, Enum):
@@ -34,6 +42,14 @@ class Subtype(str, Enum):
     """A registry file (packaged or user overlay) does not match its schema."""
     RENDER = "render"
     """A renderer failed on an otherwise valid block."""
+    HIGHLIGHT = "highlight"
+    """A ``highlight`` item matches nothing in the figure: a warning (the figure is right, the emphasis is
+    lost), an error where the host is strict."""
+    MISSING = "missing"
+    """This installation lacks something rendering needs (Graphviz, the KaTeX engine, a vendored file):
+    not the block's fault; the message names what is missing and the hint how to get it."""
+    INTERNAL = "internal"
+    """A bug in seqdiagrams met while handling the block: not the block's fault either."""
 
 
 @dataclass(frozen=True, order=True)
@@ -62,9 +78,9 @@ class Diagnostic:
     loc: Location
     hint: str | None = None
 
-    def format(self) -> str:
-        """``file:line:col: message (hint)``, the form compilers and editors understand."""
-        text = f"{self.loc}: {self.message}"
+    def format(self, severity: str = "") -> str:
+        """``file:line:col: [severity: ]message (hint)``, the form compilers and editors understand."""
+        text = f"{self.loc}: {severity + ': ' if severity else ''}{self.message}"
         return f"{text} ({self.hint})" if self.hint else text
 
 
@@ -81,12 +97,54 @@ class SpecError(ValueError):
         return cls(Diagnostic(subtype, message, loc, hint))
 
 
-def did_you_mean(word: str, candidates: list[str] | tuple[str, ...] | set[str]) -> str | None:
-    """A hint naming the closest candidate, or listing the choices when none is close."""
+def shown(text: object) -> str:
+    """``text`` quoted back to the user safely: control and other invisible characters as ``\\x1b``-style
+    escapes, so a diagnostic cannot drive a terminal or hide what was written."""
+    return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in str(text))
+
+
+def did_you_mean(word: str, candidates: Iterable[str], written: Mapping[str, str] | None = None) -> str | None:
+    """A hint naming the closest candidate, or listing the choices when none is close.
+
+    ``written`` says how a candidate is written where it differs from its name (``set=lstm-1997``
+    when one key's value may also be meant for another key).
+    """
     ordered = sorted(candidates)
-    close = difflib.get_close_matches(word, ordered, n=1, cutoff=0.6)
+    spell = written or {}
+    same = [c for c in ordered if c.lower() == word.lower()]  # `Mamba`, `GPT`: only the case is wrong
+    close = same or difflib.get_close_matches(word, ordered, n=1, cutoff=0.6)
     if close:
-        return f"did you mean `{close[0]}`?"
+        return f"did you mean `{spell.get(close[0], close[0])}`?"
     if len(ordered) <= 12:
-        return "expected one of: " + ", ".join(f"`{c}`" for c in ordered)
+        return "expected one of: " + ", ".join(f"`{spell.get(c, c)}`" for c in ordered)
     return None
+
+
+def internal_error(exc: BaseException, loc: Location) -> SpecError:
+    """The diagnostic of an exception no check anticipated: a bug, reported at the block that met it."""
+    text = shown(" ".join(str(exc).split()))
+    if len(text) > MAX_BUG_TEXT:
+        text = text[:MAX_BUG_TEXT] + "…"
+    detail = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+    return SpecError.at(Subtype.INTERNAL, f"internal error in seqdiagrams ({detail})", loc,
+                        "this is a bug in seqdiagrams, not a mistake in the block; please report it with the block")
+
+
+@contextmanager
+def at_block(loc: Location) -> Iterator[None]:
+    """Handle one block at ``loc`` so that only a located :class:`SpecError` comes out.
+
+    Code that does not know the block (a missing Graphviz, KaTeX engine or vendored file is found
+    deep in the renderers) raises at the empty ``Location()``; its diagnostic is moved to the block.
+    Any other exception is a bug: it becomes an :attr:`Subtype.INTERNAL` diagnostic (the original
+    chained as its cause), so one block's failure is a located report rather than a traceback that
+    stops the whole build.
+    """
+    try:
+        yield
+    except SpecError as exc:
+        if exc.diagnostic.loc != Location() or loc == Location():
+            raise
+        raise SpecError(replace(exc.diagnostic, loc=loc)) from exc
+    except Exception as exc:  # the point: nothing but a located diagnostic leaves a block
+        raise internal_error(exc, loc) from exc

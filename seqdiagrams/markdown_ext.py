@@ -139,15 +139,27 @@ class SeqarchExtension(Extension):
         self.stats.blocks += 1
         try:
             return self.figure(block.info, block.body, block.info_loc, block.body_loc, ordinal,
-                               self.page.lang or self.options.lang)
+                               self.page.lang or self.options.lang, self.warn)
         except SpecError as exc:
             self.fail(exc.diagnostic)
             d = exc.diagnostic
             source = "seqarch " + block.info.strip() + ("\n" + block.body if block.body.strip() else "")
             return error_box(d.message, str(d.loc), d.hint, source)
 
-    def figure(self, info: str, body: str, info_loc: Location, body_loc: Location, ordinal: int, lang: str) -> str:
-        """One block's figure HTML from the cache or rendered now (counted); raises an invalid block's error."""
+    def warn(self, diagnostic: Diagnostic) -> None:
+        """A problem that leaves the output usable (a highlight that matches nothing, math KaTeX rejects):
+        reported like an invalid block, but the page keeps its content; strict: raised as an error."""
+        if self.options.strict:
+            raise SpecError(diagnostic)
+        self.stats.diagnostics.append(diagnostic)
+        self.report(diagnostic)
+
+    def figure(self, info: str, body: str, info_loc: Location, body_loc: Location, ordinal: int, lang: str,
+               warn: Callable[[Diagnostic], None] | None = None) -> str:
+        """One block's figure HTML from the cache or rendered now (counted); raises an invalid block's error.
+
+        ``warn`` receives the block's warnings; the plugin's read-back of prerendered figures passes none,
+        so each warning is reported once, when its page is converted."""
         from seqdiagrams.rendering import render_block
         from seqdiagrams.rendering.cache import DiskCache
 
@@ -155,7 +167,7 @@ class SeqarchExtension(Extension):
             self.cache = DiskCache()
         misses = self.cache.misses["html"]
         html = render_block(info, body, info_loc, body_loc, ordinal, lang, self.options.theme, self.inline_styles,
-                            self.registry, self.cache)
+                            self.registry, self.cache, warn)
         self.stats.rendered += self.cache.misses["html"] - misses
         return html
 
@@ -318,12 +330,8 @@ class MathPostprocessor(Postprocessor):
         shown = " ".join(latex.split())
         shown = shown if len(shown) <= 60 else shown[:57] + "..."
         message = " ".join(message.split())
-        diagnostic = Diagnostic(Subtype.RENDER, f"KaTeX cannot typeset the formula `{shown}`: {message}", loc,
-                                "it is shown as written, in red; fix the LaTeX")
-        if self.extension.options.strict:
-            raise SpecError(diagnostic)
-        self.extension.stats.diagnostics.append(diagnostic)
-        self.extension.report(diagnostic)
+        self.extension.warn(Diagnostic(Subtype.RENDER, f"KaTeX cannot typeset the formula `{shown}`: {message}",
+                                       loc, "it is shown as written, in red; fix the LaTeX"))
 
 
 def _generic_math(m: re.Match[str]) -> tuple[str, bool] | None:

@@ -248,8 +248,10 @@ class SeqdiagramsPlugin(BasePlugin[SeqdiagramsConfig]):  # type: ignore[valid-ty
             rendered = self.pooled + stats.rendered
             log.info("%d block(s), %d rendered, %d from cache, %d error(s), %.2f s", stats.blocks, rendered,
                      max(stats.blocks - stats.errors - rendered, 0), stats.errors, time.perf_counter() - self.started)
-        if stats.errors and self.config["strict"]:
-            raise PluginError(f"seqdiagrams: {stats.errors} invalid seqarch block(s); see the warnings above")
+        warnings = len(stats.diagnostics) - stats.errors  # a highlight matching nothing, math KaTeX rejects
+        if (stats.errors or warnings) and self.config["strict"]:
+            raise PluginError(f"seqdiagrams: {stats.errors} invalid seqarch block(s), {warnings} warning(s); "
+                              "see the warnings above")
 
     def _report(self, diagnostic: Diagnostic) -> None:
         if self.config["strict"] is False:

@@ -14,12 +14,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from seqdiagrams.errors import Location, SpecError, Subtype, did_you_mean
+from seqdiagrams.errors import Location, SpecError, Subtype, did_you_mean, shown
 
 MAX_TEXT = 200
 """Longest free-text value (caption, title, id) accepted, in characters."""
 MAX_LIST = 32
 """Most items a list value may hold."""
+
+ARCH_ALIASES: tuple[tuple[str, str], ...] = (("gpt", "decoder-only"), ("bert", "encoder-only"), ("t5", "transformer"))
+"""Names readers know the Transformer variants by → registry architecture ids (``archs=gpt,bert``).
+
+They are spellings of the block language (like ``yes`` for ``true``), mapped when a block is parsed, so a
+figure, its cache entry and its ids are the same whichever name a block used. The tests hold each
+target to the registry and keep aliases from shadowing a registry id.
+"""
 
 _TRUE = {"true", "yes", "on", "1"}
 _FALSE = {"false", "no", "off", "0"}
@@ -40,9 +48,18 @@ class Param:
         """Type and bounds for ``seqdiagrams list keys``."""
         raise NotImplementedError
 
+    def spelled(self) -> str:
+        """The default as a block would write it (``true``, ``a,b``), or ``-`` when there is none."""
+        value = self.default
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, tuple):
+            value = ",".join(value)
+        return str(value) or "-"
+
 
 def _bad(key: str, raw: Any, expected: str, loc: Location, hint: str | None = None) -> SpecError:
-    return SpecError.at(Subtype.BAD_VALUE, f"`{key}` expects {expected}, got `{raw}`", loc, hint)
+    return SpecError.at(Subtype.BAD_VALUE, f"`{key}` expects {expected}, got `{shown(raw)}`", loc, hint)
 
 
 @dataclass(frozen=True)
@@ -92,18 +109,38 @@ class BoolParam(Param):
 
 @dataclass(frozen=True)
 class ChoiceParam(Param):
-    """One value out of a fixed set."""
+    """One value out of a fixed set; an empty choice (``direction=""``: the subject's own) is accepted unlisted.
+
+    ``aliases`` are other names of choices (``gpt`` for ``decoder-only``); a value is stored as its choice.
+    """
 
     choices: tuple[str, ...] = ()
+    aliases: tuple[tuple[str, str], ...] = ()
 
     def convert(self, key: str, raw: Any, loc: Location) -> str:
         text = str(raw).strip()
-        if text not in self.choices:
-            raise _bad(key, raw, "one of " + "|".join(self.choices), loc, did_you_mean(text, self.choices))
-        return text
+        value = unalias(self.aliases, text)
+        if value not in self.choices:
+            raise _bad(key, raw, "one of " + self.describe(), loc,
+                       did_you_mean(text, self.named + tuple(alias for alias, _ in self.aliases)))
+        return value
+
+    @property
+    def named(self) -> tuple[str, ...]:
+        """The choices a user writes (an empty one means "not set" and is not offered)."""
+        return tuple(choice for choice in self.choices if choice)
 
     def describe(self) -> str:
-        return "|".join(self.choices)
+        return "|".join(self.named) + _also(self.aliases)
+
+
+def unalias(aliases: tuple[tuple[str, str], ...], text: str) -> str:
+    """The choice ``text`` names: itself, or what its alias (in any case: ``GPT``) stands for."""
+    return dict(aliases).get(text.lower(), text)
+
+
+def _also(aliases: tuple[tuple[str, str], ...]) -> str:
+    return f" (also {', '.join(f'{alias}={choice}' for alias, choice in aliases)})" if aliases else ""
 
 
 @dataclass(frozen=True)
@@ -134,11 +171,13 @@ class ListParam(Param):
 
     ``choices`` may be left empty when the valid names come from the registry:
     the subject then checks the items itself (with the same located errors).
+    ``aliases`` map other names to items before any check (:data:`ARCH_ALIASES` for architecture lists).
     """
 
     choices: tuple[str, ...] = ()
     min_items: int = 0
     max_items: int = MAX_LIST
+    aliases: tuple[tuple[str, str], ...] = ()
 
     def convert(self, key: str, raw: Any, loc: Location) -> tuple[str, ...]:
         items = [str(x).strip() for x in raw] if isinstance(raw, Sequence) and not isinstance(raw, str) else [
@@ -152,16 +191,17 @@ class ListParam(Param):
                 loc,
             )
         for item in items:
-            if self.choices and item not in self.choices:
+            if self.choices and unalias(self.aliases, item) not in self.choices:
                 raise _bad(key, item, "items from " + "|".join(self.choices), loc,
-                           did_you_mean(item, self.choices))
+                           did_you_mean(item, self.choices + tuple(a for a, c in self.aliases if c in self.choices)))
             if len(item) > MAX_TEXT:
                 raise SpecError.at(Subtype.TOO_LARGE, f"an item of `{key}` is too long", loc)
-        return tuple(items)
+        return tuple(unalias(self.aliases, item) for item in items)
 
     def describe(self) -> str:
         base = "comma list" + (" of " + "|".join(self.choices) if self.choices else "")
-        return f"{base} ({self.min_items}–{self.max_items} items)"
+        usable = tuple((a, c) for a, c in self.aliases if not self.choices or c in self.choices)
+        return f"{base} ({self.min_items}–{self.max_items} items){_also(usable)}"
 
 
 LANGS = ("en", "zh")

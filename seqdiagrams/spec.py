@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from seqdiagrams.errors import Location, SpecError, Subtype, did_you_mean
+from seqdiagrams.errors import Location, SpecError, Subtype, at_block, did_you_mean, shown
 from seqdiagrams.params import BoolParam
 
 MAX_BLOCK_BYTES = 64 * 1024
@@ -96,17 +96,22 @@ def parse(block: str, origin: Location | None = None) -> Spec:
 
 
 def parse_parts(info: str, body: str, info_loc: Location, body_loc: Location) -> Spec:
-    """Parse an info string and a body found separately (by the Markdown scanner or a directive)."""
-    from seqdiagrams.subjects import SUBJECT_MODULES, get_subject
+    """Parse an info string and a body found separately (by the Markdown scanner or a directive).
 
-    info = info.rstrip("\r")
+    Raises only :class:`SpecError` (a bug in the grammar is an internal error at the block).
+    """
+    with at_block(info_loc):
+        return _parse_parts(info, body, info_loc, body_loc)
+
+
+def _parse_parts(info: str, body: str, info_loc: Location, body_loc: Location) -> Spec:
+    from seqdiagrams.subjects import get_subject
+
+    info = _whole_characters(info.rstrip("\r"), info_loc)
     if len(info) > MAX_INFO_CHARS:
         raise SpecError.at(Subtype.TOO_LARGE, f"info string is longer than {MAX_INFO_CHARS} characters",
                            info_loc, "move long values into the YAML body")
-    subject, subject_loc, tokens = _split_info(info, info_loc)
-    if subject not in SUBJECT_MODULES:
-        raise SpecError.at(Subtype.UNKNOWN_SUBJECT, f"unknown subject `{subject}`", subject_loc,
-                           did_you_mean(subject, SUBJECT_MODULES))
+    subject, tokens = _split_info(info, info_loc)
     schema = get_subject(subject).params
     raw: dict[str, tuple[Any, Location, Location]] = {}
     for key, (value, key_loc) in _read_body(body, body_loc).items():
@@ -131,8 +136,13 @@ def parse_parts(info: str, body: str, info_loc: Location, body_loc: Location) ->
     return spec
 
 
-def _split_info(info: str, loc: Location) -> tuple[str, Location, list[_Token]]:
-    """Tokenise ``[seqarch] subject key=value …`` keeping the column of every token."""
+def _split_info(info: str, loc: Location) -> tuple[str, list[_Token]]:
+    """Tokenise ``[seqarch] subject key=value …`` keeping the column of every token.
+
+    The subject is checked before any pair is read: what a pair may look like depends on it.
+    """
+    from seqdiagrams.subjects import SUBJECT_MODULES
+
     pos = _skip_space(info, 0)
     word = _WORD.match(info, pos)
     if word and word.group() == "seqarch":
@@ -141,23 +151,26 @@ def _split_info(info: str, loc: Location) -> tuple[str, Location, list[_Token]]:
     if not word:
         raise SpecError.at(Subtype.SYNTAX, "expected a subject name after `seqarch`", _col(loc, pos),
                            "for example `seqarch rnn unroll=3`; `seqdiagrams list subjects` shows all")
-    subject, subject_loc = word.group(), _col(loc, pos)
+    subject = word.group()
+    if subject not in SUBJECT_MODULES:
+        raise SpecError.at(Subtype.UNKNOWN_SUBJECT, f"unknown subject `{subject}`", _col(loc, pos),
+                           did_you_mean(subject, SUBJECT_MODULES))
     pos = word.end()
     if pos < len(info) and not info[pos].isspace():
-        raise SpecError.at(Subtype.SYNTAX, f"unexpected `{info[pos]}` after the subject", _col(loc, pos))
+        raise SpecError.at(Subtype.SYNTAX, f"unexpected `{shown(info[pos])}` after the subject", _col(loc, pos))
     tokens: list[_Token] = []
     pos = _skip_space(info, pos)
     while pos < len(info):
         token, pos = _read_pair(info, pos, loc, subject)
         tokens.append(token)
         pos = _skip_space(info, pos)
-    return subject, subject_loc, tokens
+    return subject, tokens
 
 
 def _read_pair(info: str, pos: int, loc: Location, subject: str) -> tuple[_Token, int]:
     key_match = _KEY.match(info, pos)
     if not key_match:
-        raise SpecError.at(Subtype.SYNTAX, f"expected `key=value`, found `{info[pos]}`", _col(loc, pos))
+        raise SpecError.at(Subtype.SYNTAX, f"expected `key=value`, found `{shown(info[pos])}`", _col(loc, pos))
     key, key_loc = key_match.group(), _col(loc, pos)
     pos = key_match.end()
     if pos >= len(info) or info[pos] != "=":
@@ -199,7 +212,7 @@ def _read_quoted(info: str, pos: int, loc: Location) -> tuple[str, int]:
         if char == quote:
             pos += 1
             if pos < len(info) and not info[pos].isspace():
-                raise SpecError.at(Subtype.SYNTAX, f"unexpected `{info[pos]}` after a quoted value",
+                raise SpecError.at(Subtype.SYNTAX, f"unexpected `{shown(info[pos])}` after a quoted value",
                                    _col(loc, pos), "separate pairs with a space")
             return "".join(out), pos
         out.append(char)
@@ -226,7 +239,7 @@ def _read_body(body: str, loc: Location) -> dict[str, tuple[Any, Location]]:
     try:
         node = yaml.compose(body, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
-        raise _yaml_error(exc, loc) from None
+        raise _yaml_error(exc, loc, body) from None
     if node is None:
         return {}
     if not isinstance(node, yaml.MappingNode):
@@ -234,8 +247,8 @@ def _read_body(body: str, loc: Location) -> dict[str, tuple[Any, Location]]:
                            "for example `unroll: 3`")
     out: dict[str, tuple[Any, Location]] = {}
     for key_node, value_node in node.value:
-        key_loc = _mark_loc(loc, key_node.start_mark)
-        key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+        key_loc = _mark_loc(loc, key_node.start_mark, body)
+        key = _whole_characters(key_node.value, key_loc) if isinstance(key_node, yaml.ScalarNode) else None
         if not isinstance(key, str) or key in out:
             raise SpecError.at(Subtype.YAML, "body keys must be distinct plain names", key_loc)
         out[key] = (_raw_value(key, value_node, key_loc), key_loc)
@@ -245,17 +258,32 @@ def _read_body(body: str, loc: Location) -> dict[str, tuple[Any, Location]]:
 def _raw_value(key: str, node: yaml.Node, loc: Location) -> str | list[str]:
     """The text as written (no YAML 1.1 typing: `no` stays "no", `010` stays "010"); params convert it."""
     if isinstance(node, yaml.ScalarNode):
-        return str(node.value)
+        return _whole_characters(str(node.value), loc)
     if isinstance(node, yaml.SequenceNode) and all(isinstance(item, yaml.ScalarNode) for item in node.value):
-        return [str(item.value) for item in node.value]
+        return [_whole_characters(str(item.value), loc) for item in node.value]
     raise SpecError.at(Subtype.YAML, f"`{key}` must be a value or a list of values", loc)
+
+
+def _whole_characters(text: str, loc: Location) -> str:
+    """``text`` with UTF-16 surrogate pairs joined into the characters they encode; a lone half is an error.
+
+    YAML's ``"\\ud83d\\ude80"`` escapes decode to two surrogate halves (and the Python API accepts
+    any ``str``), which no UTF-8 output — a cache key, a page, a terminal — can encode.
+    """
+    if not any("\ud800" <= char <= "\udfff" for char in text):
+        return text
+    try:
+        return text.encode("utf-16", "surrogatepass").decode("utf-16")
+    except UnicodeDecodeError:
+        raise SpecError.at(Subtype.BAD_VALUE, "a lone UTF-16 surrogate (U+D800–U+DFFF) is not a character", loc,
+                           "write the character itself, or escape it whole as \\U0001F680") from None
 
 
 def _check_yaml_events(body: str, loc: Location) -> None:
     depth = 0
     try:
         for event in yaml.parse(body, Loader=yaml.SafeLoader):
-            mark = _mark_loc(loc, event.start_mark)
+            mark = _mark_loc(loc, event.start_mark, body)
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 raise SpecError.at(Subtype.YAML, "YAML anchors and aliases are not allowed in a block", mark,
                                    "write values out in full")
@@ -266,19 +294,23 @@ def _check_yaml_events(body: str, loc: Location) -> None:
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
     except yaml.YAMLError as exc:
-        raise _yaml_error(exc, loc) from None
+        raise _yaml_error(exc, loc, body) from None
 
 
-def _mark_loc(loc: Location, mark: yaml.Mark | None) -> Location:
+def _mark_loc(loc: Location, mark: yaml.Mark | None, body: str) -> Location:
+    """Where a YAML mark sits in the user's file. Lines are counted here, not taken from the mark: YAML also
+    breaks lines at U+0085, U+2028 and U+2029, which are ordinary characters to the page around the block."""
     if mark is None:
         return loc
-    return Location(loc.path, loc.line + mark.line, loc.col + mark.column)
+    index = min(mark.index, len(body))
+    start = body.rfind("\n", 0, index) + 1
+    return Location(loc.path, loc.line + body.count("\n", 0, index), loc.col + index - start)
 
 
-def _yaml_error(exc: yaml.YAMLError, loc: Location) -> SpecError:
+def _yaml_error(exc: yaml.YAMLError, loc: Location, body: str) -> SpecError:
     mark = getattr(exc, "problem_mark", None)
     problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-    return SpecError.at(Subtype.YAML, f"cannot read the YAML body: {problem}", _mark_loc(loc, mark))
+    return SpecError.at(Subtype.YAML, f"cannot read the YAML body: {problem}", _mark_loc(loc, mark, body))
 
 
 def with_default_lang(spec: Spec, lang: str | None) -> Spec:

@@ -5,7 +5,7 @@ caching all live in the core; this module only maps them onto Sphinx's phases.
 
 - **Read time** (parallel-safe): the ``seqarch`` directive takes the whole info line as its
   argument (``.. seqarch:: rnn unroll=3``, MyST ``{seqarch}``, and plain ```` ```seqarch ````
-  fences with ``myst_fence_as_directive = ["seqarch"]``); its options (every subject key,
+  fences: with ``myst_parser`` loaded, ``seqarch`` joins ``myst_fence_as_directive``); its options (every subject key,
   plus ``:name:``) and content become the YAML body, so values go through the one grammar
   and errors read as in Markdown. A valid block becomes a :class:`seqarch` node holding
   plain strings only (wrapped in a numbered figure when it has a caption); a bad one is
@@ -117,7 +117,7 @@ class SeqarchDirective(SphinxDirective):
     option_spec: ClassVar[dict[str, Any]] = _AnyKey()  # filled in by setup() from the subjects
 
     def run(self) -> list[nodes.Node]:
-        from seqdiagrams.rendering import check_spec
+        from seqdiagrams.rendering import check_spec, unmatched_highlights
 
         ordinal = self.env.new_serialno("seqarch")
         config = self.config
@@ -131,10 +131,13 @@ class SeqarchDirective(SphinxDirective):
         try:
             spec = _spec(info, body, loc, config)
             check_spec(spec, _registry(config))
+            warnings = unmatched_highlights(spec, _registry(config))
         except SpecError as exc:
             _count(self.env, errors=1)
             _report(exc.diagnostic, (self.env.docname, _line(exc.diagnostic, path, self.lineno)), path, config)
             return [_error_node(exc.diagnostic, self)]
+        for warning in warnings:  # the figure is still drawn
+            _report(warning, (self.env.docname, _line(warning, path, self.lineno)), path, config)
         node = seqarch(info=info, body=body, path=path, line=self.lineno, ordinal=ordinal)
         self.set_source_info(node)
         target: nodes.Element = node
@@ -556,6 +559,9 @@ def _config_inited(app: Sphinx, config: Config) -> None:
             _config_warning(f"{name}: {exc}; using the default `{spec.default!r}`")
             config[name] = spec.default
     config.seqdiagrams_registry = _overlays(config, Path(app.confdir))
+    fences = config.myst_fence_as_directive if "myst_fence_as_directive" in config else None
+    if fences is not None and "seqarch" not in fences:  # plain ```seqarch fences in MyST pages, as in MkDocs
+        config.myst_fence_as_directive = [*fences, "seqarch"]
     if config.seqdiagrams_katex == "page":  # the page's own math as KaTeX at build time too
         app.add_html_math_renderer("seqdiagrams", (lambda self, node: _katex_math(self, node, False), None),
                                    (lambda self, node: _katex_math(self, node, True), None))

@@ -166,6 +166,24 @@ def test_list_keys_of_a_subject(capsys):
 
 
 @needs_all_subjects
+def test_list_keys_spells_defaults_and_choices_as_a_block_writes_them(capsys):
+    """Issue 12 item 22: no Python `False`, no empty first choice `|LR|…`."""
+    _, out, _ = run(capsys, "list", "keys", "rnn")
+    keys = {line.split()[0]: line.split() for line in out.splitlines()}
+    assert keys["bidirectional"][1:4] == ["true|false", "default", "false"]
+    assert keys["direction"][1:4] == ["LR|TB|BT|RL", "default", "-"]
+    assert keys["highlight"][keys["highlight"].index("default") + 1] == "-"
+    assert "False" not in out and "True" not in out
+
+
+def test_unknown_subject_followed_by_a_bare_key_is_a_located_error(capsys):
+    """Issue 12 item 13: `lsmt peephole` once escaped as `KeyError: 'lsmt'` with a traceback."""
+    code, out, err = run(capsys, "render", "lsmt peephole")
+    assert (code, out) == (1, "")
+    assert err == "<block>:1:1: unknown subject `lsmt` (did you mean `lstm`?)\n"
+
+
+@needs_all_subjects
 def test_list_keys_without_subject_exits_2(capsys):
     code, out, err = run(capsys, "list", "keys")
     assert (code, out) == (2, "")
@@ -208,7 +226,7 @@ def test_check_reports_bad_blocks_and_exits_1(capsys, docs):
     assert out.splitlines() == [
         f"{docs / 'bad.md'}:4:20: unknown key `unrol` for subject `rnn` (did you mean `unroll`?)",
     ]
-    assert err.strip() == "seqdiagrams: 3 block(s) in 3 file(s), 1 error(s)"
+    assert err.strip() == "seqdiagrams: 3 block(s) in 3 file(s), 1 error(s), 0 warning(s)"
 
 
 def test_check_all_good_exits_0(capsys, docs):

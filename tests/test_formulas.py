@@ -23,11 +23,13 @@ from registry_helpers import MY_RNN, write_overlay
 
 from seqdiagrams.errors import SpecError, Subtype
 from seqdiagrams.markdown_ext import SeqarchExtension
+from seqdiagrams.params import ARCH_ALIASES
 from seqdiagrams.registry import Registry
 from seqdiagrams.rendering import katex, render_spec
 from seqdiagrams.rendering.cache import DiskCache
 from seqdiagrams.rendering.katex import OPTIONS, KatexError, katex_version, render_many, render_math
 from seqdiagrams.spec import parse
+from seqdiagrams.subjects import SUBJECT_MODULES, get_subject
 
 ROOT = Path(__file__).resolve().parents[1]
 NODE_KATEX = ROOT / "assets" / "node_modules" / "katex"
@@ -91,6 +93,44 @@ def test_arch_picks_its_default_set() -> None:
     assert json.loads(render("formulas arch=lstm", "json"))["set"] == "lstm"
     assert json.loads(render("formulas arch=encoder-only", "json"))["set"] == "bert"
     assert json.loads(render("formulas arch=lstm set=lstm-1997", "json"))["set"] == "lstm-1997"
+
+
+DIAGRAM_SUBJECTS = [name for name in SUBJECT_MODULES if get_subject(name).build is not None and name != "compare"]
+"""Subjects that draw one architecture or mechanism (``compare`` draws several side by side)."""
+
+
+@pytest.mark.parametrize("name", DIAGRAM_SUBJECTS)
+def test_every_diagram_subject_name_is_a_formula_topic(name: str, registry) -> None:
+    """Issue 12 item 18: `formulas arch=attention` answered "did you mean `linear-attention`?"."""
+    data = registry.data
+    expected = data.formula_set_of(name) if name in data.archs else name
+    assert expected in data.formula_sets
+    assert json.loads(render(f"formulas arch={name}", "json"))["set"] == expected
+
+
+@pytest.mark.parametrize(("alias", "arch"), ARCH_ALIASES)
+def test_an_alias_shows_its_architectures_set(alias: str, arch: str) -> None:
+    assert render(f"formulas arch={alias}", "json") == render(f"formulas arch={arch}", "json")
+    assert render(f"formulas arch={alias.upper()}", "json") == render(f"formulas arch={arch}", "json")
+
+
+@pytest.mark.parametrize(("arch", "hint"), [
+    ("lstm1997", "did you mean `set=lstm-1997`?"),  # a set, not an architecture's default: named as `set=`
+    ("transformer_sublayer", "did you mean `set=transformer-sublayer`?"),
+    ("atention", "did you mean `attention`?"),
+    ("Mamba", "did you mean `mamba`?"),
+    ("gtp", "did you mean `gpt`?"),
+    ("xyzzy", "`seqdiagrams list archs` shows the architectures; `set=` takes a formula set id"),
+])
+def test_a_wrong_arch_suggests_architectures_topics_and_set_ids(arch: str, hint: str) -> None:
+    d = error_of(f"formulas arch={arch}")
+    assert (d.message, d.hint) == (f"unknown architecture `{arch}` in `arch`", hint)
+
+
+def test_arch_and_set_must_be_about_the_same_architecture_also_through_topics() -> None:
+    assert json.loads(render("formulas arch=attention set=mha", "json"))["set"] == "mha"
+    d = error_of("formulas arch=gpt set=bert")
+    assert d.message == "the formula set `bert` is about `encoder-only`, not `decoder-only`"
 
 
 # -- the domain: what the sets must say -------------------------------------------------------------------
@@ -477,8 +517,7 @@ def test_formula_cache_on_disk_is_keyed_by_content_and_version(tmp_path: Path) -
     first = render_many([(r"\alpha + \beta", False), (r"\alpha + \beta", True)], cache)
     entries = sorted(tmp_path.rglob("*.katex"))
     assert len(entries) == 2 and first[0] != first[1]
-    assert entries[0].read_bytes().startswith(b'<span class="katex') and entries[0].read_bytes().endswith(
-        b"</span>\n")
+    assert b'<span class="katex' in entries[0].read_bytes() and entries[0].read_bytes().endswith(b"</span>\n")
     again = DiskCache(tmp_path)
     assert render_many([(r"\alpha + \beta", False), (r"\alpha + \beta", True)], again, memo=False) == first
     assert again.hits["katex"] == 2

@@ -45,5 +45,5 @@ def test_clear_error_when_no_graphviz_at_all(no_pygraphviz, monkeypatch) -> None
     monkeypatch.setitem(sys.modules, "graphviz", None)
     with pytest.raises(SpecError) as info:
         layout_module.layout("digraph { a }", "svg")
-    assert info.value.diagnostic.subtype is Subtype.RENDER
+    assert info.value.diagnostic.subtype is Subtype.MISSING  # not the block's fault (issue 12 item 17)
     assert "pip install pygraphviz" in info.value.diagnostic.hint

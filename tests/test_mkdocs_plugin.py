@@ -94,6 +94,22 @@ def test_plugin_strict_true_fails_even_without_mkdocs_strict(tmp_path: Path, cap
     assert any("1 invalid seqarch block(s)" in r.getMessage() for r in caplog.records)
 
 
+HIGHLIGHT_TYPO = "```seqarch rnn highlight=hidden\n```\n"
+
+
+def test_a_highlight_that_matches_nothing_warns_and_fails_strict_builds(tmp_path: Path, caplog) -> None:
+    """Issue 12 item 19: the figure is drawn and the problem reported; strict (either kind) fails."""
+    with caplog.at_level(logging.WARNING):
+        run_build(make_site(tmp_path / "lenient", {"index.md": HIGHLIGHT_TYPO}))
+    assert any(r.getMessage().endswith("index.md:1:16: `hidden` in `highlight` matches no role or node id of this "
+                                       "figure (did you mean `hidden-state`?)") for r in caplog.records)
+    assert (tmp_path / "lenient" / "site" / "index.html").read_text(encoding="utf-8").count("<svg") == 1
+    with pytest.raises(Abort):
+        run_build(make_site(tmp_path / "mkdocs-strict", {"index.md": HIGHLIGHT_TYPO}), strict=True)
+    with pytest.raises(Abort):
+        run_build(make_site(tmp_path / "plugin-strict", {"index.md": HIGHLIGHT_TYPO}, strict=True))
+
+
 def test_plugin_strict_false_keeps_strict_build_green(tmp_path: Path) -> None:
     run_build(make_site(tmp_path, {"index.md": BAD}, strict=False), strict=True)
     assert "sqd-error" in (tmp_path / "site" / "index.html").read_text(encoding="utf-8")

@@ -178,6 +178,14 @@ ERRORS = [
                  id="unknown-subject-after-seqarch"),
     pytest.param("seqarch", Subtype.SYNTAX, 1, 8, "expected a subject name", "seqarch rnn unroll=3",
                  id="no-subject"),
+    pytest.param("lsmt peephole", Subtype.UNKNOWN_SUBJECT, 1, 1, "unknown subject `lsmt`", "did you mean `lstm`?",
+                 id="unknown-subject-then-bare-key"),
+    pytest.param("gru\ntitle: \"GRU \\ud83d\"", Subtype.BAD_VALUE, 2, 1, "lone UTF-16 surrogate", "\\U0001F680",
+                 id="lone-surrogate-escape-in-body"),
+    pytest.param("gru\n\"\\udc00\": 1", Subtype.BAD_VALUE, 2, 1, "lone UTF-16 surrogate", "\\U0001F680",
+                 id="lone-surrogate-escape-in-body-key"),
+    pytest.param("gru caption=\ud83d", Subtype.BAD_VALUE, 1, 1, "lone UTF-16 surrogate", "\\U0001F680",
+                 id="lone-surrogate-in-info"),
     pytest.param("rnn; unroll=3", Subtype.SYNTAX, 1, 4, "unexpected `;` after the subject", None,
                  id="junk-after-subject"),
     pytest.param("rnn unrol=3", Subtype.UNKNOWN_KEY, 1, 5, "unknown key `unrol` for subject `rnn`",
@@ -355,6 +363,81 @@ def test_error_location_is_offset_by_the_origin(block, line, col):
 @pytest.mark.parametrize("written", ["", "no", "010"])
 def test_body_text_value_is_taken_as_written(written):
     assert parse(f"rnn\ncaption: {written}")["caption"] == written
+
+
+def test_escaped_surrogate_pair_in_body_is_the_character_it_encodes():
+    """Issue 12 item 14: YAML decodes `\\ud83d\\ude80` to two halves, which once broke `Spec.digest`."""
+    spec = parse('gru\ntitle: "GRU \\ud83d\\ude80"')
+    assert spec["title"] == "GRU \N{ROCKET}"
+    assert spec.digest() == parse("gru\ntitle: GRU \N{ROCKET}").digest()
+
+
+def test_direction_choices_do_not_offer_the_empty_value():
+    diag = error_of("rnn direction=XY")
+    assert diag.message == "`direction` expects one of LR|TB|BT|RL, got `XY`"
+    assert diag.hint == "expected one of: `BT`, `LR`, `RL`, `TB`"
+
+
+@pytest.mark.parametrize("brk", ["\x85", "\u2028", "\u2029"])
+def test_yaml_error_lines_are_the_pages_lines(brk: str) -> None:
+    """YAML breaks lines at NEL/LS/PS too; the page does not, so an error once pointed below the block."""
+    diag = error_of(f"rnn\ncaption: a{brk}b: [", ORIGIN)
+    assert diag.subtype is Subtype.YAML
+    assert (diag.loc.line, diag.loc.col) == (11, len(f"caption: a{brk}b: [") + 1)
+
+
+@pytest.mark.parametrize(("block", "echo"), [
+    ('rnn outputs="\x1b[31mred"', "got `\\x1b[31mred`"),
+    ('rnn outputs="a\u202eb"', "got `a\\u202eb`"),
+    ("rnn \x01", "found `\\x01`"),
+    ("rnn outputs=隐藏", "got `隐藏`"),
+])
+def test_diagnostics_quote_invisible_characters_as_escapes(block: str, echo: str) -> None:
+    """A message is printed to terminals and logs: what the user wrote is shown, never obeyed."""
+    assert echo in error_of(block).message
+
+
+# -- aliases (issue 12 item 20) ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("block", "key", "value"), [
+    ("transformer variant=gpt", "variant", "decoder-only"),
+    ("transformer variant=BERT", "variant", "encoder-only"),
+    ("transformer variant=t5", "variant", "encoder-decoder"),
+    ("compare archs=gpt,bert,t5", "archs", ("decoder-only", "encoder-only", "transformer")),
+    ("table archs=rnn,GPT", "archs", ("rnn", "decoder-only")),
+    ("timeline archs=bert", "archs", ("encoder-only",)),
+    ("complexity archs=rnn,t5", "archs", ("rnn", "transformer")),
+])
+def test_aliases_are_stored_as_the_names_they_stand_for(block: str, key: str, value: object) -> None:
+    spec = parse(block)
+    assert spec[key] == value
+    canonical = ",".join(value) if isinstance(value, tuple) else value
+    assert spec.digest() == parse(block.split("=")[0] + "=" + canonical).digest()  # one figure, one cache entry
+
+
+def test_architecture_aliases_name_registry_architectures_and_shadow_none(registry) -> None:
+    from seqdiagrams.params import ARCH_ALIASES
+    from seqdiagrams.subjects import SUBJECT_MODULES
+
+    for alias, arch in ARCH_ALIASES:
+        assert arch in registry.data.archs
+        assert alias not in registry.data.archs and alias not in SUBJECT_MODULES
+        assert alias == alias.lower()
+
+
+@pytest.mark.parametrize(("block", "hint"), [
+    ("transformer variant=gtp", "did you mean `gpt`?"),
+    ("compare archs=rnn,brt", "did you mean `bert`?"),
+    ("rnn outputs=LAST", "did you mean `last`?"),
+])
+def test_did_you_mean_knows_aliases_and_forgives_case(block: str, hint: str) -> None:
+    assert error_of(block).hint == hint
+
+
+def test_a_plotted_list_does_not_take_an_alias_of_what_it_cannot_plot() -> None:
+    diag = error_of("complexity archs=gpt")
+    assert diag.message == "`archs` expects items from rnn|lstm|gru|transformer|mamba, got `gpt`"
 
 
 # -- property -------------------------------------------------------------------------------------------

@@ -23,7 +23,6 @@ from seqdiagrams.subjects import catalog, module_of
 
 CONF = """\
 extensions = ["myst_parser", "seqdiagrams.sphinx"]
-myst_fence_as_directive = ["seqarch"]
 numfig = True
 """
 EXAMPLE = Path(__file__).resolve().parents[1] / "example_site" / "sphinx"
@@ -215,6 +214,24 @@ def test_latex_pdf_builds_with_latexmk(tmp_path: Path) -> None:
 # -- the directive: options, MyST forms, figures ---------------------------------------------------
 
 
+@pytest.mark.parametrize("setting", [
+    pytest.param("", id="not-configured"),
+    pytest.param('myst_fence_as_directive = ["seqarch"]\n', id="configured-as-before"),
+    pytest.param('myst_fence_as_directive = {"mermaid"}\n', id="other-fences-kept"),
+])
+def test_plain_seqarch_fences_in_myst_need_no_configuration(tmp_path: Path, setting: str) -> None:
+    """Issue 12 item 21: without `myst_fence_as_directive` a plain fence came out as a code block."""
+    pages = {"index.md": "# T\n\n```seqarch rnn unroll=2\n```\n\n```{seqarch} rnn unroll=2\n```\n"}
+    src = project(tmp_path, pages, setting)
+    result = build(src)
+    figures = FIGURE.findall(result.html())
+    assert len(figures) == 2 and all(figure.count("<svg") == 1 for figure in figures)  # plain fence as {seqarch}
+    assert "seqarch rnn" not in result.html()  # no code block showing the source
+    assert "seqarch" in result.app.config.myst_fence_as_directive
+    if "mermaid" in setting:
+        assert "mermaid" in result.app.config.myst_fence_as_directive
+
+
 def test_directive_options_equal_the_info_string(tmp_path: Path) -> None:
     pages = {"index.rst": (".. seqarch:: rnn unroll=3 layers=2 caption=\"Two layers\"\n\n"
                            ".. seqarch:: rnn\n   :unroll: 3\n   :layers: 2\n   :caption: Two layers\n\n"
@@ -273,6 +290,16 @@ def test_suppress_warnings_silences_a_subtype(tmp_path: Path) -> None:
     assert "unknown_key" not in result.warnings
     assert "[seqdiagrams.out_of_range]" in result.warnings  # other subtypes still reported
     assert "unknown key `unrol`" in result.html()  # the error box is still shown
+
+
+def test_a_highlight_that_matches_nothing_warns_with_its_subtype_and_keeps_the_figure(tmp_path: Path) -> None:
+    """Issue 12 item 19 in Sphinx: a warning (so `-W` fails), `suppress_warnings` can silence it."""
+    pages = {"index.rst": "T\n=\n\n.. seqarch:: rnn\n   :highlight: hidden\n"}
+    result = build(project(tmp_path, pages))
+    lines = [line.split("/src/", 1)[-1] for line in result.warnings.strip().splitlines()]
+    assert lines == ["index.rst:5: WARNING: `hidden` in `highlight` matches no role or node id of this figure "
+                     "(did you mean `hidden-state`?) [seqdiagrams.highlight]"]
+    assert len(FIGURE.findall(result.html())) == 1 and "sqd-error" not in result.html()
 
 
 def test_dash_w_fails_the_build_on_a_bad_block(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ from functools import cache as cache_forever
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from seqdiagrams.errors import SpecError, Subtype
+from seqdiagrams.errors import Diagnostic, SpecError, Subtype, at_block, did_you_mean, internal_error
 from seqdiagrams.rendering.dot import emit
 from seqdiagrams.rendering.engine import graphviz_version, layout
 from seqdiagrams.rendering.html import figure
@@ -19,6 +19,8 @@ from seqdiagrams.rendering.svg import finish_svg
 from seqdiagrams.subjects import GRAPH_FORMATS, get_subject
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from seqdiagrams.errors import Location
     from seqdiagrams.ir import Graph
     from seqdiagrams.registry import Registry
@@ -48,7 +50,9 @@ def code_stamp() -> str:
 
 
 def build_graph(spec: Spec, registry: Registry) -> Graph:
-    """The IR of ``spec``; registry lookups that fail become located errors."""
+    """The IR of ``spec``; a registry lookup that fails is blamed on an overlay only when there is one."""
+    from seqdiagrams.registry import Registry
+
     subject = get_subject(spec.subject)
     build = subject.build
     if build is None or subject.uses_render(spec):
@@ -56,17 +60,37 @@ def build_graph(spec: Spec, registry: Registry) -> Graph:
     try:
         return build(spec, registry)
     except KeyError as exc:
-        raise SpecError.at(Subtype.REGISTRY, f"the registry has no entry {exc}", spec.loc,
-                           "check your registry overlay") from None
+        if registry.digest == Registry.default().digest:  # the packaged data lacks what its own figure needs
+            raise internal_error(exc, spec.loc) from exc
+        raise SpecError.at(Subtype.REGISTRY, f"the registry has no entry {exc} that this figure needs", spec.loc,
+                           "a registry overlay replaced a list or entry the figure reads; restore it") from None
 
 
 def check_spec(spec: Spec, registry: Registry) -> None:
     """Everything that can fail about a valid spec, short of laying it out (``seqdiagrams check``)."""
     subject = get_subject(spec.subject)
-    if subject.render is not None and subject.uses_render(spec):
-        subject.render(spec, registry, subject.golden, id_prefix(spec), True)
-    else:
-        build_graph(spec, registry)
+    with at_block(spec.loc):
+        if subject.render is not None and subject.uses_render(spec):
+            subject.render(spec, registry, subject.golden, id_prefix(spec), True)
+        else:
+            build_graph(spec, registry)
+
+
+def unmatched_highlights(spec: Spec, registry: Registry) -> list[Diagnostic]:
+    """A :attr:`Subtype.HIGHLIGHT` diagnostic per ``highlight`` item that no node of the figure has as role or id.
+
+    Such an item silently emphasises nothing; hosts report it as a warning (an error when strict), since
+    the figure itself is right. Subjects that are not graphs check ``highlight`` themselves (formula
+    sections: equation ids) or refuse it (tables, timelines).
+    """
+    if not spec["highlight"] or get_subject(spec.subject).uses_render(spec):
+        return []
+    nodes = build_graph(spec, registry).nodes
+    names = {node.id for node in nodes} | {node.role for node in nodes}
+    return [Diagnostic(Subtype.HIGHLIGHT, f"`{item}` in `highlight` matches no role or node id of this figure",
+                       spec.location_of("highlight"),
+                       did_you_mean(item, names) or "`--format ir-json` lists the figure's roles and node ids")
+            for item in spec["highlight"] if item not in names]
 
 
 def id_prefix(spec: Spec, ordinal: int = 0) -> str:
@@ -81,13 +105,15 @@ def render_spec(spec: Spec, fmt: OutputFormat, registry: Registry, ordinal: int 
     With a ``cache``, a figure already finished for this spec, registry, ordinal and code
     is reused whole, and Graphviz runs only for DOT it has not laid out before. ``styles``
     embeds the stylesheet in every SVG (self-contained output); a site that links
-    :data:`~seqdiagrams.rendering.svg.STYLESHEET` once passes False.
+    :data:`~seqdiagrams.rendering.svg.STYLESHEET` once passes False. Raises only :class:`SpecError`,
+    located at the block also when the fault is not the block's (``missing``, ``internal`` subtypes).
     """
-    if fmt == "html" and cache is not None:
-        identity = figure_identity(spec, registry, ordinal, styles)
-        produce = lambda: str(_render(spec, fmt, registry, ordinal, cache, styles)).encode()  # noqa: E731
-        return cache.get(identity, "html", produce).decode()
-    return _render(spec, fmt, registry, ordinal, cache, styles)
+    with at_block(spec.loc):
+        if fmt == "html" and cache is not None:
+            identity = figure_identity(spec, registry, ordinal, styles)
+            produce = lambda: str(_render(spec, fmt, registry, ordinal, cache, styles)).encode()  # noqa: E731
+            return cache.get(identity, "html", produce).decode()
+        return _render(spec, fmt, registry, ordinal, cache, styles)
 
 
 def block_identity(info: str, body: str, ordinal: int, lang: str, theme: str, styles: bool,
@@ -98,19 +124,29 @@ def block_identity(info: str, body: str, ordinal: int, lang: str, theme: str, st
 
 
 def render_block(info: str, body: str, info_loc: Location, body_loc: Location, ordinal: int, lang: str,
-                 theme: str, styles: bool, registry: Registry, cache: DiskCache) -> str:
+                 theme: str, styles: bool, registry: Registry, cache: DiskCache,
+                 warn: Callable[[Diagnostic], None] | None = None) -> str:
     """A found block's figure HTML, with the site's default language and theme (hosts and prerender share it).
 
-    Raises the located :class:`SpecError` of an invalid block (never cached).
+    Raises the located :class:`SpecError` of an invalid block (never cached). ``warn`` receives the
+    block's warnings (:func:`unmatched_highlights`) on every build, warm or cold: a block that names
+    ``highlight`` is parsed again for them even when its figure comes from the cache.
     """
     from seqdiagrams.spec import parse_parts, with_default_lang, with_theme
 
+    def spec() -> Spec:
+        return with_theme(with_default_lang(parse_parts(info, body, info_loc, body_loc), lang), theme)
+
     def produce() -> bytes:
-        spec = with_theme(with_default_lang(parse_parts(info, body, info_loc, body_loc), lang), theme)
-        return str(_render(spec, "html", registry, ordinal, cache, styles)).encode()  # cached once, here
+        return str(_render(spec(), "html", registry, ordinal, cache, styles)).encode()  # cached once, here
 
     identity = block_identity(info, body, ordinal, lang, theme, styles, registry)
-    return cache.get(identity, "html", produce).decode()
+    with at_block(info_loc):
+        html = cache.get(identity, "html", produce).decode()
+        if warn is not None and "highlight" in info + body:
+            for diagnostic in unmatched_highlights(spec(), registry):
+                warn(diagnostic)
+        return html
 
 
 def figure_identity(spec: Spec, registry: Registry, ordinal: int, styles: bool) -> str:

@@ -7,8 +7,11 @@ the package version, the registry digest, the spec and its ordinal on the page. 
 rebuild therefore neither lays out nor finishes anything.
 
 Entries are written atomically (temporary file + rename), so concurrent builds sharing
-one folder never read a half-written file; an entry that fails its integrity check (a
-truncated file after a crash, say) is produced again and replaced.
+one folder never read a half-written file. Each entry starts with the SHA-256 of the rest:
+an entry that fails it (truncated after a crash, a byte flipped anywhere by a disk or a
+copy) is produced again and replaced, never served. A build killed between writing a
+temporary file and renaming it leaves that file behind; the first look-up in a folder by a
+later process removes such leftovers once they are too old to belong to a build still running.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import hashlib
 import os
 import tempfile
 import threading
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,13 +29,15 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-_FRAMES = {
-    "svg": (b"<?xml", b"</svg>\n"),
-    "png": (b"\x89PNG\r\n\x1a\n", b"IEND\xaeB`\x82"),
-    "html": (b"<figure", b"</figure>\n"),
-    "katex": (b'<span class="katex', b"</span>\n"),  # one formula (rendering.katex adds the newline)
-}
-"""How a whole entry of each kind starts and ends: the integrity check."""
+_SEAL = b"sqd-sha256:"
+"""An entry is ``_SEAL``, the hex SHA-256 of its data, a newline, then the data."""
+_SEAL_LEN = len(_SEAL) + 64 + 1
+TEMP_PREFIX, TEMP_SUFFIX = ".tmp-", ".part"
+ABANDONED_AFTER = 600.0
+"""Seconds after which a temporary file is a leftover: a live build renames its own within milliseconds."""
+_SWEPT: set[Path] = set()
+"""Cache folders this process has cleaned of leftovers (prerender workers make a cache object per job)."""
+_SWEEP_LOCK = threading.Lock()
 
 
 @dataclass
@@ -47,7 +53,9 @@ class DiskCache:
     def get(self, identity: str, kind: str, produce: Callable[[], bytes]) -> bytes:
         """The ``kind`` artefact for ``identity`` (a text naming all its inputs), produced on a miss."""
         name = _name(identity, kind)
-        data = self._memory.get(name) or self._read(name, kind)
+        if self.folder is not None:
+            _sweep(self.folder)
+        data = self._memory.get(name) or self._read(name)
         with self._lock:
             (self.hits if data is not None else self.misses)[kind] += 1
         if data is None:
@@ -61,15 +69,15 @@ class DiskCache:
         name = _name(identity, kind)
         return name in self._memory or (self.folder is not None and (self.folder / name[:2] / name).exists())
 
-    def _read(self, name: str, kind: str) -> bytes | None:
+    def _read(self, name: str) -> bytes | None:
         if self.folder is None:
             return None
         try:
-            data = (self.folder / name[:2] / name).read_bytes()
+            entry = (self.folder / name[:2] / name).read_bytes()
         except OSError:
             return None
-        head, tail = _FRAMES[kind]
-        return data if data.startswith(head) and data.endswith(tail) else None
+        data = entry[_SEAL_LEN:]
+        return data if entry[:_SEAL_LEN] == _seal(data) else None
 
     def _write(self, name: str, data: bytes) -> None:
         if self.folder is None:
@@ -77,16 +85,36 @@ class DiskCache:
         target = self.folder / name[:2] / name
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".part")
+            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX)
         except OSError:
             return  # a read-only or full cache folder only costs speed
         try:
             with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
+                handle.write(_seal(data) + data)
             Path(tmp).replace(target)
         except OSError:
             Path(tmp).unlink(missing_ok=True)
 
 
+def _sweep(folder: Path) -> None:
+    """Remove the temporary files interrupted builds left in ``folder`` (once per process and folder)."""
+    with _SWEEP_LOCK:
+        if folder in _SWEPT:
+            return
+        _SWEPT.add(folder)
+    cutoff = time.time() - ABANDONED_AFTER
+    for leftover in folder.glob(f"*/{TEMP_PREFIX}*{TEMP_SUFFIX}"):
+        try:
+            if leftover.stat().st_mtime < cutoff:
+                leftover.unlink()
+        except OSError:
+            pass  # another build removed it first, or the folder is read-only
+
+
+def _seal(data: bytes) -> bytes:
+    return _SEAL + hashlib.sha256(data).hexdigest().encode() + b"\n"
+
+
 def _name(identity: str, kind: str) -> str:
-    return hashlib.sha256(identity.encode()).hexdigest()[:40] + "." + kind
+    # surrogatepass: the raw text of a block not parsed yet may hold lone surrogates (parsing rejects them)
+    return hashlib.sha256(identity.encode("utf-8", "surrogatepass")).hexdigest()[:40] + "." + kind

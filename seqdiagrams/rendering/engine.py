@@ -125,7 +125,7 @@ def _polyline(pos: str, samples: int = 12) -> list[tuple[float, float]]:
 
 def _with_executable(dot: str, fmt: Format) -> bytes:
     _warn_fallback()
-    unavailable = SpecError.at(Subtype.RENDER, "neither pygraphviz nor the Graphviz `dot` program is available",
+    unavailable = SpecError.at(Subtype.MISSING, "neither pygraphviz nor the Graphviz `dot` program is available",
                                Location(), "pip install pygraphviz (its wheels bundle Graphviz)")
     try:
         import graphviz

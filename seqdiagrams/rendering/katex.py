@@ -106,7 +106,7 @@ class _Engine:
         try:
             from py_mini_racer import init_mini_racer, mini_racer
         except ImportError:
-            raise SpecError.at(Subtype.RENDER, "rendering formulas needs the `mini-racer` package", Location(),
+            raise SpecError.at(Subtype.MISSING, "rendering formulas needs the `mini-racer` package", Location(),
                                "pip install mini-racer") from None
         init_mini_racer(flags=V8_FLAGS, ignore_duplicate_init=True)
         self.host_loop = _running_loop()

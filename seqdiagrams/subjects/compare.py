@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from seqdiagrams.ir import Cluster, Edge, Node
-from seqdiagrams.params import ListParam
+from seqdiagrams.params import ARCH_ALIASES, ListParam
 from seqdiagrams.subjects import Subject, get_subject
 from seqdiagrams.subjects._common import Words, finish, new_graph
 
@@ -38,7 +38,8 @@ PANELS: dict[str, str] = {
 """Registry architecture → the block that draws its panel."""
 
 PARAMS = {
-    "archs": ListParam(("rnn", "lstm", "transformer"), "architectures to show side by side", tuple(PANELS), 2, 4),
+    "archs": ListParam(("rnn", "lstm", "transformer"), "architectures to show side by side", tuple(PANELS), 2, 4,
+                       aliases=ARCH_ALIASES),
 }
 
 

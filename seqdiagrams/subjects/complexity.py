@@ -21,7 +21,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from seqdiagrams.errors import SpecError, Subtype
-from seqdiagrams.params import ChoiceParam, IntParam, ListParam
+from seqdiagrams.params import ARCH_ALIASES, ChoiceParam, IntParam, ListParam
 from seqdiagrams.rendering.plot import (
     AXIS,
     INK,
@@ -58,7 +58,8 @@ SMALLEST_N = 16
 SIZE = (7.2, 4.7)
 
 PARAMS = {
-    "archs": ListParam(("rnn", "transformer", "mamba"), "architectures to plot", ARCHS, 1, len(ARCHS)),
+    "archs": ListParam(("rnn", "transformer", "mamba"), "architectures to plot", ARCHS, 1, len(ARCHS),
+                       aliases=ARCH_ALIASES),
     "measure": ChoiceParam("time", "training compute per layer, or inference memory (state) per layer",
                            ("time", "memory")),
     "n": IntParam(8192, "largest sequence (context) length plotted", 256, 1 << 20),

@@ -1,7 +1,9 @@
 r"""Formula sections: a registry formula set typeset with KaTeX at build time (REFERENCE.md §2–§3).
 
 Contract. ``seqarch formulas arch=lstm`` shows the default set of an architecture (the set whose id
-is the architecture id, else the first set about it); ``set=lstm-1997`` picks a set by id. Sets live
+is the architecture id, else the first set about it); ``set=lstm-1997`` picks a set by id. ``arch=`` also
+takes an alias (``gpt``, ``bert``, ``t5``) and the name of every diagram subject, so ``formulas arch=attention``
+goes with ``seqarch attention`` (the set of that name); a wrong ``arch`` suggests ``set=`` ids too. Sets live
 in ``registry/data/formulas.yaml`` (``formula_sets``: arch, title, equation ids, symbol ids, note), the
 equations in ``archs.yaml``, the glossary in ``symbols``. A section shows, in the block's language:
 the set's note; each equation, typeset from *exactly* the registry LaTeX, with its label and note
@@ -33,7 +35,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from seqdiagrams.errors import SpecError, Subtype, did_you_mean
-from seqdiagrams.params import BoolParam, TextParam
+from seqdiagrams.params import ARCH_ALIASES, BoolParam, TextParam, unalias
 from seqdiagrams.subjects import Output, Subject
 from seqdiagrams.subjects._common import MATH, Words, html_text, is_web, split_math, typeset
 
@@ -42,7 +44,8 @@ if TYPE_CHECKING:
     from seqdiagrams.spec import Spec
 
 PARAMS = {
-    "arch": TextParam("", "architecture whose default formula set is shown (a registry id, e.g. `lstm`)", 64),
+    "arch": TextParam("", "architecture whose default formula set is shown (a registry id or alias, e.g. `lstm`, "
+                      "`gpt`), or a diagram subject (`attention`, `mha`)", 64),
     "set": TextParam("", "formula set by id, e.g. `lstm-1997`, `gru-pytorch`, `attention` (registry formula_sets)",
                      64),
     "numbered": BoolParam(False, "number the equations (1), (2), …"),
@@ -140,26 +143,45 @@ def section_of(spec: Spec, registry: Registry) -> Section:
 def _set_id(spec: Spec, registry: Registry) -> str:
     data = registry.data
     arch, set_id = spec["arch"], spec["set"]
-    if arch and arch not in data.archs:
-        hint = did_you_mean(arch, tuple(data.archs)) or "`seqdiagrams list archs` shows them all"
-        raise SpecError.at(Subtype.BAD_VALUE, f"unknown architecture `{arch}` in `arch`", spec.location_of("arch"),
+    if set_id and set_id not in data.formula_sets:
+        hint = did_you_mean(set_id, tuple(data.formula_sets)) or "sets: " + ", ".join(data.formula_sets)
+        raise SpecError.at(Subtype.BAD_VALUE, f"unknown formula set `{set_id}` in `set`", spec.location_of("set"),
                            hint)
-    if set_id:
-        if set_id not in data.formula_sets:
-            hint = did_you_mean(set_id, tuple(data.formula_sets)) or "sets: " + ", ".join(data.formula_sets)
-            raise SpecError.at(Subtype.BAD_VALUE, f"unknown formula set `{set_id}` in `set`",
-                               spec.location_of("set"), hint)
-        about = data.formula_sets[set_id].arch
-        if arch and about != arch:
-            subject = f"`{about}`" if about else "no single architecture"
-            raise SpecError.at(Subtype.BAD_VALUE, f"the formula set `{set_id}` is about {subject}, not `{arch}`",
-                               spec.location_of("set"), f"remove `arch`, or pick a set of `{arch}`")
+    if not arch:
         return str(set_id)
-    found = data.formula_set_of(arch)
-    if found is None:
-        raise SpecError.at(Subtype.REGISTRY, f"the registry has no formula set for `{arch}`", spec.location_of("arch"),
-                           "add one under `formula_sets` in a registry overlay, or choose one with `set=`")
-    return found
+    topic = _topic(arch, spec, registry)
+    if not set_id:
+        return topic
+    about, other = data.formula_sets[topic].arch, data.formula_sets[set_id].arch
+    if other != about:
+        subject = f"`{other}`" if other else "no single architecture"
+        raise SpecError.at(Subtype.BAD_VALUE, f"the formula set `{set_id}` is about {subject}, not `{about}`",
+                           spec.location_of("set"), f"remove `arch`, or pick a set of `{about}`")
+    return str(set_id)
+
+
+def _topic(arch: str, spec: Spec, registry: Registry) -> str:
+    """The formula set ``arch=`` names: an architecture's default set (also by an alias such as `gpt`), or the
+    set named after a diagram subject that is not an architecture (`attention`, `mha`)."""
+    from seqdiagrams.subjects import SUBJECT_MODULES
+
+    data = registry.data
+    arch_id = unalias(ARCH_ALIASES, arch)
+    if arch_id in data.archs:
+        found = data.formula_set_of(arch_id)
+        if found is None:
+            raise SpecError.at(Subtype.REGISTRY, f"the registry has no formula set for `{arch_id}`",
+                               spec.location_of("arch"),
+                               "add one under `formula_sets` in a registry overlay, or choose one with `set=`")
+        return found
+    topics = [name for name in SUBJECT_MODULES if name in data.formula_sets]
+    if arch in topics:
+        return str(arch)
+    names = {name: name for name in (*data.archs, *(alias for alias, _ in ARCH_ALIASES), *topics)}
+    written = {set_id: f"set={set_id}" for set_id in data.formula_sets if set_id not in names}
+    raise SpecError.at(Subtype.BAD_VALUE, f"unknown architecture `{arch}` in `arch`", spec.location_of("arch"),
+                       did_you_mean(arch, [*names, *written], written)
+                       or "`seqdiagrams list archs` shows the architectures; `set=` takes a formula set id")
 
 
 def render(spec: Spec, registry: Registry, fmt: str, id_prefix: str, styles: bool = True) -> Output:

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from seqdiagrams.errors import SpecError, Subtype, did_you_mean
-from seqdiagrams.params import BoolParam, ChoiceParam, ListParam
+from seqdiagrams.params import ARCH_ALIASES, BoolParam, ChoiceParam, ListParam
 from seqdiagrams.subjects import Output, Subject, TextTable
 from seqdiagrams.subjects._common import MATH, Typeset, Words, html_text, is_web, split_math, typeset
 
@@ -53,7 +53,8 @@ MISSING = "—"
 
 PARAMS = {
     "kind": ChoiceParam("comparison", "the architecture comparison, or a table quoted from papers", KINDS),
-    "archs": ListParam(DEFAULT_ARCHS, "columns of kind=comparison: registry architecture ids", (), 1, 12),
+    "archs": ListParam(DEFAULT_ARCHS, "columns of kind=comparison: registry architecture ids", (), 1, 12,
+                       aliases=ARCH_ALIASES),
     "dims": ListParam((), "rows of kind=comparison: registry dimension ids, or `all` (default: the default rows)",
                       (), 1),
     "transpose": BoolParam(False, "swap rows and columns"),

@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from seqdiagrams.errors import SpecError, Subtype, did_you_mean
-from seqdiagrams.params import ChoiceParam, IntParam, ListParam
+from seqdiagrams.params import ARCH_ALIASES, ChoiceParam, IntParam, ListParam
 from seqdiagrams.rendering.mermaid import ARCH_FAMILY_COLOUR, escape, wrap_cjk
 from seqdiagrams.rendering.theme import FAMILIES, TEXT
 from seqdiagrams.subjects import Output, Subject, TextTable
@@ -70,7 +70,8 @@ PARAMS = {
     "style": ChoiceParam("timeline", "a timeline of events by era, or the problem → solution graph", STYLES),
     "from": IntParam(FIRST_YEAR, "first year shown (style=timeline)", FIRST_YEAR, LAST_YEAR),
     "to": IntParam(LAST_YEAR, "last year shown (style=timeline)", FIRST_YEAR, LAST_YEAR),
-    "archs": ListParam((), "only events (graph: nodes) of these registry architecture ids (default: all)", (), 1),
+    "archs": ListParam((), "only events (graph: nodes) of these registry architecture ids (default: all)", (), 1,
+                       aliases=ARCH_ALIASES),
     "dates": ChoiceParam("first", "place events at their first appearance (arXiv v1) or at their peer-reviewed "
                          "venue (style=timeline)", DATES),
 }

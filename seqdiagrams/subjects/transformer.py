@@ -44,7 +44,8 @@ MAX_EXPANDED = 4
 
 PARAMS = {
     "variant": ChoiceParam("encoder-decoder", "the paper's encoder–decoder, BERT-style encoder-only or GPT-style "
-                           "decoder-only", ("encoder-decoder", "encoder-only", "decoder-only")),
+                           "decoder-only", ("encoder-decoder", "encoder-only", "decoder-only"),
+                           aliases=(("gpt", "decoder-only"), ("bert", "encoder-only"), ("t5", "encoder-decoder"))),
     "layers": IntParam(6, "layers N per stack (the paper: 6 encoder and 6 decoder layers)", 1, 96),
     "norm": ChoiceParam("post", "post: LayerNorm(x + Sublayer(x)) as in the paper; pre: x + Sublayer(LayerNorm(x)) "
                         "plus a final LayerNorm", ("post", "pre")),

@@ -1,0 +1,107 @@
+"""The on-disk cache (DESIGN.md §2): whole-entry integrity and no leftovers from interrupted builds."""
+
+from __future__ import annotations
+
+import os
+import time
+from typing import TYPE_CHECKING
+
+import pytest
+
+from seqdiagrams.rendering import cache as cache_module
+from seqdiagrams.rendering.cache import ABANDONED_AFTER, DiskCache
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+DATA = b"<figure>" + bytes(range(256)) * 40 + b"</figure>\n"
+
+
+def producer(calls: list[int], data: bytes = DATA):
+    def produce() -> bytes:
+        calls.append(1)
+        return data
+    return produce
+
+
+@pytest.fixture(autouse=True)
+def fresh_sweep_memory(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test is a new process as far as the once-per-process sweep is concerned."""
+    monkeypatch.setattr(cache_module, "_SWEPT", set())
+
+
+def only_entry(folder: Path) -> Path:
+    (entry,) = (p for p in folder.rglob("*.html") if p.is_file())
+    return entry
+
+
+def test_an_entry_is_read_back_by_a_later_process(tmp_path: Path) -> None:
+    calls: list[int] = []
+    assert DiskCache(tmp_path).get("id", "html", producer(calls)) == DATA
+    later = DiskCache(tmp_path)
+    assert later.get("id", "html", producer(calls)) == DATA
+    assert (len(calls), later.hits["html"]) == (1, 1)
+
+
+@pytest.mark.parametrize("where", [0.25, 0.5, 0.75])
+def test_a_byte_damaged_in_the_middle_is_never_served(tmp_path: Path, where: float) -> None:
+    """Issue 12 item 15: only the ends were checked, so damage inside an entry reached pages."""
+    calls: list[int] = []
+    DiskCache(tmp_path).get("id", "html", producer(calls))
+    entry = only_entry(tmp_path)
+    damaged = bytearray(entry.read_bytes())
+    damaged[int(len(damaged) * where)] ^= 0x01
+    entry.write_bytes(bytes(damaged))
+    later = DiskCache(tmp_path)
+    assert later.get("id", "html", producer(calls)) == DATA
+    assert (len(calls), later.misses["html"]) == (2, 1)
+    assert DiskCache(tmp_path).get("id", "html", producer(calls)) == DATA
+    assert len(calls) == 2  # healed: the entry written again is good
+
+
+@pytest.mark.parametrize("damage", [
+    pytest.param(lambda entry: entry[:100], id="truncated"),
+    pytest.param(lambda entry: b"", id="empty"),
+    pytest.param(lambda entry: entry[1:], id="header-cut"),
+    pytest.param(lambda entry: entry + b"x", id="appended"),
+])
+def test_a_damaged_entry_is_produced_again(tmp_path: Path, damage) -> None:
+    calls: list[int] = []
+    DiskCache(tmp_path).get("id", "html", producer(calls))
+    entry = only_entry(tmp_path)
+    entry.write_bytes(damage(entry.read_bytes()))
+    assert DiskCache(tmp_path).get("id", "html", producer(calls)) == DATA
+    assert len(calls) == 2
+
+
+def _leftover(folder: Path, name: str, age: float) -> Path:
+    path = folder / "ab" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"half an entry")
+    stamp = time.time() - age
+    os.utime(path, (stamp, stamp))
+    return path
+
+
+def test_leftovers_of_interrupted_builds_are_removed(tmp_path: Path) -> None:
+    """Issue 12 item 15: a build killed between write and rename left `.tmp-*.part` files forever."""
+    old = _leftover(tmp_path, ".tmp-abc123.part", ABANDONED_AFTER + 60)
+    recent = _leftover(tmp_path, ".tmp-def456.part", 1)  # maybe a concurrent build's, about to be renamed
+    other = _leftover(tmp_path, "notes.part", ABANDONED_AFTER + 60)
+    DiskCache(tmp_path).get("id", "html", producer([]))
+    assert not old.exists()
+    assert recent.exists() and other.exists()
+
+
+def test_a_warm_build_that_writes_nothing_still_cleans_up(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    DiskCache(tmp_path).get("id", "html", producer([]))
+    old = _leftover(tmp_path, ".tmp-abc123.part", ABANDONED_AFTER + 60)
+    monkeypatch.setattr(cache_module, "_SWEPT", set())  # a new process
+    warm = DiskCache(tmp_path)
+    warm.get("id", "html", producer([]))
+    assert warm.hits["html"] == 1 and not old.exists()
+
+
+def test_raw_block_text_with_a_lone_surrogate_can_be_a_key(tmp_path: Path) -> None:
+    """Hosts key figures by the raw block text before parsing, which rejects the surrogate with a location."""
+    assert DiskCache(tmp_path).get("rnn caption=\ud800", "html", producer([])) == DATA
