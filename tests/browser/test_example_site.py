@@ -10,22 +10,13 @@ Screenshots of key pages are saved under ``test-artifacts/screenshots`` for revi
 
 from __future__ import annotations
 
-import functools
-import http.server
-import shutil
-import threading
 from pathlib import Path
 
 import pytest
-
-playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+from browser_helpers import CHROMIUM, serve
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
-LAUNCH_ARGS = ["--no-sandbox", "--headless=new", "--disable-gpu", "--disable-dev-shm-usage",
-               "--disable-background-networking", "--disable-component-update", "--disable-sync",
-               "--no-first-run", "--disable-quic"]
 PAGES = ["index.html", *(f"{lang}/{name}" for lang in ("en", "zh")
                          for name in ("", "rnn/", "lstm-gru/", "seq2seq/", "attention/", "transformer/", "mamba/"))]
 
@@ -40,25 +31,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> str:
     out = tmp_path_factory.mktemp("example-site")
     config = load_config(str(ROOT / "example_site" / "mkdocs.yml"), site_dir=str(out), strict=True)
     build(config)
-    handler = functools.partial(_QuietHandler, directory=str(out))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_api.sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        yield instance
-        instance.close()
+    with serve(out) as url:
+        yield url
 
 
 @pytest.fixture
