@@ -2,17 +2,19 @@
 
 A Material site with default plugin options (``plugins: [search, seqdiagrams]``), ``navigation.instant``
 and three schemes (``default``, ``slate`` and a site's own dark ``dracula`` defined in ``extra_css``) holds
-the example site's pages plus a page of plots; a default-MkDocs-theme site and Sphinx sites (alabaster, and
-Furo where installed) hold a few figures each. Measured in the page: a figure is shown at its natural size
-(one CSS pixel per SVG unit) up to its column and offers a keyboard-operable full-size view beyond it;
-node text is at least 10 px at natural size; every text box lies inside its node box; in a dark scheme every
-element class (node shapes with and without links, clusters, edges, edge labels, plot text) changes colour
-and no node stays light. Screenshots go to ``test-artifacts/screenshots``.
+the example site's pages plus a page of plots; a default-MkDocs-theme site, a Zensical site and Sphinx sites
+(alabaster, and Furo, PyData and the Book theme where installed) hold a few figures each. Measured in the
+page: a figure is shown at its natural size (one CSS pixel per SVG unit) up to its column and offers a
+keyboard-operable full-size view beyond it; node text is at least 10 px at natural size; every text box lies
+inside its node box; in a dark scheme every element class (node shapes with and without links, clusters,
+edges, edge labels, plot text) changes colour and no node stays light. Screenshots go to
+``test-artifacts/screenshots``.
 """
 
 from __future__ import annotations
 
 import shutil
+import subprocess
 import warnings
 from pathlib import Path
 
@@ -53,6 +55,15 @@ markdown_extensions:
   - pymdownx.superfences
   - pymdownx.tabbed: {alternate_style: true}
   - pymdownx.arithmatex: {generic: true}
+"""
+ZENSICAL = """site_name: Figures
+theme:
+  palette:
+    - scheme: default
+      toggle: {icon: material/brightness-7, name: Dark}
+    - scheme: slate
+      toggle: {icon: material/brightness-4, name: Light}
+markdown_extensions: [seqdiagrams]
 """
 PLOTS = "# Plots\n\n```seqarch mamba view=scan\n```\n\n```seqarch complexity\n```\n"
 FEW = "# Figures\n\n```seqarch rnn unroll=3\n```\n\n```seqarch lstm\n```\n\n```seqarch transformer\n```\n"
@@ -147,6 +158,21 @@ def mkdocs_theme(tmp_path_factory: pytest.TempPathFactory) -> str:
     (root / "mkdocs.yml").write_text("site_name: Figures\ntheme: {name: mkdocs}\nplugins: [seqdiagrams]\n",
                                      encoding="utf-8")
     build(load_config(str(root / "mkdocs.yml"), site_dir=str(root / "site")))
+    with serve(root / "site") as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def zensical(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A Zensical site with the Markdown extension alone: figures carry their own stylesheet."""
+    command = shutil.which("zensical")
+    if command is None:
+        pytest.skip("zensical is not installed (pip install zensical)")
+    root = tmp_path_factory.mktemp("zensical")
+    (root / "docs").mkdir()
+    (root / "docs" / "index.md").write_text(FEW, encoding="utf-8")
+    (root / "mkdocs.yml").write_text(ZENSICAL, encoding="utf-8")
+    subprocess.run([command, "build"], cwd=root, check=True, capture_output=True, timeout=300)
     with serve(root / "site") as url:
         yield url
 
@@ -273,6 +299,18 @@ def test_default_mkdocs_theme_sizes_figures_and_follows_bootstrap_dark(page, mkd
     light = page.evaluate(COLOURS)["nodes"]
     page.evaluate("document.documentElement.setAttribute('data-bs-theme', 'dark')")  # Bootstrap 5.3 colour mode
     dark = page.evaluate(COLOURS)["nodes"]
+    assert all(a != b for a, b in zip(light, dark, strict=True))
+    assert all(_luma(fill) < 0.35 for fill in dark)
+
+
+def test_zensical_sizes_figures_and_follows_slate(page, zensical: str) -> None:
+    page.goto(zensical, wait_until="networkidle")
+    _assert_sized(page.evaluate(MEASURE), "Zensical")
+    light = page.evaluate(COLOURS)["nodes"]
+    page.locator("form[data-md-component=palette] label:visible").first.click()  # as a reader switches
+    page.wait_for_function("document.body.getAttribute('data-md-color-scheme') === 'slate'")
+    dark = page.evaluate(COLOURS)["nodes"]
+    page.screenshot(path=str(_artifact("zensical-slate.png")), full_page=True)
     assert all(a != b for a, b in zip(light, dark, strict=True))
     assert all(_luma(fill) < 0.35 for fill in dark)
 
