@@ -47,4 +47,5 @@ def test_gallery_index_lists_every_block() -> None:
 def test_gallery_svg_is_well_formed(name: str) -> None:
     root = ET.parse(GALLERY / name).getroot()
     assert root.get("role") == "img"
+    assert not any(el.get("baseline-shift") for el in root.iter())  # scripts have explicit size and baseline
     assert root.find("{http://www.w3.org/2000/svg}title").text

@@ -165,8 +165,9 @@ def test_theme_class_on_the_root(theme):
 def test_plot_is_shown_readably_large():
     root = ET.fromstring(svg_text("mamba view=scan"))
     width = float(root.get("viewBox").split()[2])
-    shown = float(re.search(r"max-width:(\d+)px", root.get("style")).group(1))
-    assert shown == pytest.approx(width * 4 / 3, abs=1)
+    shown = float(re.search(r"(?:^|;)width:(\d+)px", root.get("style")).group(1))
+    assert shown == pytest.approx(width * 4 / 3, abs=1)  # natural size: 1 pt = 4/3 px
+    assert "max-width:100%" in root.get("style")  # and never wider than its column
 
 
 def test_user_title_and_caption_are_escaped():

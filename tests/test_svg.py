@@ -7,7 +7,10 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from seqdiagrams.registry import Registry
-from seqdiagrams.rendering import id_prefix, render_spec
+from seqdiagrams.rendering import COLUMN_PX, build_graph, id_prefix, render_spec
+from seqdiagrams.rendering.dot import emit
+from seqdiagrams.rendering.engine import layout
+from seqdiagrams.rendering.svg import SCRIPT_DROP, SCRIPT_RISE, SCRIPT_SCALE
 from seqdiagrams.spec import parse
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -194,3 +197,69 @@ def test_public_render_function_is_callable_after_the_render_package_is_imported
 
     out = seqdiagrams.render("rnn", format="svg")
     assert str(out).startswith("<svg")
+
+
+# -- size and sub/superscripts ----------------------------------------------------------------------------
+
+
+def _texts(svg: str) -> list[ET.Element]:
+    return list(ET.fromstring(svg).iter(f"{SVG}text"))
+
+
+@pytest.mark.parametrize("block", ["lstm", "mha", "seq2seq attention=bahdanau lang=zh"])
+def test_sub_and_superscripts_get_explicit_size_and_baseline(block):
+    """Every span Graphviz shifts is drawn smaller and on a moved baseline; every other span is untouched."""
+    spec = parse(block)
+    graph = build_graph(spec, Registry.default())
+    raw = layout(emit(graph, spec["highlight"]), "svg").decode()
+    finished = render(block)
+    assert "baseline-shift" not in finished
+    before, after = _texts(raw[raw.index("<svg"):]), _texts(finished)
+    assert [t.text for t in before] == [t.text for t in after]
+    shifted = 0
+    for old, new in zip(before, after, strict=True):
+        size, y = float(old.get("font-size")), float(old.get("y"))
+        shift = old.get("baseline-shift")
+        if shift is None:
+            assert (new.get("font-size"), new.get("y")) == (old.get("font-size"), old.get("y"))
+            continue
+        shifted += 1
+        assert float(new.get("font-size")) == pytest.approx(size * SCRIPT_SCALE, abs=0.01)
+        offset = size * SCRIPT_DROP if shift == "sub" else -size * SCRIPT_RISE
+        assert float(new.get("y")) == pytest.approx(y + offset, abs=0.01)  # +y is down in SVG
+        assert new.get("x") == old.get("x")
+    assert shifted >= 3
+
+
+def test_png_keeps_graphviz_rendering_of_scripts():
+    """Only the SVG is finished: the PNG is Graphviz's own bytes for the same DOT."""
+    spec = parse("lstm")
+    dot = emit(build_graph(spec, Registry.default()), spec["highlight"])
+    assert render_spec(spec, "png", Registry.default()) == layout(dot, "png")
+
+
+@pytest.mark.parametrize("block", ["rnn", "lstm", "transformer", "mamba view=scan"])
+def test_svg_has_its_natural_width_and_fits_its_column(block):
+    root = svg_root(block)
+    style = dict(item.split(":", 1) for item in root.get("style").split(";"))
+    scale = 4 / 3 if "view=scan" in block else 1  # plots are drawn in points
+    assert style["width"] == f"{float(root.get('viewBox').split()[2]) * scale:.0f}px"
+    assert style["max-width"] == "100%" and style["height"] == "auto"
+
+
+@pytest.mark.parametrize(("block", "label"), [("lstm", "Show at full size"), ("lstm lang=zh", "以原始尺寸查看")])
+def test_figure_wider_than_a_column_offers_a_full_size_view(block, label):
+    html = render(block, "html")
+    width = float(svg_root(block).get("viewBox").split()[2])
+    assert width > COLUMN_PX
+    figure = ET.fromstring(html)
+    zoom = figure.find("details")
+    assert zoom is not None and zoom.get("class") == "sqd-zoom"
+    assert zoom.find("summary").text == label
+    assert list(figure).index(zoom) == 0 and figure[1].tag == f"{SVG}svg"  # the stylesheet's `~ svg` needs this order
+
+
+def test_figure_that_fits_a_column_has_no_full_size_view():
+    block = "rnn"
+    assert float(svg_root(block).get("viewBox").split()[2]) <= COLUMN_PX
+    assert "<details" not in render(block, "html")

@@ -15,7 +15,7 @@ from seqdiagrams.errors import Diagnostic, SpecError, Subtype, at_block, did_you
 from seqdiagrams.rendering.dot import emit
 from seqdiagrams.rendering.engine import graphviz_version, layout
 from seqdiagrams.rendering.html import figure
-from seqdiagrams.rendering.svg import finish_svg
+from seqdiagrams.rendering.svg import finish_svg, natural_width, view_box_of
 from seqdiagrams.subjects import GRAPH_FORMATS, get_subject
 
 if TYPE_CHECKING:
@@ -30,6 +30,8 @@ if TYPE_CHECKING:
 OutputFormat = Literal["svg", "dot", "ir-json", "html", "png", "md", "json"]
 FORMATS: tuple[str, ...] = ("svg", "dot", "ir-json", "html", "png", "md", "json")
 """Every output format; each subject supports a subset (``Subject.formats``)."""
+COLUMN_PX = 680
+"""The text column figures are designed for (Material at 1280 px, FIGURES.md): wider ones get a full-size view."""
 
 
 def _layout(dot: str, fmt: Literal["svg", "png"], cache: DiskCache | None) -> bytes:
@@ -198,4 +200,6 @@ def _render(spec: Spec, fmt: OutputFormat, registry: Registry, ordinal: int, cac
     svg = finish_svg(_layout(dot, "svg", cache), prefix, graph.title, graph.desc, spec["theme"], styles)
     if fmt == "svg":
         return svg + "\n"
-    return figure(svg, prefix, graph.caption or graph.title, spec["id"]) + "\n"
+    wide = natural_width(view_box_of(svg)) > COLUMN_PX
+    full_size = registry.label("phrase.figure-full-size", spec["lang"]) if wide else None
+    return figure(svg, prefix, graph.caption or graph.title, spec["id"], full_size) + "\n"

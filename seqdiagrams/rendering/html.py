@@ -20,10 +20,15 @@ def _env() -> jinja2.Environment:
     )
 
 
-def figure(body: str, prefix: str, caption: str, anchor: str) -> str:
-    """A self-contained ``<figure>``: trusted rendered ``body`` (an inline SVG, a table…) and a caption."""
+def figure(body: str, prefix: str, caption: str, anchor: str, full_size: str | None = None) -> str:
+    """A self-contained ``<figure>``: trusted rendered ``body`` (an inline SVG, a table…) and a caption.
+
+    ``full_size`` (the toggle's text) adds the full-size view of a figure wider than a text column: a
+    ``<details>`` before the SVG that the stylesheet turns into "let the SVG overflow, scrolled sideways".
+    A native disclosure is keyboard operable and announced as expanded/collapsed, and needs no script.
+    """
     return _env().get_template("figure.html").render(
-        body=markupsafe.Markup(body), prefix=prefix, caption=caption, anchor=anchor
+        body=markupsafe.Markup(body), prefix=prefix, caption=caption, anchor=anchor, full_size=full_size
     )
 
 

@@ -4,8 +4,14 @@
   many diagrams can be inlined in one page without collisions;
 - the root gets ``role="img"`` and a ``<title>``/``<desc>`` generated from the spec; Graphviz's
   own per-node ``<title>`` elements (internal node ids) are dropped;
+- sub- and superscripts get an explicit smaller size and a moved baseline (``y``) instead of
+  Graphviz's ``baseline-shift``, which browsers apply unevenly (Chromium pushes subscripts out
+  of their box); PNG and PDF come from Graphviz directly and keep its own rendering;
+- the root is shown at its natural size (one CSS pixel per unit) and never wider than its
+  column, whatever the host theme does to ``<figure>``;
 - a stylesheet maps role-family classes to CSS variables that switch with the site's dark
-  scheme (Material, Furo, PyData, Bootstrap) or the OS preference, without a second render.
+  scheme (Material's ``slate`` or any custom scheme with a dark page, Furo, PyData, Bootstrap)
+  or the OS preference, without a second render.
 
 User-given titles and descriptions are escaped here; Graphviz escapes the label text it
 writes (the emitter already passed it escaped HTML-like labels).
@@ -36,12 +42,32 @@ def finish_svg(raw: bytes, prefix: str, title: str, desc: str, theme: str, style
     text = raw.decode("utf-8")
     text = _COMMENT.sub("", text[text.index("<svg"):])
     text = _TITLE.sub("", text).replace(WORD_JOINER, "")
-    text = prefix_ids(text, prefix)
+    text = _SHIFTED.sub(_script_text, prefix_ids(text, prefix))
     root = ROOT_TAG.match(text)
     if root is None:
         raise ValueError("Graphviz output has no <svg> root")
     head = svg_head(view_box_of(root.group(0)), prefix, title, desc, theme, styles)
     return head + text[root.end():].rstrip()
+
+
+SCRIPT_SCALE = 5 / 6
+"""Sub/superscript size relative to its line: 10 units under 12-unit labels, still legible when scaled."""
+SCRIPT_DROP = 1 / 6
+"""A subscript's baseline sits this many line-font-sizes lower: its glyphs stay inside a tight node box."""
+SCRIPT_RISE = 0.33
+"""A superscript's baseline sits this many line-font-sizes higher (TeX raises about a third of an em)."""
+
+
+def _script_text(match: re.Match[str]) -> str:
+    """One Graphviz ``<text … baseline-shift="sub|super" … font-size="N">`` with explicit size and baseline.
+
+    Graphviz places every span of a line on the same ``y`` and leaves the shift to the viewer; we make it
+    explicit, relative to the span's own (line) font size, so every browser draws the same thing.
+    """
+    tag, shift, size = match.group(0), match.group(1), float(match.group(2))
+    offset = size * (SCRIPT_DROP if shift == "sub" else -SCRIPT_RISE)
+    tag = _Y.sub(lambda m: f'y="{float(m.group(1)) + offset:.2f}"', tag.replace(f' baseline-shift="{shift}"', ""))
+    return _FONT_SIZE.sub(f'font-size="{size * SCRIPT_SCALE:.2f}"', tag)
 
 
 def prefix_ids(text: str, prefix: str) -> str:
@@ -57,6 +83,11 @@ def view_box_of(root_tag: str) -> str:
     return box.group(1) if box else "0 0 100 100"
 
 
+def natural_width(view_box: str, scale: float = 1.0) -> float:
+    """CSS pixels a figure takes at full size: ``scale`` pixels per user unit of its ``viewBox``."""
+    return float(view_box.split()[2]) * scale
+
+
 def svg_head(view_box: str, prefix: str, title: str, desc: str, theme: str, styles: bool = True,
              extra_css: str = "", scale: float = 1.0) -> str:
     """The finished root start tag, ``<title>``, ``<desc>`` and stylesheet shared by diagrams and plots.
@@ -64,13 +95,15 @@ def svg_head(view_box: str, prefix: str, title: str, desc: str, theme: str, styl
     The root carries the id ``prefix``, the ``sqd-svg sqd-theme-<theme>`` classes the stylesheet keys on,
     ``role="img"`` and an accessible name and description (escaped here). ``extra_css`` (trusted, ours)
     is appended inside the same ``<style>`` element, or gets one of its own when ``styles`` is False.
-    The figure is shown at most ``scale`` CSS pixels per user unit wide (diagrams: 1).
+    The figure's natural width is ``scale`` CSS pixels per user unit (diagrams: 1), and it shrinks to its
+    column, never below: an explicit width (not ``width:100%``) gives the SVG an intrinsic size, so a
+    theme's ``figure{width:fit-content}`` (Material) or a flex column sizes the figure to the picture.
     """
-    width = float(view_box.split()[2]) * scale
     css = (STYLESHEET if styles else "") + extra_css
     return (f'<svg xmlns="{SVG_NS}" xmlns:xlink="{XLINK_NS}" viewBox="{view_box}" id="{prefix}" '
             f'class="sqd-svg sqd-theme-{theme}" role="img" aria-labelledby="{prefix}-title {prefix}-desc" '
-            f'preserveAspectRatio="xMidYMin meet" style="max-width:{width:.0f}px;width:100%;height:auto">'
+            f'preserveAspectRatio="xMidYMin meet" '
+            f'style="width:{natural_width(view_box, scale):.0f}px;max-width:100%;height:auto">'
             f'<title id="{prefix}-title">{html.escape(title, quote=False)}</title>'
             f'<desc id="{prefix}-desc">{html.escape(desc, quote=False)}</desc>'
             + (f"<style>{css}</style>" if css else ""))
@@ -80,48 +113,101 @@ _COMMENT = re.compile(r"<!--.*?-->\n?", re.S)
 _TITLE = re.compile(r"<title>[^<]*</title>\n?")
 _ID = re.compile(r'\b(id)="([^"]+)"')
 _HREF = re.compile(r'((?:xlink:)?href)="#([^"]+)"')
+_SHIFTED = re.compile(r'<text\b[^>]*\bbaseline-shift="(sub|super)"[^>]*\bfont-size="([0-9.]+)"[^>]*>')
+"""A shifted span; Graphviz writes ``baseline-shift`` before ``font-size`` (a test checks none is left)."""
+_FONT_SIZE = re.compile(r'\bfont-size="([0-9.]+)"')
+_Y = re.compile(r'\by="(-?[0-9.]+)"')
 ROOT_TAG = re.compile(r"<svg\b[^>]*>")
 """The root start tag of an SVG document (Graphviz's or matplotlib's)."""
 _VIEWBOX = re.compile(r'viewBox="([^"]+)"')
 
 
-def _variables(dark: bool) -> str:
-    pick = 1 if dark else 0
-    lines = [f"--sqd-fg:{TEXT[pick]};--sqd-edge:{EDGE[pick]};--sqd-cluster:{CLUSTER[pick]};"
-             f"--sqd-hl:{HIGHLIGHT[pick]};"]
+def _palette() -> dict[str, tuple[str, str]]:
+    """Every themed CSS variable with its (light, dark) colour: one list for every way of choosing a scheme."""
+    colours = {"fg": TEXT, "edge": EDGE, "cluster": CLUSTER, "hl": HIGHLIGHT}
     for name, fam in FAMILIES.items():
-        fill, stroke = (fam.dark_fill, fam.dark_stroke) if dark else (fam.light_fill, fam.light_stroke)
-        lines.append(f"--sqd-{name}-fill:{fill};--sqd-{name}-stroke:{stroke};")
+        colours[f"{name}-fill"] = (fam.light_fill, fam.dark_fill)
+        colours[f"{name}-stroke"] = (fam.light_stroke, fam.dark_stroke)
     for role, style in EDGE_STYLES.items():
         if "color" in style:
-            lines.append(f"--sqd-e-{role}:{EDGE_DARK[role] if dark else style['color']};")
+            colours[f"e-{role}"] = (style["color"], EDGE_DARK[role])
+    return colours
+
+
+def _variables(dark: bool) -> str:
+    return "".join(f"--sqd-{name}:{pair[dark]};" for name, pair in _palette().items())
+
+
+def _channels(colour: str) -> tuple[int, int, int]:
+    return int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)
+
+
+_PAGE_IS_DARK = "clamp(0,(128 - .2126*r - .7152*g - .0722*b)*99,1)"
+"""1 when the colour's luma is below the middle grey, else 0 (a steep clamp, not a blend)."""
+
+
+def _variables_by_page(background: str) -> str:
+    """Variables that pick light or dark from the luma of the page background ``background`` (a CSS colour).
+
+    For schemes we cannot know by name (a Material site's own ``dracula``): ``--sqd-k`` is a colour whose
+    channels are all 0 (light page) or 1 (dark page), and every palette colour is computed from it with CSS
+    relative colours, ``light + (dark - light) × k`` per channel. What the reader sees decides, not a name.
+    """
+    lines = [f"--sqd-k:rgb(from {background} {_PAGE_IS_DARK} {_PAGE_IS_DARK} {_PAGE_IS_DARK});"]
+    for name, (light, dark) in _palette().items():
+        pairs = zip(_channels(light), _channels(dark), "rgb", strict=True)
+        parts = [f"calc({lo} + {hi - lo}*{ch})" for lo, hi, ch in pairs]
+        lines.append(f"--sqd-{name}:rgb(from var(--sqd-k) {' '.join(parts)});")
     return "".join(lines)
 
 
 _DARK_SITES = ('[data-md-color-scheme="slate"]', '[data-theme="dark"]', '[data-bs-theme="dark"]', ".dark")
 _LIGHT_SITES = ('[data-md-color-scheme="default"]', '[data-theme="light"]', '[data-bs-theme="light"]')
+_CUSTOM_MATERIAL = '[data-md-color-scheme]:not([data-md-color-scheme="default"],[data-md-color-scheme="slate"])'
+"""A Material (or Zensical) page in a scheme of the site's own: ``--md-default-bg-color`` tells light from dark."""
+_SHAPES = ("path", "polygon", "ellipse")
+
+
+def _shapes(scope: str) -> str:
+    """Every outline shape inside ``scope``, at any depth: nodes with a tooltip or link wrap theirs in ``<g><a>``."""
+    return ",".join(f".sqd-svg {scope} {shape}" for shape in _SHAPES)
+
+
+FIGURE_CSS = (
+    ".sqd-figure{max-width:100%;overflow-x:auto}"
+    ".sqd-figure>svg.sqd-svg{display:block;margin:0 auto}"
+    ".sqd-figure>.sqd-zoom,.sqd-figure>.sqd-zoom>summary{all:revert}"
+    ".sqd-figure>.sqd-zoom>summary::before,.sqd-figure>.sqd-zoom>summary::after{content:none!important}"
+    ".sqd-figure>.sqd-zoom{align-self:stretch;position:sticky;left:0;margin:0 0 .3em;font-size:.75em;text-align:end}"
+    ".sqd-figure>.sqd-zoom>summary{cursor:pointer}"
+    ".sqd-zoom[open]~svg.sqd-svg{max-width:none!important;margin:0;align-self:flex-start}"
+)
+"""Page rules for figures: the SVG's natural size up to the column (the ``<svg>`` itself carries its width), and
+the full-size view, a ``<details>`` toggle that lets a wide figure overflow its column, scrolled sideways. Themes
+style ``<details>`` as admonitions (Material, pymdownx): the toggle reverts to the browser's plain disclosure."""
 
 
 def _stylesheet() -> str:
     auto = ".sqd-svg.sqd-theme-auto"
     rules = [
+        FIGURE_CSS,
         f".sqd-svg{{{_variables(False)}}}",
         f"@media (prefers-color-scheme: dark){{{auto}{{{_variables(True)}}}}}",
         ",".join(f"{site} {auto}" for site in _LIGHT_SITES) + f"{{{_variables(False)}}}",
+        f"{_CUSTOM_MATERIAL} {auto}{{{_variables_by_page('var(--md-default-bg-color)')}}}",
         ",".join(f"{site} {auto}" for site in _DARK_SITES) + f",.sqd-svg.sqd-theme-dark{{{_variables(True)}}}",
         ".sqd-svg text{fill:var(--sqd-fg)}",
-        ".sqd-svg .sqd-e>path{stroke:var(--sqd-edge)}",
-        ".sqd-svg .sqd-e>polygon{fill:var(--sqd-edge);stroke:var(--sqd-edge)}",
-        ".sqd-svg .sqd-cluster>path,.sqd-svg .sqd-cluster>polygon{stroke:var(--sqd-cluster);fill:none}",
-        ".sqd-svg .sqd-hl>path,.sqd-svg .sqd-hl>polygon,.sqd-svg .sqd-hl>ellipse{stroke:var(--sqd-hl)!important}",
+        f"{_shapes('.sqd-e')}{{stroke:var(--sqd-edge)}}",
+        ".sqd-svg .sqd-e polygon{fill:var(--sqd-edge)}",
+        f"{_shapes('.sqd-cluster')}{{stroke:var(--sqd-cluster);fill:none}}",
+        f"{_shapes('.sqd-hl')}{{stroke:var(--sqd-hl)!important}}",
     ]
     for name in FAMILIES:
-        shapes = ",".join(f".sqd-svg .sqd-f-{name}>{shape}" for shape in ("path", "polygon", "ellipse"))
-        rules.append(f"{shapes}{{fill:var(--sqd-{name}-fill);stroke:var(--sqd-{name}-stroke)}}")
+        rules.append(f"{_shapes('.sqd-f-' + name)}{{fill:var(--sqd-{name}-fill);stroke:var(--sqd-{name}-stroke)}}")
     for role, style in EDGE_STYLES.items():
         if "color" in style:
-            rules.append(f".sqd-svg .sqd-e-{role}>path{{stroke:var(--sqd-e-{role})}}"
-                         f".sqd-svg .sqd-e-{role}>polygon{{fill:var(--sqd-e-{role});stroke:var(--sqd-e-{role})}}")
+            rules.append(f"{_shapes('.sqd-e-' + role)}{{stroke:var(--sqd-e-{role})}}"
+                         f".sqd-svg .sqd-e-{role} polygon{{fill:var(--sqd-e-{role})}}")
     return "".join(rules)
 
 

@@ -10,25 +10,15 @@ Screenshots of key pages are saved under ``test-artifacts/screenshots`` for revi
 
 from __future__ import annotations
 
-import functools
-import http.server
 import re
-import shutil
-import threading
 from pathlib import Path
 
 import pytest
+from browser_helpers import CHROMIUM, artifact, serve
 
 from seqdiagrams.registry import Registry
 
-playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
-LAUNCH_ARGS = ["--no-sandbox", "--headless=new", "--disable-gpu", "--disable-dev-shm-usage",
-               "--disable-background-networking", "--disable-component-update", "--disable-sync",
-               "--no-first-run", "--disable-quic"]
 PAGES = ["index.html", *(f"{lang}/{name}" for lang in ("en", "zh")
                          for name in ("", "rnn/", "lstm-gru/", "seq2seq/", "attention/", "transformer/", "mamba/"))]
 
@@ -43,25 +33,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> str:
     out = tmp_path_factory.mktemp("example-site")
     config = load_config(str(ROOT / "example_site" / "mkdocs.yml"), site_dir=str(out), strict=True)
     build(config)
-    handler = functools.partial(_QuietHandler, directory=str(out))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_api.sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        yield instance
-        instance.close()
+    with serve(out) as url:
+        yield url
 
 
 @pytest.fixture
@@ -110,11 +83,11 @@ def test_palette_switch_recolours_diagrams(page, site: str) -> None:
     page.goto(site + "en/transformer/", wait_until="networkidle")
     shape = page.locator("svg.sqd-svg .sqd-f-attention > polygon, svg.sqd-svg .sqd-f-attention > path").first
     light = shape.evaluate("el => getComputedStyle(el).fill")
-    page.screenshot(path=str(_artifact("transformer-light.png")), full_page=False)
+    page.screenshot(path=str(artifact("transformer-light.png")), full_page=False)
     page.locator("form[data-md-component=palette] label:visible").first.click()
     page.wait_for_function("document.body.getAttribute('data-md-color-scheme') === 'slate'")
     dark = shape.evaluate("el => getComputedStyle(el).fill")
-    page.screenshot(path=str(_artifact("transformer-dark.png")), full_page=False)
+    page.screenshot(path=str(artifact("transformer-dark.png")), full_page=False)
     assert light != dark
     text = page.locator("svg.sqd-svg text").first.evaluate("el => getComputedStyle(el).fill")
     assert text == "rgb(226, 232, 240)"  # the dark scheme's label colour
@@ -135,7 +108,7 @@ def _cell_colour(page, heatmap: str, rows: int, cols: int, row: float, col: floa
     box = rect.bounding_box()
     assert box and box["width"] > 300  # shown large in the 1280 px layout, not shrunk
     shot = page.screenshot(clip=box)
-    _artifact(name).write_bytes(shot)
+    artifact(name).write_bytes(shot)
     image = Image.open(BytesIO(shot)).convert("RGB")
     scale = image.width / box["width"]
     return image.getpixel((int(col * box["width"] / cols * scale), int(row * box["height"] / rows * scale)))
@@ -194,13 +167,13 @@ def test_timeline_is_drawn_at_build_time_and_follows_the_palette(page, site: str
     colour = "el => getComputedStyle(el).color"
     light = timeline.evaluate(colour)
     timeline.scroll_into_view_if_needed()
-    page.screenshot(path=str(_artifact(f"timeline-{path.strip('/')}-light.png")), full_page=False)
+    page.screenshot(path=str(artifact(f"timeline-{path.strip('/')}-light.png")), full_page=False)
     page.locator("form[data-md-component=palette] label:visible").first.click()
     page.wait_for_function("document.body.getAttribute('data-md-color-scheme') === 'slate'")
     dark = timeline.evaluate(colour)
     assert light != dark and dark == page.evaluate("getComputedStyle(document.body).color")  # the page's text
     timeline.scroll_into_view_if_needed()
-    page.screenshot(path=str(_artifact(f"timeline-{path.strip('/')}-dark.png")), full_page=False)
+    page.screenshot(path=str(artifact(f"timeline-{path.strip('/')}-dark.png")), full_page=False)
     assert page.errors == []
 
 
@@ -215,7 +188,7 @@ def test_no_page_loads_mermaid(page, site: str, path: str) -> None:
 @pytest.mark.parametrize("path", ["en/", "zh/rnn/", "en/lstm-gru/", "zh/transformer/", "en/mamba/"])
 def test_screenshots_of_key_pages(page, site: str, path: str) -> None:
     page.goto(site + path, wait_until="networkidle")
-    target = _artifact(path.strip("/").replace("/", "-") + ".png")
+    target = artifact(path.strip("/").replace("/", "-") + ".png")
     page.screenshot(path=str(target), full_page=True)
     assert target.stat().st_size > 10_000
 
@@ -238,9 +211,4 @@ def test_katex_fonts_load_from_the_site(page, site: str, path: str) -> None:
     equation = page.locator(".sqd-formula-math .katex-display").first.bounding_box()
     assert equation and equation["width"] > 100 and equation["height"] > 20
     page.locator(".sqd-formulas").first.scroll_into_view_if_needed()
-    page.screenshot(path=str(_artifact(f"formulas-{path.strip('/').replace('/', '-')}.png")), full_page=False)
-
-
-def _artifact(name: str) -> Path:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    return ARTIFACTS / name
+    page.screenshot(path=str(artifact(f"formulas-{path.strip('/').replace('/', '-')}.png")), full_page=False)

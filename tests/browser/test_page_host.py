@@ -11,18 +11,17 @@ page switch, a palette switch re-colours them, table math is KaTeX from the buil
 
 from __future__ import annotations
 
-import functools
-import http.server
 import shutil
 import subprocess
-import threading
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+from browser_helpers import CHROMIUM, artifact, serve
 
-playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+from seqdiagrams.registry import Registry
 
-from tests.browser.test_example_site import ARTIFACTS, CHROMIUM, LAUNCH_ARGS, _QuietHandler  # noqa: E402
+if TYPE_CHECKING:
+    from pathlib import Path
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")
 
@@ -61,12 +60,6 @@ extra_css: [assets/seqdiagrams/vendor/katex/katex.min.css]
 """The README's Zensical setup: the extension, and KaTeX's stylesheet copied by `seqdiagrams assets` and linked."""
 
 
-def _serve(folder: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(folder)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}/"
-
-
 def _write_docs(root: Path) -> None:
     for name, text in PAGES.items():
         (root / "docs" / name).parent.mkdir(parents=True, exist_ok=True)
@@ -80,12 +73,10 @@ def material(tmp_path_factory: pytest.TempPathFactory):
 
     root = tmp_path_factory.mktemp("material-host")
     _write_docs(root)
-    server, url = _serve(root / "site")
-    (root / "mkdocs.yml").write_text(MKDOCS_YML.format(url=url), encoding="utf-8")
-    build(load_config(str(root / "mkdocs.yml"), strict=True))
-    yield url
-    server.shutdown()
-    server.server_close()
+    with serve(root / "site") as url:
+        (root / "mkdocs.yml").write_text(MKDOCS_YML.format(url=url), encoding="utf-8")
+        build(load_config(str(root / "mkdocs.yml"), strict=True))
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -95,24 +86,14 @@ def zensical(tmp_path_factory: pytest.TempPathFactory):
         pytest.skip("zensical is not installed (pip install zensical)")
     root = tmp_path_factory.mktemp("zensical-host")
     _write_docs(root)
-    server, url = _serve(root / "site")
-    (root / "mkdocs.yml").write_text(ZENSICAL_YML.format(url=url), encoding="utf-8")
     from seqdiagrams.cli import main
 
-    assert main(["assets", str(root / "docs" / "assets" / "seqdiagrams")]) == 0
-    result = subprocess.run([program, "build"], cwd=root, capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, result.stdout + result.stderr
-    yield url
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_api.sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        yield instance
-        instance.close()
+    with serve(root / "site") as url:
+        (root / "mkdocs.yml").write_text(ZENSICAL_YML.format(url=url), encoding="utf-8")
+        assert main(["assets", str(root / "docs" / "assets" / "seqdiagrams")]) == 0
+        result = subprocess.run([program, "build"], cwd=root, capture_output=True, text=True, timeout=300)
+        assert result.returncode == 0, result.stdout + result.stderr
+        yield url
 
 
 def _tab(browser, site: str):
@@ -154,10 +135,6 @@ def measure(tab, selector: str) -> dict:
     return tab.locator(selector).first.evaluate(MEASURE)
 
 
-def _artifact(name: str) -> Path:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    return ARTIFACTS / name
-
 
 TIMELINE = '.sqd-tl[data-sqd-kind="timeline"]'
 GRAPH = '.sqd-tl[data-sqd-kind="graph"]'
@@ -181,7 +158,7 @@ def test_timeline_and_graph_fit_the_column_and_follow_the_palette(browser, mater
     tab.goto(material + f"{lang}/timeline/", wait_until="networkidle")
     events = tab.locator(TIMELINE + " .sqd-tl-card")
     assert events.count() == 27  # every event of REFERENCE.md §5, none hidden
-    assert tab.locator(GRAPH + " .sqd-tl-node").count() == 16
+    assert tab.locator(GRAPH + " .sqd-tl-node").count() == len(Registry.default().data.evolution.nodes)
     for selector, what in ((TIMELINE, "timeline"), (GRAPH, "graph")):
         _assert_fits(tab, selector, f"{lang} {what}")
         assert tab.locator(selector).is_visible()
@@ -190,13 +167,13 @@ def test_timeline_and_graph_fit_the_column_and_follow_the_palette(browser, mater
                 .borderLeftColor]; }"""
     light = tab.locator(TIMELINE).evaluate(colours)
     tab.locator(TIMELINE).scroll_into_view_if_needed()
-    tab.screenshot(path=str(_artifact(f"host-timeline-{lang}-light.png")))
+    tab.screenshot(path=str(artifact(f"host-timeline-{lang}-light.png")))
     tab.locator(PALETTE_TOGGLE).first.click()
     tab.wait_for_function("document.body.getAttribute('data-md-color-scheme') === 'slate'")
     dark = tab.locator(TIMELINE).evaluate(colours)
-    tab.screenshot(path=str(_artifact(f"host-timeline-{lang}-dark.png")))
+    tab.screenshot(path=str(artifact(f"host-timeline-{lang}-dark.png")))
     tab.locator(GRAPH).scroll_into_view_if_needed()
-    tab.screenshot(path=str(_artifact(f"host-graph-{lang}-dark.png")))
+    tab.screenshot(path=str(artifact(f"host-graph-{lang}-dark.png")))
     assert light[0] == light[1] and dark[0] == dark[1]  # text is the page's own in both schemes
     assert light[0] != dark[0]
     assert light[2] == dark[2] == "rgb(37, 99, 235)"  # the first era's accent: the palette's state stroke
@@ -226,7 +203,7 @@ def test_instant_navigation_shows_the_timeline_and_nothing_leaves_the_site(brows
     text, page_text = tab.locator(TIMELINE).evaluate(
         "el => [getComputedStyle(el).color, getComputedStyle(document.body).color]")
     assert text == page_text and text != "rgba(0, 0, 0, 0.87)"  # dark scheme text, not the light default
-    tab.screenshot(path=str(_artifact("host-timeline-zh-after-instant-dark.png")))
+    tab.screenshot(path=str(artifact("host-timeline-zh-after-instant-dark.png")))
     tab.wait_for_load_state("networkidle")
     assert tab.errors == []
     assert tab.foreign == []  # no CDN: not Mermaid, not fonts, not KaTeX
@@ -249,7 +226,7 @@ def test_table_math_is_katex_from_the_build_with_default_options(browser, materi
                          ".filter(f => f.status === 'loaded').map(f => f.family.replace(/\"/g, '')); }")
     assert "KaTeX_Main" in fonts
     table.scroll_into_view_if_needed()
-    tab.screenshot(path=str(_artifact("host-table-math.png")))
+    tab.screenshot(path=str(artifact("host-table-math.png")))
     assert tab.errors == [] and tab.foreign == []
     context.close()
 
@@ -271,9 +248,9 @@ def test_zensical_page_fits_typesets_and_stays_offline(browser, zensical: str) -
         "el => [getComputedStyle(el).position, el.getBoundingClientRect().height]")
     assert clipped[0] == "absolute" and clipped[1] <= 1  # KaTeX's CSS applies: each equation shows once
     tab.locator(TIMELINE).scroll_into_view_if_needed()
-    tab.screenshot(path=str(_artifact("host-zensical-timeline.png")))
+    tab.screenshot(path=str(artifact("host-zensical-timeline.png")))
     tab.locator(".sqd-formulas").first.scroll_into_view_if_needed()
-    tab.screenshot(path=str(_artifact("host-zensical-formulas.png")))
+    tab.screenshot(path=str(artifact("host-zensical-formulas.png")))
     tab.wait_for_load_state("networkidle")
     assert tab.errors == []
     assert tab.foreign == []
@@ -297,5 +274,5 @@ def test_formula_sections_keep_their_layout_under_site_css_for_client_side_math(
     assert len(before) >= 3 and after == before  # KaTeX's own display layout, unspread and unclipped
     assert {display for display, _, _ in after} == {"block"}
     tab.locator(".sqd-formulas").first.scroll_into_view_if_needed()
-    tab.screenshot(path=str(_artifact("host-formulas-under-site-css.png")))
+    tab.screenshot(path=str(artifact("host-formulas-under-site-css.png")))
     context.close()
