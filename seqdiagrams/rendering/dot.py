@@ -9,8 +9,10 @@ so Chinese labels fit their boxes even where the layout font measures them short
 from __future__ import annotations
 
 import html
+import itertools
 import re
 import unicodedata
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from seqdiagrams.rendering.theme import (
@@ -59,19 +61,105 @@ def emit(graph: Graph, highlight: Iterable[str] = ()) -> str:
     for cluster in graph.clusters:
         children.setdefault(cluster.parent, []).append(cluster)
     nodes = {n.id: n for n in graph.nodes}
+    marks = _marks(graph)
     claimed: set[str] = set()
+    lines += _row_clusters(graph)
     for cluster in children.get("", []):
-        lines += _cluster(cluster, children, nodes, marked, claimed, "  ", graph.direction)
-    lines += ["  " + _node(n, marked) for n in graph.nodes if n.id not in claimed]
-    lines += ["  " + _edge(e) for e in graph.edges]
+        lines += _cluster(cluster, children, nodes, marked, claimed, "  ", graph.direction, marks)
+    for n in graph.nodes:
+        if n.id not in claimed:
+            lines += ["  " + _node(n, marked), *("  " + m.node for m in marks.get(n.id, []))]
+    for index, e in enumerate(graph.edges):
+        lines += ["  " + line for line in _edge_lines(e, index, graph.direction)]
     lines += [f"  {_q(a)} -> {_q(b)} [style=\"invis\", weight=\"8\"];" for a, b in graph.above]
     lines += ["  {rank=same; " + " ".join(_q(i) + ";" for i in rank) + "}" for rank in graph.ranks if rank]
+    lines += _rows(graph)
+    lines += [f"  {_q(i)} [group={_q(f'col{k}')}];" for k, column in enumerate(graph.columns) for i in column]
     lines.append("}")
     return "\n".join(lines) + "\n"
 
 
+@dataclass(frozen=True)
+class _Mark:
+    """A small text-only node the emitter adds for an edge: a "→ t+1" stub end or a "⋯" elision mark."""
+
+    id: str
+    node: str
+
+
+def _stub_id(index: int) -> str:
+    return f"_stub{index}"
+
+
+def _gap_id(index: int) -> str:
+    return f"_gap{index}"
+
+
+def _marks(graph: Graph) -> dict[str, list[_Mark]]:
+    """The marks of stub and elided edges, by the node they are drawn next to (emitted in its cluster)."""
+    marks: dict[str, list[_Mark]] = {}
+    for index, e in enumerate(graph.edges):
+        if e.attrs.get("stub"):
+            mark = _Mark(_stub_id(index), _text_node(_stub_id(index), _label_html("", e.label), "sqd-stub"))
+        elif e.attrs.get("elided"):
+            mark = _Mark(_gap_id(index), _text_node(_gap_id(index), Html("⋯"), "sqd-gap"))
+        else:
+            continue
+        marks.setdefault(e.src, []).append(mark)
+    return marks
+
+
+def _text_node(node_id: str, label: Html, css: str) -> str:
+    attrs = {"shape": "plaintext", "style": "", "label": label, "width": "0", "height": "0", "margin": "0.04",
+             "fontsize": str(FONT_SIZE - 1), "class": css}
+    return f"{_q(node_id)} {_attr_list(attrs)};"
+
+
+def _edge_lines(edge: Edge, index: int, direction: str) -> list[str]:
+    """An IR edge as DOT: one edge, or a stub (edge to its "→ t+1" end), or two halves around a "⋯" mark."""
+    if edge.attrs.get("stub"):
+        stub = _stub_id(index)
+        line = _edge(replace(edge, dst=stub, label="", attrs={}))
+        if direction in ("LR", "RL"):
+            return [line]
+        return [line, f"{{rank=same; {_q(edge.src)}; {_q(stub)};}}"]  # beside its source, across the flow
+    if edge.attrs.get("elided"):
+        gap = _gap_id(index)
+        return [_edge(replace(edge, dst=gap)), _edge(replace(edge, src=gap, label=""))]
+    return [_edge(edge)]
+
+
+def _row_clusters(graph: Graph) -> list[str]:
+    """Invisible clusters for the unclustered members of rows that also hold clustered ones.
+
+    Graphviz keeps the members of a cluster together and pushes a row's unclustered members (an initial
+    state beside a row of step boxes) past them, whatever the row's order; in a cluster of their own,
+    declared before the others, they keep their place."""
+    clustered = {m for c in graph.clusters for m in c.members}
+    return [f"  subgraph {_q(f'cluster__row{index}_{i}')} {{graph [style=\"invis\"]; {_q(m)};}}"
+            for index, row in enumerate(graph.rows) if clustered & set(row)
+            for i, m in enumerate(row) if m not in clustered]
+
+
+def _rows(graph: Graph) -> list[str]:
+    """Rows in order: one rank each, held in the given order by invisible edges between neighbours.
+
+    A "⋯" mark of an elided edge between two neighbours of a row takes its place between them."""
+    gaps = {frozenset((e.src, e.dst)): _gap_id(i) for i, e in enumerate(graph.edges) if e.attrs.get("elided")}
+    lines = []
+    for row in graph.rows:
+        members = [row[0]] if row else []
+        for a, b in itertools.pairwise(row):
+            if frozenset((a, b)) in gaps:
+                members.append(gaps[frozenset((a, b))])
+            members.append(b)
+        lines.append("  {rank=same; " + " ".join(_q(i) + ";" for i in members) + "}")
+        lines += [f"  {_q(a)} -> {_q(b)} [style=\"invis\"];" for a, b in itertools.pairwise(members)]
+    return lines
+
+
 def _cluster(cluster: Cluster, children: dict[str, list[Cluster]], nodes: dict[str, Node], marked: set[str],
-             claimed: set[str], indent: str, direction: str) -> list[str]:
+             claimed: set[str], indent: str, direction: str, marks: dict[str, list[_Mark]]) -> list[str]:
     label = _label_html(cluster.label, _repeat(cluster))
     out = [f"{indent}subgraph {_q('cluster_' + cluster.id)} {{",
            indent + "  " + _attrs("graph", {
@@ -82,11 +170,12 @@ def _cluster(cluster: Cluster, children: dict[str, list[Cluster]], nodes: dict[s
                "class": f"sqd-cluster sqd-c-{cluster.role}" if cluster.role else "sqd-cluster",
            })]
     for child in children.get(cluster.id, []):
-        out += _cluster(child, children, nodes, marked, claimed, indent + "  ", direction)
+        out += _cluster(child, children, nodes, marked, claimed, indent + "  ", direction, marks)
     for member in cluster.members:
         if member in nodes and member not in claimed:
             claimed.add(member)
             out.append(indent + "  " + _node(nodes[member], marked))
+            out += [indent + "  " + mark.node for mark in marks.get(member, [])]
     out.append(indent + "}")
     return out
 
@@ -128,7 +217,9 @@ def _edge(edge: Edge) -> str:
     if edge.label:
         # labels of reversed edges are external (xlabel): a labelled flat edge laid out against its
         # direction trips an assertion in Graphviz's crossing minimisation (mincross fixLabelOrder)
-        attrs["xlabel" if edge.role == "recurrent" else "label"] = _label_html("", edge.label)
+        # ``label_beside`` edges too: their label then takes no room of its own in the layout
+        beside = edge.role == "recurrent" or edge.attrs.get("label_beside")
+        attrs["xlabel" if beside else "label"] = _label_html("", edge.label)
     if edge.attrs.get("back"):
         attrs["constraint"] = "false"
     if edge.attrs.get("spine"):
