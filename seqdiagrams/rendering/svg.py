@@ -36,6 +36,7 @@ def finish_svg(raw: bytes, prefix: str, title: str, desc: str, theme: str, style
     text = raw.decode("utf-8")
     text = _COMMENT.sub("", text[text.index("<svg"):])
     text = _TITLE.sub("", text).replace(WORD_JOINER, "")
+    text = text.replace(_SUB, _SUB_SHIFT).replace(_SUPER, _SUPER_SHIFT)
     text = prefix_ids(text, prefix)
     root = ROOT_TAG.match(text)
     if root is None:
@@ -70,12 +71,20 @@ def svg_head(view_box: str, prefix: str, title: str, desc: str, theme: str, styl
     css = (STYLESHEET if styles else "") + extra_css
     return (f'<svg xmlns="{SVG_NS}" xmlns:xlink="{XLINK_NS}" viewBox="{view_box}" id="{prefix}" '
             f'class="sqd-svg sqd-theme-{theme}" role="img" aria-labelledby="{prefix}-title {prefix}-desc" '
-            f'preserveAspectRatio="xMidYMin meet" style="max-width:{width:.0f}px;width:100%;height:auto">'
+            # the width attribute is the figure's intrinsic size: a shrink-to-fit parent (Material's figure is
+            # width:fit-content) otherwise resolves width:100% against nothing and shows it 300 px wide
+            f'width="{width:.0f}" preserveAspectRatio="xMidYMin meet" '
+            f'style="max-width:{width:.0f}px;width:100%;height:auto">'
             f'<title id="{prefix}-title">{html.escape(title, quote=False)}</title>'
             f'<desc id="{prefix}-desc">{html.escape(desc, quote=False)}</desc>'
             + (f"<style>{css}</style>" if css else ""))
 
 
+_SUB, _SUPER = 'baseline-shift="sub"', 'baseline-shift="super"'
+_SUB_SHIFT, _SUPER_SHIFT = 'baseline-shift="-0.25em"', 'baseline-shift="0.4em"'
+"""Graphviz writes label sub/superscripts as ``baseline-shift="sub"``/``"super"``, which browsers take from
+the font's own metrics: with the CJK-capable layout font Chromium drops a subscript by most of a line, out
+of its box. Fixed shifts in ems keep them beside their symbol in every browser (FIGURES.md §9)."""
 _COMMENT = re.compile(r"<!--.*?-->\n?", re.S)
 _TITLE = re.compile(r"<title>[^<]*</title>\n?")
 _ID = re.compile(r'\b(id)="([^"]+)"')
@@ -116,7 +125,9 @@ def _stylesheet() -> str:
         ".sqd-svg .sqd-hl>path,.sqd-svg .sqd-hl>polygon,.sqd-svg .sqd-hl>ellipse{stroke:var(--sqd-hl)!important}",
     ]
     for name in FAMILIES:
-        shapes = ",".join(f".sqd-svg .sqd-f-{name}>{shape}" for shape in ("path", "polygon", "ellipse"))
+        # a node with a tooltip (the round operators) wraps its shape in <g><a>: match it there too
+        shapes = ",".join(f".sqd-svg .sqd-f-{name}>{wrap}{shape}" for wrap in ("", "g>a>")
+                          for shape in ("path", "polygon", "ellipse"))
         rules.append(f"{shapes}{{fill:var(--sqd-{name}-fill);stroke:var(--sqd-{name}-stroke)}}")
     for role, style in EDGE_STYLES.items():
         if "color" in style:
