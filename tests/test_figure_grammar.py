@@ -98,6 +98,24 @@ def test_an_elided_edge_passes_through_an_ellipsis_between_its_ends() -> None:
     assert xs == sorted(xs)
 
 
+def test_an_ellipsis_stays_between_the_step_boxes_around_it() -> None:
+    # steps in boxes (clusters), inputs below in columns: the "⋯" keeps its place between step 2 and 16
+    g = Graph("test", {}, direction="BT")
+    steps = (1, 2, 16)
+    hs = [g.add(f"h{t}", "hidden-state", "", f"h_{{{t}}}") for t in steps]
+    for t, h in zip(steps, hs, strict=True):
+        g.group(f"step{t}", f"t={t}", [h])
+        g.link(g.add(f"x{t}", "input", "x", f"x_{{{t}}}"), h, label="gates")
+        g.columns.append([f"x{t}", h])
+    g.link(hs[0], hs[1], "recurrent")
+    g.link(hs[1], hs[2], "recurrent", elided=True)
+    g.rows += [hs, [f"x{t}" for t in steps]]
+    dot = emit(g)
+    [gap] = [name for name in positions(dot).nodes if name.startswith("_gap") and not name.startswith("_gapcol")]
+    xs = _x(dot, "h1", "h2", gap, "h16")
+    assert xs == sorted(xs)
+
+
 def test_a_label_beside_its_edge_takes_no_room() -> None:
     g = Graph("test", {}, direction="BT")
     g.link(g.add("a", "input", "a"), g.add("b", "output", "b"), label="p_i ⊙ c_{t-1}", label_beside=True)

@@ -63,17 +63,21 @@ def emit(graph: Graph, highlight: Iterable[str] = ()) -> str:
     nodes = {n.id: n for n in graph.nodes}
     marks = _marks(graph)
     claimed: set[str] = set()
-    lines += _row_clusters(graph)
+    placed_after = _row_clusters(graph)
+    lines += placed_after.get("", [])
     for cluster in children.get("", []):
         lines += _cluster(cluster, children, nodes, marked, claimed, "  ", graph.direction, marks)
+        lines += placed_after.get(cluster.id, [])
     for n in graph.nodes:
         if n.id not in claimed:
             lines += ["  " + _node(n, marked), *("  " + m.node for m in marks.get(n.id, []))]
+    lines += ["  " + m.node for m in marks.get("", [])]
     for index, e in enumerate(graph.edges):
         lines += ["  " + line for line in _edge_lines(e, index, graph.direction)]
     lines += [f"  {_q(a)} -> {_q(b)} [style=\"invis\", weight=\"8\"];" for a, b in graph.above]
     lines += ["  {rank=same; " + " ".join(_q(i) + ";" for i in rank) + "}" for rank in graph.ranks if rank]
     lines += _rows(graph)
+    lines += _gap_columns(graph)
     lines += [f"  {_q(i)} [group={_q(f'col{k}')}];" for k, column in enumerate(graph.columns) for i in column]
     lines.append("}")
     return "\n".join(lines) + "\n"
@@ -96,16 +100,20 @@ def _gap_id(index: int) -> str:
 
 
 def _marks(graph: Graph) -> dict[str, list[_Mark]]:
-    """The marks of stub and elided edges, by the node they are drawn next to (emitted in its cluster)."""
+    """The marks of stub and elided edges, by the node whose cluster they are emitted in.
+
+    A stub belongs to its source (in a step's box, it leaves the box); a "⋯" stands between two steps,
+    outside both boxes (key ``""``: the top level)."""
     marks: dict[str, list[_Mark]] = {}
     for index, e in enumerate(graph.edges):
         if e.attrs.get("stub"):
-            mark = _Mark(_stub_id(index), _text_node(_stub_id(index), _label_html("", e.label), "sqd-stub"))
+            owner, mark = e.src, _Mark(_stub_id(index), _text_node(_stub_id(index), _label_html("", e.label),
+                                                                   "sqd-stub"))
         elif e.attrs.get("elided"):
-            mark = _Mark(_gap_id(index), _text_node(_gap_id(index), Html("⋯"), "sqd-gap"))
+            owner, mark = "", _Mark(_gap_id(index), _text_node(_gap_id(index), Html("⋯"), "sqd-gap"))
         else:
             continue
-        marks.setdefault(e.src, []).append(mark)
+        marks.setdefault(owner, []).append(mark)
     return marks
 
 
@@ -129,30 +137,89 @@ def _edge_lines(edge: Edge, index: int, direction: str) -> list[str]:
     return [_edge(edge)]
 
 
-def _row_clusters(graph: Graph) -> list[str]:
-    """Invisible clusters for the unclustered members of rows that also hold clustered ones.
+def _row_clusters(graph: Graph) -> dict[str, list[str]]:
+    """Invisible clusters for the unclustered members of rows that also hold clustered ones, by the
+    top-level cluster they are declared after (``""``: before all of them).
 
     Graphviz keeps the members of a cluster together and pushes a row's unclustered members (an initial
-    state beside a row of step boxes) past them, whatever the row's order; in a cluster of their own,
-    declared before the others, they keep their place."""
-    clustered = {m for c in graph.clusters for m in c.members}
-    return [f"  subgraph {_q(f'cluster__row{index}_{i}')} {{graph [style=\"invis\"]; {_q(m)};}}"
-            for index, row in enumerate(graph.rows) if clustered & set(row)
-            for i, m in enumerate(row) if m not in clustered]
+    state beside a row of step boxes, a "⋯" between two of them) past them, whatever the row's order; in a
+    cluster of their own, declared right after the cluster of their left neighbour, they keep their place."""
+    parents = {c.id: c.parent for c in graph.clusters}
+
+    def top(cluster_id: str) -> str:
+        while parents.get(cluster_id):
+            cluster_id = parents[cluster_id]
+        return cluster_id
+
+    owner: dict[str, str] = {}
+    for cluster in graph.clusters:
+        for member in cluster.members:
+            owner.setdefault(member, top(cluster.id))
+    out: dict[str, list[str]] = {}
+    for index, row in enumerate(_rows_with_gaps(graph)):
+        if not owner.keys() & set(row):
+            continue
+        after = ""
+        for i, member in enumerate(row):
+            if member in owner:
+                after = owner[member]
+                continue
+            name = _q(f"cluster__row{index}_{i}")
+            out.setdefault(after, []).append(f"  subgraph {name} {{graph [style=\"invis\"]; {_q(member)};}}")
+    return out
+
+
+def _rows_with_gaps(graph: Graph) -> list[list[str]]:
+    """The rows, each with the "⋯" mark of an elided edge between two neighbours put between them.
+
+    A row that has no mark between two columns where another row has one (the inputs under an elided
+    chain) gets an invisible spacer there: see :func:`_gap_columns`."""
+    return [[member for member, _ in row] for row in _row_slots(graph)]
+
+
+def _row_slots(graph: Graph) -> list[list[tuple[str, int | None]]]:
+    """Each row's members (marks and spacers included), each with the column gap it fills (or None)."""
+    gaps = {frozenset((e.src, e.dst)): _gap_id(i) for i, e in enumerate(graph.edges) if e.attrs.get("elided")}
+    column = {member: k for k, members in enumerate(graph.columns) for member in members}
+    slots = {column[a] for row in graph.rows for a, b in itertools.pairwise(row)
+             if frozenset((a, b)) in gaps and a in column}
+    rows = []
+    for index, row in enumerate(graph.rows):
+        members: list[tuple[str, int | None]] = [(m, None) for m in row[:1]]
+        for a, b in itertools.pairwise(row):
+            if frozenset((a, b)) in gaps:
+                members.append((gaps[frozenset((a, b))], column.get(a)))
+            elif column.get(a) in slots and column.get(b) == column[a] + 1:
+                members.append((f"_gapcol{column[a]}_{index}", column[a]))
+            members.append((b, None))
+        rows.append(members)
+    return rows
+
+
+def _gap_columns(graph: Graph) -> list[str]:
+    """Spacers and a chain of invisible edges through each column of "⋯" marks.
+
+    Graphviz places a mark of an elided chain past the clusters of the steps around it (a row of step boxes
+    with ⋯ between step 2 and step n) unless the marks of all rows, and spacers in the rows without one,
+    are tied into one column like the steps' own."""
+    chains: dict[int, list[str]] = {}
+    spacers = []
+    for row in _row_slots(graph):
+        for member, slot in row:
+            if slot is None:
+                continue
+            chains.setdefault(slot, []).append(member)
+            if member.startswith("_gapcol"):
+                spacers.append(f'  {_q(member)} [style="invis", shape="point", width="0", label=""];')
+    links = [f'  {_q(a)} -> {_q(b)} [style="invis", constraint="false"];'
+             for chain in chains.values() for a, b in itertools.pairwise(chain)]
+    return spacers + links
 
 
 def _rows(graph: Graph) -> list[str]:
-    """Rows in order: one rank each, held in the given order by invisible edges between neighbours.
-
-    A "⋯" mark of an elided edge between two neighbours of a row takes its place between them."""
-    gaps = {frozenset((e.src, e.dst)): _gap_id(i) for i, e in enumerate(graph.edges) if e.attrs.get("elided")}
+    """Rows in order: one rank each, held in the given order by invisible edges between neighbours."""
     lines = []
-    for row in graph.rows:
-        members = [row[0]] if row else []
-        for a, b in itertools.pairwise(row):
-            if frozenset((a, b)) in gaps:
-                members.append(gaps[frozenset((a, b))])
-            members.append(b)
+    for members in _rows_with_gaps(graph):
         lines.append("  {rank=same; " + " ".join(_q(i) + ";" for i in members) + "}")
         lines += [f"  {_q(a)} -> {_q(b)} [style=\"invis\"];" for a, b in itertools.pairwise(members)]
     return lines
