@@ -155,10 +155,10 @@ def _chain(g: Graph, words: Words, direction: str, layer: int, below: list[str],
     attrs = {"layer": layer} | ({"direction": direction} if direction else {})
     backward = direction == "bwd"
     h0_math = _h(direction, f"{steps + 1}" if backward else "0", layer)
-    h0 = g.add(f"h0{direction}{layer}", "hidden-state", words("phrase.initial-state"), h0_math,
+    h0 = g.add(f"h0{direction}{layer}", "hidden-state", words("hidden-state"), h0_math,
                step=steps + 1 if backward else 0, initial=True, **attrs)
-    # the row's initial state names it; the steps show their symbol only, as d2l's grids do, so that a
-    # bidirectional or stacked grid fits a page column (FIGURES.md §8)
+    # the row's first state (h_0, h←_{T+1}) names it; the steps show their symbol only, as d2l's grids do, so
+    # that a bidirectional or stacked grid fits a page column (FIGURES.md §8)
     hs = [g.add(f"h{direction}{layer}_{t}", "hidden-state", "", _h(direction, str(t), layer), step=t, **attrs)
           for t in drawn]
     w, u = _weight("W", "xh", direction, layer), _weight("U", "hh", direction, layer)
