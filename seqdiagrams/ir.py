@@ -22,6 +22,15 @@ NODE_ROLES = frozenset({
 })
 EDGE_ROLES = frozenset({"data", "recurrent", "residual", "gate", "cross", "parameter"})
 
+ELIDE_ABOVE = 6
+"""Unrolled chains longer than this draw steps 1, 2, …, n (the middle elided, as d2l does) so that their
+text stays readable in a page column (FIGURES.md §8); the alt text says which steps are left out."""
+
+
+def drawn_steps(steps: int) -> list[int]:
+    """The time steps an unrolled view of ``steps`` steps draws: all of them, or 1, 2 and n past the limit."""
+    return list(range(1, steps + 1)) if steps <= ELIDE_ABOVE else [1, 2, steps]
+
 
 @dataclass(frozen=True)
 class Node:
@@ -39,7 +48,10 @@ class Edge:
     """A connection. Layout hints in ``attrs``: ``back`` (a feedback edge drawn against the flow),
     ``spine`` (part of the main path, kept straight); ``reverse`` (a chain that runs right to left,
     laid out in reading order and drawn with its arrows reversed); ``feedback``/``input_feeding`` (an output fed
-    back as a later input, drawn dashed)."""
+    back as a later input, drawn dashed); ``stub`` (a connection to the next time step, drawn as a short
+    arrow leaving ``src`` and ending in its label, "→ t+1", instead of a back edge sweeping across the
+    figure); ``elided`` (a chain whose middle steps are not drawn: the edge passes through a "⋯" mark);
+    ``label_beside`` (the label is placed beside the drawn edge and takes no room in the layout)."""
 
     src: str
     dst: str
@@ -77,6 +89,12 @@ class Graph:
     """Alignment hints: each inner list is drawn on one rank (same row or column)."""
     above: list[tuple[str, str]] = field(default_factory=list)
     """Layout hints ``(a, b)``: draw ``b`` one rank further along the flow than ``a`` (no edge shown)."""
+    rows: list[list[str]] = field(default_factory=list)
+    """Layout hints: each inner list is drawn on one rank *in this order* across the flow (left → right when
+    the flow is vertical, top → bottom when it is horizontal): a row of a grid, a line of a cell."""
+    columns: list[list[str]] = field(default_factory=list)
+    """Layout hints: each inner list is kept on one straight line along the flow (a column of a grid when the
+    flow is vertical); edges between its members are drawn straight."""
 
     # -- building ----------------------------------------------------------------------------------
     def add(self, id: str, role: str, label: str, math: str = "", **attrs: Any) -> str:

@@ -42,7 +42,7 @@ def test_chain_has_no_crossings_and_k33_has_some() -> None:
 
 def test_text_px_follows_the_column() -> None:
     narrow = Measures(width_pt=300, height_pt=100, crossings=0)
-    assert narrow.text_px == FONT_SIZE * PT_TO_PX  # natural size: 12 pt = 16 px
+    assert narrow.text_px == FONT_SIZE * PT_TO_PX == FONT_SIZE  # natural size: one px per point, 12 px
     wide = Measures(width_pt=1360, height_pt=100, crossings=0)
     assert abs(wide.text_px - FONT_SIZE * COLUMN_PX / 1360) < 1e-9  # shrunk to the column: 6 px
 

@@ -361,7 +361,7 @@ def test_search_index_reads_each_figure_once(tmp_path: Path, theme: str, plugins
     for needle in (title, desc.split(". ")[1], r"h_t = \tanh(W_{xh}x_t"):  # each formula once, as TeX
         counts = [doc["text"].count(needle) for doc in index["docs"]]
         assert max(counts) == 1, (needle, counts)  # once per entry (MkDocs indexes the page and its sections)
-    assert "next step" in labels and "next step" not in words  # a label only the drawing has
+    assert "→ t+1" in labels and "t+1" not in words  # the next-step stub: a mark only the drawing has
     assert "accTitle" not in words and "section " not in words  # no Mermaid source
     assert "Transformer" in words  # the timeline's events stay searchable
 

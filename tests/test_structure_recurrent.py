@@ -63,6 +63,16 @@ def test_unrolled_rnn_shares_weights(build):
     assert not g.with_role("linear")  # no per-step weight nodes
 
 
+def test_a_long_unrolled_rnn_elides_the_middle_and_says_so(build):
+    # FIGURES.md §8: past 6 steps draw x_1, x_2, …, x_n; the alt text names the steps left out
+    g = build("rnn unroll=16")
+    assert [n.attrs["step"] for n in g.with_role("input")] == [1, 2, 16]
+    [elided] = [e for e in g.edges_of("recurrent") if e.attrs.get("elided")]
+    assert (step(g, elided.src), step(g, elided.dst)) == (2, 16)
+    assert "Steps 3 to 15 of 16 are elided" in g.desc
+    assert not build("rnn unroll=6").desc.count("elided")
+
+
 @pytest.mark.parametrize(("outputs", "steps"), [("all", [1, 2, 3]), ("last", [3]), ("none", [])])
 def test_unrolled_rnn_outputs(build, outputs, steps):
     g = build(f"rnn unroll=3 outputs={outputs}")
@@ -81,6 +91,44 @@ def test_bidirectional_rnn_recurs_both_ways(build):
     [bwd_initial] = g.with_role("hidden-state", initial=True, direction="bwd")
     assert [step(g, d) for d in out_edges(g, bwd_initial.id, "recurrent")] == [3]
     assert len(g.with_role("concat")) == 3
+
+
+def test_bidirectional_rnn_labels_two_weight_sets_and_starts_backward_at_t_plus_1(build):
+    # REFERENCE.md §2.4: two independent weight sets (→W, →U / ←W, ←U, never one W_xh, W_hh on both rows);
+    # the backward chain starts at ←h_{T+1} and runs t+1 → t
+    g = build("rnn unroll=3 bidirectional=true")
+    for direction, arrow in (("fwd", "→"), ("bwd", "←")):
+        into = [e for e in g.edges if g.node(e.dst).attrs.get("direction") == direction
+                and g.node(e.dst).role == "hidden-state"]
+        assert {e.label for e in into if e.role == "data"} == {f"{arrow}W"}
+        assert {e.label for e in into if e.role == "recurrent"} == {f"{arrow}U"}
+    [bwd_initial] = g.with_role("hidden-state", initial=True, direction="bwd")
+    assert bwd_initial.math == "h←_{4}"
+    assert "t+1 → t" in g.desc
+
+
+def test_stacked_bidirectional_rnn_feeds_both_directions_from_the_concatenation(build):
+    # REFERENCE.md §2.4 (Graves et al. 2013; PyTorch bidirectional=True, num_layers>1): both directions of
+    # layer l+1 read [h→_t; h←_t] of layer l, not the forward chain reading forward states only
+    g = build("rnn unroll=3 layers=2 bidirectional=true")
+    for t in (1, 2, 3):
+        [fwd1] = g.with_role("hidden-state", layer=1, direction="fwd", step=t)
+        [bwd1] = g.with_role("hidden-state", layer=1, direction="bwd", step=t)
+        [cat1] = g.with_role("concat", layer=1, step=t)
+        assert sorted(in_edges(g, cat1.id)) == sorted([fwd1.id, bwd1.id])
+        layer2 = {n.attrs["direction"]: n.id for n in g.with_role("hidden-state", layer=2, step=t)}
+        assert sorted(out_edges(g, cat1.id)) == sorted([layer2["fwd"], layer2["bwd"]])
+        assert in_edges(g, layer2["fwd"], "data") == in_edges(g, layer2["bwd"], "data") == [cat1.id]
+    assert len(g.with_role("concat", layer=2)) == 3  # the outputs read the top layer's concatenation
+
+
+def test_stacked_rnn_labels_weights_per_layer(build):
+    # REFERENCE.md §2.1: each layer has its own W_xh, W_hh; from layer 2 on they carry the layer superscript
+    g = build("rnn unroll=3 layers=2")
+    for layer, sup in ((1, ""), (2, "^{(2)}")):
+        into = [e for e in g.edges if g.node(e.dst).attrs.get("layer") == layer]
+        assert {e.label for e in into if e.role == "recurrent"} == {f"W_{{hh}}{sup}"}
+        assert {e.label for e in into if e.role == "data"} == {f"W_{{xh}}{sup}"}
 
 
 def test_stacked_rnn_layers(build):

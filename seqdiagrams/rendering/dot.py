@@ -9,8 +9,10 @@ so Chinese labels fit their boxes even where the layout font measures them short
 from __future__ import annotations
 
 import html
+import itertools
 import re
 import unicodedata
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from seqdiagrams.rendering.theme import (
@@ -32,6 +34,8 @@ if TYPE_CHECKING:
     from seqdiagrams.ir import Cluster, Edge, Graph, Node
 
 FONT_SIZE = 12
+_SUPERSCRIPT_HEIGHT = "0.44"
+"""Inches: a one-line symbol with a superscript (h_1^{(2)}) needs more than the default 0.36 in."""
 _CHAR_EM = 0.62  # average advance of a Latin character, in ems
 _PADDING_IN = 0.32
 
@@ -59,19 +63,172 @@ def emit(graph: Graph, highlight: Iterable[str] = ()) -> str:
     for cluster in graph.clusters:
         children.setdefault(cluster.parent, []).append(cluster)
     nodes = {n.id: n for n in graph.nodes}
+    marks = _marks(graph)
     claimed: set[str] = set()
+    placed_after = _row_clusters(graph)
+    lines += placed_after.get("", [])
     for cluster in children.get("", []):
-        lines += _cluster(cluster, children, nodes, marked, claimed, "  ", graph.direction)
-    lines += ["  " + _node(n, marked) for n in graph.nodes if n.id not in claimed]
-    lines += ["  " + _edge(e) for e in graph.edges]
+        lines += _cluster(cluster, children, nodes, marked, claimed, "  ", graph.direction, marks)
+        lines += placed_after.get(cluster.id, [])
+    for n in graph.nodes:
+        if n.id not in claimed:
+            lines += ["  " + _node(n, marked), *("  " + m.node for m in marks.get(n.id, []))]
+    lines += ["  " + m.node for m in marks.get("", [])]
+    for index, e in enumerate(graph.edges):
+        lines += ["  " + line for line in _edge_lines(e, index, graph.direction)]
     lines += [f"  {_q(a)} -> {_q(b)} [style=\"invis\", weight=\"8\"];" for a, b in graph.above]
     lines += ["  {rank=same; " + " ".join(_q(i) + ";" for i in rank) + "}" for rank in graph.ranks if rank]
+    lines += _rows(graph)
+    lines += _gap_columns(graph)
+    lines += [f"  {_q(i)} [group={_q(f'col{k}')}];" for k, column in enumerate(graph.columns) for i in column]
     lines.append("}")
     return "\n".join(lines) + "\n"
 
 
+@dataclass(frozen=True)
+class _Mark:
+    """A small text-only node the emitter adds for an edge: a "→ t+1" stub end or a "⋯" elision mark."""
+
+    id: str
+    node: str
+
+
+def _stub_id(index: int) -> str:
+    return f"_stub{index}"
+
+
+def _gap_id(index: int) -> str:
+    return f"_gap{index}"
+
+
+def _marks(graph: Graph) -> dict[str, list[_Mark]]:
+    """The marks of stub and elided edges, by the node whose cluster they are emitted in.
+
+    A stub belongs to its source (in a step's box, it leaves the box); a "⋯" stands between two steps,
+    outside both boxes (key ``""``: the top level)."""
+    marks: dict[str, list[_Mark]] = {}
+    for index, e in enumerate(graph.edges):
+        if e.attrs.get("stub"):
+            owner, mark = e.src, _Mark(_stub_id(index), _text_node(_stub_id(index), _label_html("", e.label),
+                                                                   "sqd-stub"))
+        elif e.attrs.get("elided"):
+            owner, mark = "", _Mark(_gap_id(index), _text_node(_gap_id(index), Html("⋯"), "sqd-gap"))
+        else:
+            continue
+        marks.setdefault(owner, []).append(mark)
+    return marks
+
+
+def _text_node(node_id: str, label: Html, css: str) -> str:
+    attrs = {"shape": "plaintext", "style": "", "label": label, "width": "0", "height": "0", "margin": "0.04",
+             "fontsize": str(FONT_SIZE - 1), "class": css}
+    return f"{_q(node_id)} {_attr_list(attrs)};"
+
+
+def _edge_lines(edge: Edge, index: int, direction: str) -> list[str]:
+    """An IR edge as DOT: one edge, or a stub (edge to its "→ t+1" end), or two halves around a "⋯" mark."""
+    if edge.attrs.get("stub"):
+        stub = _stub_id(index)
+        line = _edge(replace(edge, dst=stub, label="", attrs={}))
+        if direction in ("LR", "RL"):
+            return [line]
+        return [line, f"{{rank=same; {_q(edge.src)}; {_q(stub)};}}"]  # beside its source, across the flow
+    if edge.attrs.get("elided"):
+        gap = _gap_id(index)
+        return [_edge(replace(edge, dst=gap)), _edge(replace(edge, src=gap, label=""))]
+    return [_edge(edge)]
+
+
+def _row_clusters(graph: Graph) -> dict[str, list[str]]:
+    """Invisible clusters for the unclustered members of rows that also hold clustered ones, by the
+    top-level cluster they are declared after (``""``: before all of them).
+
+    Graphviz keeps the members of a cluster together and pushes a row's unclustered members (an initial
+    state beside a row of step boxes, a "⋯" between two of them) past them, whatever the row's order; in a
+    cluster of their own, declared right after the cluster of their left neighbour, they keep their place."""
+    parents = {c.id: c.parent for c in graph.clusters}
+
+    def top(cluster_id: str) -> str:
+        while parents.get(cluster_id):
+            cluster_id = parents[cluster_id]
+        return cluster_id
+
+    owner: dict[str, str] = {}
+    for cluster in graph.clusters:
+        for member in cluster.members:
+            owner.setdefault(member, top(cluster.id))
+    out: dict[str, list[str]] = {}
+    for index, row in enumerate(_rows_with_gaps(graph)):
+        if not owner.keys() & set(row):
+            continue
+        after = ""
+        for i, member in enumerate(row):
+            if member in owner:
+                after = owner[member]
+                continue
+            name = _q(f"cluster__row{index}_{i}")
+            out.setdefault(after, []).append(f"  subgraph {name} {{graph [style=\"invis\"]; {_q(member)};}}")
+    return out
+
+
+def _rows_with_gaps(graph: Graph) -> list[list[str]]:
+    """The rows, each with the "⋯" mark of an elided edge between two neighbours put between them.
+
+    A row that has no mark between two columns where another row has one (the inputs under an elided
+    chain) gets an invisible spacer there: see :func:`_gap_columns`."""
+    return [[member for member, _ in row] for row in _row_slots(graph)]
+
+
+def _row_slots(graph: Graph) -> list[list[tuple[str, int | None]]]:
+    """Each row's members (marks and spacers included), each with the column gap it fills (or None)."""
+    gaps = {frozenset((e.src, e.dst)): _gap_id(i) for i, e in enumerate(graph.edges) if e.attrs.get("elided")}
+    column = {member: k for k, members in enumerate(graph.columns) for member in members}
+    slots = {column[a] for row in graph.rows for a, b in itertools.pairwise(row)
+             if frozenset((a, b)) in gaps and a in column}
+    rows = []
+    for index, row in enumerate(graph.rows):
+        members: list[tuple[str, int | None]] = [(m, None) for m in row[:1]]
+        for a, b in itertools.pairwise(row):
+            if frozenset((a, b)) in gaps:
+                members.append((gaps[frozenset((a, b))], column.get(a)))
+            elif column.get(a) in slots and column.get(b) == column[a] + 1:
+                members.append((f"_gapcol{column[a]}_{index}", column[a]))
+            members.append((b, None))
+        rows.append(members)
+    return rows
+
+
+def _gap_columns(graph: Graph) -> list[str]:
+    """Spacers and a chain of invisible edges through each column of "⋯" marks.
+
+    Graphviz places a mark of an elided chain past the clusters of the steps around it (a row of step boxes
+    with ⋯ between step 2 and step n) unless the marks of all rows, and spacers in the rows without one,
+    are tied into one column like the steps' own."""
+    chains: dict[int, list[str]] = {}
+    spacers = []
+    for row in _row_slots(graph):
+        for member, slot in row:
+            if slot is None:
+                continue
+            chains.setdefault(slot, []).append(member)
+            if member.startswith("_gapcol"):
+                spacers.append(f'  {_q(member)} [style="invis", shape="point", width="0", label=""];')
+    links = [f'  {_q(a)} -> {_q(b)} [style="invis", constraint="false"];'
+             for chain in chains.values() for a, b in itertools.pairwise(chain)]
+    return spacers + links
+
+
+def _rows(graph: Graph) -> list[str]:
+    """Rows in order: one rank each, held in the given order by invisible edges between neighbours."""
+    lines = []
+    for members in _rows_with_gaps(graph):
+        lines.append("  {rank=same; " + " ".join(_q(i) + ";" for i in members) + "}")
+        lines += [f"  {_q(a)} -> {_q(b)} [style=\"invis\"];" for a, b in itertools.pairwise(members)]
+    return lines
+
+
 def _cluster(cluster: Cluster, children: dict[str, list[Cluster]], nodes: dict[str, Node], marked: set[str],
-             claimed: set[str], indent: str, direction: str) -> list[str]:
+             claimed: set[str], indent: str, direction: str, marks: dict[str, list[_Mark]]) -> list[str]:
     label = _label_html(cluster.label, _repeat(cluster))
     out = [f"{indent}subgraph {_q('cluster_' + cluster.id)} {{",
            indent + "  " + _attrs("graph", {
@@ -82,11 +239,12 @@ def _cluster(cluster: Cluster, children: dict[str, list[Cluster]], nodes: dict[s
                "class": f"sqd-cluster sqd-c-{cluster.role}" if cluster.role else "sqd-cluster",
            })]
     for child in children.get(cluster.id, []):
-        out += _cluster(child, children, nodes, marked, claimed, indent + "  ", direction)
+        out += _cluster(child, children, nodes, marked, claimed, indent + "  ", direction, marks)
     for member in cluster.members:
         if member in nodes and member not in claimed:
             claimed.add(member)
             out.append(indent + "  " + _node(nodes[member], marked))
+            out += [indent + "  " + mark.node for mark in marks.get(member, [])]
     out.append(indent + "}")
     return out
 
@@ -109,6 +267,9 @@ def _node(node: Node, marked: set[str]) -> str:
         if node.role == "activation" and node.math == "":
             classes.append("sqd-act")
         attrs |= {"label": _label_html(name, node.math), "width": f"{_width(name, node.math):.2f}"}
+        if "^" in node.math and not name:
+            # a superscript rises above the line; a one-line box of the default height would clip it
+            attrs["height"] = _SUPERSCRIPT_HEIGHT
         if node.role in ("concat", "scale", "mask", "matmul"):
             attrs["shape"] = "box"
     if node.role in ("input", "output", "token"):
@@ -128,7 +289,9 @@ def _edge(edge: Edge) -> str:
     if edge.label:
         # labels of reversed edges are external (xlabel): a labelled flat edge laid out against its
         # direction trips an assertion in Graphviz's crossing minimisation (mincross fixLabelOrder)
-        attrs["xlabel" if edge.role == "recurrent" else "label"] = _label_html("", edge.label)
+        # ``label_beside`` edges too: their label then takes no room of its own in the layout
+        beside = edge.role == "recurrent" or edge.attrs.get("label_beside")
+        attrs["xlabel" if beside else "label"] = _label_html("", edge.label)
     if edge.attrs.get("back"):
         attrs["constraint"] = "false"
     if edge.attrs.get("spine"):

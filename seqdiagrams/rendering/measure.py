@@ -24,8 +24,10 @@ if TYPE_CHECKING:
 
 COLUMN_PX = 680
 """The text column a figure is judged in: Material's content width at a 1280 px window."""
-PT_TO_PX = 4 / 3
-"""CSS px per Graphviz point: an SVG ``width="Wpt"`` has a natural width of W × 4/3 px."""
+PT_TO_PX = 1.0
+"""CSS px per Graphviz point as a page shows a diagram: the finished SVG (``svg.svg_head``, scale 1) is at
+most one CSS px per user unit wide, and its user units are Graphviz's points (not the 4/3 px per point a
+bare Graphviz ``width="Wpt"`` would give)."""
 ALIGN_TOLERANCE = 3.0
 """Points two centres may differ by and still count as one row or one column."""
 _SAMPLES = 12

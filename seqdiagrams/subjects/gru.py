@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 PARAMS = {
     "view": ChoiceParam("cell", "one cell with both gates, or the chain over time", ("cell", "unrolled")),
-    "unroll": IntParam(3, "time steps drawn in the unrolled view", 1, 16),
+    "unroll": IntParam(3, "time steps in the unrolled view; above 6 the middle is elided (1, 2, …, n)", 1, 16),
     "convention": ChoiceParam("paper", "paper/PyTorch (z→1 keeps h_{t-1}) or swapped (z→1 takes h̃_t)",
                               ("paper", "swapped")),
     "reset_after": BoolParam(False, "apply r after the recurrent matmul (PyTorch/cuDNN, Keras reset_after)"),
@@ -42,15 +42,18 @@ def build(spec: Spec, registry: Registry) -> Graph:
     name = words.arch("gru")
     convention = words(f"phrase.gru-convention-{spec['convention']}")
     if spec["view"] == "unrolled":
-        g = new_graph(spec, "LR")
-        unrolled_cells(g, words, spec["unroll"], ("h",), "GRU")
+        g = new_graph(spec, "BT")
+        elided = unrolled_cells(g, words, spec["unroll"], ("h",), "GRU")
         title = words("phrase.gru-unrolled", name=name, steps=spec["unroll"])
-        return finish(g, spec, title, words("phrase.gru-unrolled-desc"), convention)
+        desc = " ".join(filter(None, (words("phrase.gru-unrolled-desc"), elided)))
+        return finish(g, spec, title, desc, convention)
     return _cell(spec, words, name, convention)
 
 
 def _cell(spec: Spec, words: Words, name: str, convention: str) -> Graph:
-    g = new_graph(spec, "LR")
+    """The d2l arrangement: h_{t-1} and x_t at the bottom, the gates in a row above them, the interpolation
+    z ⊙ h_{t-1} + (1 − z) ⊙ h̃ straight across the top to h_t, and a stub to the next step."""
+    g = new_graph(spec, "BT")
     h_prev = g.add("h_prev", "hidden-state", words("hidden-state"), "h_{t-1}")
     x = g.add("x", "input", words("input"), "x_t")
     for gate, sym in (("reset", "r"), ("update", "z")):
@@ -86,7 +89,9 @@ def _cell(spec: Spec, words: Words, name: str, convention: str) -> Graph:
     g.link(add, h)
     out = g.add("out", "output", words("output"), "h_t")
     g.link(h, out)
-    g.link(h, h_prev, "recurrent", words("phrase.next-step"), back=True)
+    g.link(h, h_prev, "recurrent", "→ t+1", stub=True)
+    g.rows += [[h_prev, x], ["gate_z", "gate_r"], [mul_keep, add, h], [one_minus, cand]]
+    g.columns += [[mul_take, add], ["gate_r", mul_r], ["gate_z", one_minus]]
     title = words("phrase.gru-cell", name=name)
     form = words("phrase.gru-reset-after" if spec["reset_after"] else "phrase.gru-reset-before")
     desc = f"{words('phrase.gru-cell-desc')} {convention} {form}"
@@ -106,4 +111,7 @@ SUBJECT = Subject(
         "gru view=unrolled",
         "gru view=unrolled unroll=4 convention=swapped",
     ),
+    # x_t and h_{t-1} both feed both gates (d2l draws a concatenation bus; the IR has none): the two input
+    # edges into the far gate cross the near ones
+    crossings={"gru": 2, "gru convention=swapped": 2, "gru reset_after=true": 2},
 )

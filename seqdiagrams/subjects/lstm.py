@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 PARAMS = {
     "view": ChoiceParam("cell", "one cell with every gate, or the chain over time", ("cell", "unrolled")),
-    "unroll": IntParam(3, "time steps drawn in the unrolled view", 1, 16),
+    "unroll": IntParam(3, "time steps in the unrolled view; above 6 the middle is elided (1, 2, …, n)", 1, 16),
     "forget_gate": BoolParam(True, "false draws the 1997 original without a forget gate"),
     "peephole": BoolParam(False, "peephole connections from the cell state into the gates (2000)"),
 }
@@ -43,15 +43,17 @@ def build(spec: Spec, registry: Registry) -> Graph:
     words = Words(registry, spec.lang)
     name = words.arch("lstm")
     if spec["view"] == "unrolled":
-        g = new_graph(spec, "LR")
-        unrolled_cells(g, words, spec["unroll"], ("c", "h"), "LSTM")
+        g = new_graph(spec, "BT")
+        elided = unrolled_cells(g, words, spec["unroll"], ("c", "h"), "LSTM")
         title = words("phrase.lstm-unrolled", name=name, steps=spec["unroll"])
-        return finish(g, spec, title, words("phrase.lstm-unrolled-desc"))
+        return finish(g, spec, title, " ".join(filter(None, (words("phrase.lstm-unrolled-desc"), elided))))
     return _cell(spec, words, name)
 
 
 def _cell(spec: Spec, words: Words, name: str) -> Graph:
-    g = new_graph(spec, "LR")
+    """The d2l/colah arrangement: the cell state straight across the top, h_{t-1} and x_t at the bottom, the
+    gates in one row between them, tanh(c_t) ⊙ o_t coming down on the right to h_t, stubs to the next step."""
+    g = new_graph(spec, "BT")
     forget, peephole = spec["forget_gate"], spec["peephole"]
     c_prev = g.add("c_prev", "cell-state", words("cell-state"), "c_{t-1}")
     h_prev = g.add("h_prev", "hidden-state", words("hidden-state"), "h_{t-1}")
@@ -82,16 +84,21 @@ def _cell(spec: Spec, words: Words, name: str) -> Graph:
     tanh = g.add("tanh_c", "activation", words("activation.tanh"), "", fn="tanh")
     mul_o = g.add("mul_o", "elementwise-multiply", words("elementwise-multiply"), term="output")
     h = g.add("h", "hidden-state", words("hidden-state"), "h_t")
-    g.chain(c, tanh, mul_o, h, spine=True)
+    g.chain(c, tanh, mul_o, h, spine=True, reverse=True)  # down the right-hand side, as in d2l
     g.link("gate_o", mul_o, "gate")
     out = g.add("out", "output", words("output"), "h_t")
     g.link(h, out)
-    g.link(c, c_prev, "recurrent", words("phrase.next-step"), back=True)
-    g.link(h, h_prev, "recurrent", words("phrase.next-step"), back=True)
+    g.link(c, c_prev, "recurrent", "→ t+1", stub=True)
+    g.link(h, h_prev, "recurrent", "→ t+1", stub=True)
     if peephole:
         for sym in ("i", "f") if forget else ("i",):
-            g.link(c_prev, f"gate_{sym}", label=f"p_{sym} ⊙ c_{{t-1}}", peephole=True)
-        g.link(c, "gate_o", label="p_o ⊙ c_t", peephole=True)
+            g.link(c_prev, f"gate_{sym}", label=f"p_{sym} ⊙ c_{{t-1}}", peephole=True, reverse=True,
+                   label_beside=True)
+        g.link(c, "gate_o", label="p_o ⊙ c_t", peephole=True, reverse=True,
+                   label_beside=True)
+    gate_row = [f"gate_{sym}" for _, sym in gates if sym != "o"] + [cand, "gate_o"]
+    g.rows += [[h_prev, x, h], gate_row, [c_prev, *(["mul_f"] if forget else []), add, c], [mul_i, mul_o]]
+    g.columns += [[mul_i, add], [c, tanh, mul_o, h]] + ([["gate_f", "mul_f"]] if forget else [])
     variant = words("phrase.lstm-1997") if not forget else words("phrase.lstm-modern")
     if peephole:
         variant += words("phrase.lstm-peephole")
@@ -115,5 +122,8 @@ SUBJECT = Subject(
         "lstm peephole=true",
         "lstm view=unrolled",
         "lstm view=unrolled unroll=5",
+        "lstm view=unrolled unroll=16",
     ),
+    # the peephole c_{t-1} → input gate has to pass the forget gate's line up to its ⊙
+    crossings={"lstm peephole=true": 1},
 )

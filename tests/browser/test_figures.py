@@ -83,7 +83,9 @@ MEASURE = r"""() => [...document.querySelectorAll('figure.sqd-figure > svg.sqd-s
   const shown = svg.getBoundingClientRect().width, scale = shown / svg.viewBox.baseVal.width;
   const parts = [];
   for (const node of svg.querySelectorAll('g.node')) {
-    const b = node.querySelector('path, polygon, ellipse').getBBox();
+    const outline = node.querySelector('path, polygon, ellipse');
+    if (!outline) continue;  // a bare mark ("→ t+1" stub, "⋯"), not a box with text inside
+    const b = outline.getBBox();
     for (const t of node.querySelectorAll('text')) {
       const tb = t.getBBox(), size = parseFloat(getComputedStyle(t).fontSize);
       parts.push({text: t.textContent, units: size, px: size * scale,
@@ -99,8 +101,8 @@ COLOURS = r"""() => {
   const paint = (sel, prop) => [...document.querySelectorAll(sel)].map(el => getComputedStyle(el)[prop]);
   const svg = 'figure.sqd-figure svg.sqd-svg';
   return {
-    nodes: [...document.querySelectorAll(svg + ' g.node')]
-      .map(g => getComputedStyle(g.querySelector('path, polygon, ellipse')).fill),
+    nodes: [...document.querySelectorAll(svg + ' g.node')].map(g => g.querySelector('path, polygon, ellipse'))
+      .filter(shape => shape).map(shape => getComputedStyle(shape).fill),  // bare marks have no shape
     linked: paint(svg + ' g.node a ellipse, ' + svg + ' g.node a path, ' + svg + ' g.node a polygon', 'fill'),
     clusters: paint(svg + ' g.cluster > path, ' + svg + ' g.cluster > polygon', 'stroke'),
     edges: paint(svg + ' g.edge path', 'stroke'),

@@ -1,0 +1,116 @@
+"""The recurrent figures (rnn, lstm, gru) as a reader meets them: a Material page at a 1280 px window.
+
+A small MkDocs site holds every example of the three subjects, one page per language. In Chromium
+each figure must fit the text column and show its node text at 10 px or more (FIGURES.md §8, measured
+on the drawn SVG: font size in the viewBox times the scale the page gives it); the "→ t+1" stubs and
+"⋯" marks must be drawn in the page's text colour in the light and the dark scheme. Screenshots are
+saved under ``test-artifacts/screenshots`` for review.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+from browser_helpers import CHROMIUM, artifact, serve
+
+from seqdiagrams.gallery import block_in, examples
+from seqdiagrams.rendering.dot import FONT_SIZE
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")
+
+SUBJECTS = ("rnn", "lstm", "gru")
+BLOCKS = [block for subject, block in examples() if subject in SUBJECTS]
+MIN_TEXT_PX = 10.0
+LIGHT_TEXT, DARK_TEXT = "rgb(15, 23, 42)", "rgb(226, 232, 240)"
+"""The label colours of the two schemes (``theme.TEXT``)."""
+LIGHT_OP, DARK_OP = "rgb(255, 255, 255)", "rgb(15, 23, 42)"
+"""The fill of the round ⊙/+ operators in the two schemes (``theme.FAMILIES["op"]``)."""
+
+MKDOCS_YML = """site_name: Recurrent figures
+docs_dir: docs
+theme:
+  name: material
+  font: false
+  palette:
+    - scheme: default
+      toggle: {icon: material/brightness-7, name: Dark}
+    - scheme: slate
+      toggle: {icon: material/brightness-4, name: Light}
+plugins:
+  - seqdiagrams
+"""
+
+
+def _page(lang: str) -> str:
+    parts = [f"# Recurrent figures ({lang})", ""]
+    for block in BLOCKS:
+        parts += [f"## {block}", "", f"```seqarch {block_in(block, lang)}", "```", ""]
+    return "\n".join(parts)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> str:
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    root: Path = tmp_path_factory.mktemp("recurrent-site")
+    (root / "docs").mkdir()
+    for lang in ("en", "zh"):
+        (root / "docs" / f"{lang}.md").write_text(_page(lang), encoding="utf-8")
+    (root / "mkdocs.yml").write_text(MKDOCS_YML, encoding="utf-8")
+    out = root / "site"
+    build(load_config(str(root / "mkdocs.yml"), site_dir=str(out), strict=True))
+    with serve(out) as url:
+        yield url
+
+
+MEASURE = """figures => figures.map(fig => {
+    const svg = fig.querySelector('svg.sqd-svg');
+    const box = svg.getBoundingClientRect();
+    const scale = box.width / svg.viewBox.baseVal.width;
+    const sizes = [...svg.querySelectorAll('g.node text')].map(t => parseFloat(t.getAttribute('font-size')));
+    return {width: box.width, column: fig.parentElement.getBoundingClientRect().width,
+            smallest_px: Math.min(...sizes) * scale, node_px: Math.max(...sizes.filter(s => s < 14)) * scale};
+})"""
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_recurrent_figure_fits_the_column_with_readable_text(browser, site: str, lang: str) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(f"{site}{lang}/", wait_until="networkidle")
+    figures = page.locator("figure.sqd-figure")
+    assert figures.count() == len(BLOCKS)
+    found = figures.evaluate_all(MEASURE)
+    for block, seen in zip(BLOCKS, found, strict=True):
+        assert seen["width"] <= seen["column"] + 0.5, f"{block}: {seen}"
+        assert seen["node_px"] >= MIN_TEXT_PX, f"{block}: node text {seen['node_px']:.1f} px"
+        # edge labels and stubs are set 2 pt below node text, so they scale with it
+        edge_min = MIN_TEXT_PX * (FONT_SIZE - 2) / FONT_SIZE
+        assert seen["smallest_px"] >= edge_min - 0.1, f"{block}: stub/edge text {seen['smallest_px']:.1f} px"
+    page.screenshot(path=str(artifact(f"recurrent-{lang}-light.png")), full_page=True)
+    context.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_stubs_ellipses_and_operators_follow_the_palette(browser, site: str, lang: str) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(f"{site}{lang}/", wait_until="networkidle")
+    marks = page.locator("svg.sqd-svg g.sqd-stub text, svg.sqd-svg g.sqd-gap text")
+    texts = set(marks.all_text_contents())
+    assert {"→ t+1", "⋯"} <= {t.strip() for t in texts}
+    operators = page.locator("svg.sqd-svg .sqd-f-op ellipse")
+    fills = "els => els.map(el => getComputedStyle(el).fill)"
+    assert set(marks.evaluate_all(fills)) == {LIGHT_TEXT}
+    assert set(operators.evaluate_all(fills)) == {LIGHT_OP}
+    page.locator("form[data-md-component=palette] label:visible").first.click()
+    page.wait_for_function("document.body.getAttribute('data-md-color-scheme') === 'slate'")
+    assert set(marks.evaluate_all(fills)) == {DARK_TEXT}
+    assert set(operators.evaluate_all(fills)) == {DARK_OP}  # a light glyph on a dark disc, not on white
+    page.screenshot(path=str(artifact(f"recurrent-{lang}-dark.png")), full_page=True)
+    context.close()
