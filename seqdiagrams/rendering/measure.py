@@ -124,18 +124,23 @@ def _through(line: list[Point], box: tuple[float, float, float, float]) -> bool:
 
 
 def _step_order(graph: Graph, placed: Placed) -> list[str]:
-    """Unrolled steps: each row (role, layer, direction) runs left → right in step order at one height."""
-    rows: dict[tuple[str, str, object, object], list[tuple[int, str]]] = defaultdict(list)
+    """Unrolled steps: each row runs left → right in step order at one height.
+
+    A row is one role of one stack (an encoder's steps and a decoder's are separate sequences), one layer,
+    one direction and one weight (``U_a h_j`` and ``v_a`` tanh(·) are both ``linear`` at step j, yet two rows).
+    """
+    rows: dict[tuple[object, ...], list[tuple[int, str]]] = defaultdict(list)
     for node in graph.nodes:
         step = node.attrs.get("step")
         if isinstance(step, int) and node.id in placed.nodes:
-            key = (node.attrs.get("panel", ""), node.role, node.attrs.get("layer"), node.attrs.get("direction"))
+            key = (node.attrs.get("panel", ""), node.attrs.get("stack"), node.role, node.attrs.get("weight"),
+                   node.attrs.get("layer"), node.attrs.get("direction"))
             rows[key].append((step, node.id))
     problems = []
-    for (_, role, layer, direction), members in sorted(rows.items(), key=lambda item: str(item[0])):
+    for (_, stack, role, weight, layer, direction), members in sorted(rows.items(), key=lambda item: str(item[0])):
         if len(members) < 2:
             continue
-        name = "/".join(str(p) for p in (role, layer, direction) if p)
+        name = "/".join(str(p) for p in (stack, role, weight, layer, direction) if p)
         centres = {node_id: placed.nodes[node_id].centre for _, node_id in members}
         ys = [c[1] for c in centres.values()]
         if max(ys) - min(ys) > ALIGN_TOLERANCE:
