@@ -60,6 +60,18 @@ class Cluster:
     parent: str = ""
 
 
+@dataclass(frozen=True)
+class Stack:
+    """Layout hint: identical parts drawn as one stacked box instead of side by side (Vaswani Fig. 2's h heads).
+
+    The IR keeps every member (tests and alt text see them all); the emitter draws the first member's box,
+    framed twice, with ``math`` as its symbol line, and every edge of any member once, to or from that box.
+    """
+
+    members: list[str]
+    math: str
+
+
 @dataclass
 class Graph:
     """The IR of one diagram, plus its accessible name and description."""
@@ -77,6 +89,8 @@ class Graph:
     """Alignment hints: each inner list is drawn on one rank (same row or column)."""
     above: list[tuple[str, str]] = field(default_factory=list)
     """Layout hints ``(a, b)``: draw ``b`` one rank further along the flow than ``a`` (no edge shown)."""
+    stacks: list[Stack] = field(default_factory=list)
+    """Layout hints: groups of identical parts each drawn as one stacked box."""
 
     # -- building ----------------------------------------------------------------------------------
     def add(self, id: str, role: str, label: str, math: str = "", **attrs: Any) -> str:

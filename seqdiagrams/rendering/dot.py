@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from seqdiagrams.rendering.theme import (
@@ -58,20 +59,63 @@ def emit(graph: Graph, highlight: Iterable[str] = ()) -> str:
     children: dict[str, list[Cluster]] = {}
     for cluster in graph.clusters:
         children.setdefault(cluster.parent, []).append(cluster)
-    nodes = {n.id: n for n in graph.nodes}
+    box = _boxes(graph)
+    marked |= {box[i] for i in marked if i in box}
+    nodes = {n.id: n for n in _drawn_nodes(graph)}
     claimed: set[str] = set()
     for cluster in children.get("", []):
         lines += _cluster(cluster, children, nodes, marked, claimed, "  ", graph.direction)
-    lines += ["  " + _node(n, marked) for n in graph.nodes if n.id not in claimed]
-    lines += ["  " + _edge(e) for e in graph.edges]
-    lines += [f"  {_q(a)} -> {_q(b)} [style=\"invis\", weight=\"8\"];" for a, b in graph.above]
-    lines += ["  {rank=same; " + " ".join(_q(i) + ";" for i in rank) + "}" for rank in graph.ranks if rank]
+    lines += ["  " + _node(n, marked) for n in nodes.values() if n.id not in claimed]
+    lines += ["  " + _edge(e) for e in _drawn_edges(graph.edges, box)]
+    lines += [f"  {_q(box[a])} -> {_q(box[b])} [style=\"invis\", weight=\"8\"];" for a, b in graph.above
+              if box[a] != box[b]]
+    ranks = [list(dict.fromkeys(box[i] for i in rank)) for rank in graph.ranks]
+    lines += ["  {rank=same; " + " ".join(_q(i) + ";" for i in rank) + "}" for rank in ranks if rank]
     lines.append("}")
     return "\n".join(lines) + "\n"
 
 
+def _boxes(graph: Graph) -> dict[str, str]:
+    """The node whose box draws each node: itself, or the first member of its stack (``Graph.stacks``)."""
+    box = {n.id: n.id for n in graph.nodes}
+    for stack in graph.stacks:
+        box |= dict.fromkeys(stack.members, stack.members[0])
+    return box
+
+
+def _drawn_nodes(graph: Graph) -> list[Node]:
+    """The nodes that get a box: a stack is drawn once, framed twice like an N× layer, with the stack's symbol."""
+    first = {stack.members[0]: stack for stack in graph.stacks}
+    hidden = {m for stack in graph.stacks for m in stack.members[1:]}
+    return [replace(n, math=first[n.id].math, attrs={**n.attrs, "repeat": len(first[n.id].members)})
+            if n.id in first else n for n in graph.nodes if n.id not in hidden]
+
+
+def _drawn_edges(edges: list[Edge], box: dict[str, str]) -> list[Edge]:
+    """Edges between the drawn boxes: the edges of a stack's members are drawn once, none inside a stack."""
+    drawn: list[Edge] = []
+    merged: set[tuple[str, str, str, str]] = set()
+    for edge in edges:
+        src, dst = box[edge.src], box[edge.dst]
+        key = (src, dst, edge.role, edge.label)
+        if (src, dst) == (edge.src, edge.dst):  # not a stack's edge: drawn as given, even twice
+            merged.add(key)
+            drawn.append(edge)
+        elif src != dst and key not in merged:
+            merged.add(key)
+            drawn.append(replace(edge, src=src, dst=dst))
+    return drawn
+
+
+def _has_box(cluster: Cluster, children: dict[str, list[Cluster]], nodes: dict[str, Node]) -> bool:
+    return any(m in nodes for m in cluster.members) or any(_has_box(c, children, nodes)
+                                                           for c in children.get(cluster.id, []))
+
+
 def _cluster(cluster: Cluster, children: dict[str, list[Cluster]], nodes: dict[str, Node], marked: set[str],
              claimed: set[str], indent: str, direction: str) -> list[str]:
+    if not _has_box(cluster, children, nodes):  # every member is drawn by a stack framed elsewhere
+        return []
     label = _label_html(cluster.label, _repeat(cluster))
     out = [f"{indent}subgraph {_q('cluster_' + cluster.id)} {{",
            indent + "  " + _attrs("graph", {
