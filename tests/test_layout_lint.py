@@ -17,7 +17,7 @@ from seqdiagrams.rendering.measure import measure
 from seqdiagrams.spec import parse
 from seqdiagrams.subjects import get_subject
 
-LINTED: tuple[str, ...] = ("attention", "mha", "transformer")
+LINTED: tuple[str, ...] = ("attention", "mha", "transformer", "mamba")
 """Subjects already laid out by the figure grammar; the rest join as they are converted."""
 MIN_TEXT_PX = 10.0
 

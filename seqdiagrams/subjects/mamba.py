@@ -96,7 +96,7 @@ def _block(spec: Spec, words: Words, year: int) -> Graph:
 
 
 def _ssm(spec: Spec, words: Words, year: int) -> Graph:
-    g = new_graph(spec, "TB")
+    g = new_graph(spec, "BT")
     u = g.add("u", "input", words("phrase.mamba-ssm-input"), "u_t")
     x_proj = g.add("x_proj", "projection", words("phrase.mamba-x-proj"), "D_{in} → R + 2N", name="x_proj")
     dt_proj = g.add("dt_proj", "projection", words("phrase.mamba-dt-proj"), "R → D_{in}", name="dt_proj")
@@ -150,10 +150,12 @@ SUBJECT = Subject(
     formats=(*GRAPH_FORMATS, "json"),
     golden="json",
     validate=_validate,
+    # The input u_t reaches the state h_t (B̄_t u_t) past the read-out's C_t: Graphviz keeps that one crossing.
+    crossings={"mamba view=ssm": 1},
     examples=(
         "mamba",
         "mamba view=ssm",
-        "mamba view=block direction=LR",
+        "mamba view=block direction=TB",
         "mamba view=scan",
         "mamba view=scan steps=48",
     ),
