@@ -50,7 +50,8 @@ class Edge:
 
 @dataclass(frozen=True)
 class Cluster:
-    """A group of nodes (a layer, a stack, a time step, a panel). ``role`` is optional."""
+    """A group of nodes (a layer, a stack, a time step, a panel). ``role`` is optional. Layout hint in
+    ``attrs``: ``last`` (placed after the nodes outside every group, which puts it to their right)."""
 
     id: str
     label: str
@@ -89,8 +90,16 @@ class Graph:
     """Alignment hints: each inner list is drawn on one rank (same row or column)."""
     above: list[tuple[str, str]] = field(default_factory=list)
     """Layout hints ``(a, b)``: draw ``b`` one rank further along the flow than ``a`` (no edge shown)."""
+    rows: list[list[str]] = field(default_factory=list)
+    """Layout hints: each inner list is drawn on one rank, in this order along it (left to right when the flow
+    is vertical), held by invisible edges; for rows whose order the data flow alone leaves open."""
     stacks: list[Stack] = field(default_factory=list)
     """Layout hints: groups of identical parts each drawn as one stacked box."""
+    nodesep: float = 0.35
+    """Layout hint: inches between neighbours on a rank; wide grids of many columns pack tighter."""
+    wrap: int = 0
+    """Layout hint: box names longer than this many characters break at spaces onto several lines (0: never), for
+    figures of many columns side by side that would otherwise outgrow the page."""
 
     # -- building ----------------------------------------------------------------------------------
     def add(self, id: str, role: str, label: str, math: str = "", **attrs: Any) -> str:

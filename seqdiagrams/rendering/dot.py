@@ -9,6 +9,7 @@ so Chinese labels fit their boxes even where the layout font measures them short
 from __future__ import annotations
 
 import html
+import itertools
 import re
 import unicodedata
 from dataclasses import replace
@@ -44,7 +45,8 @@ def emit(graph: Graph, highlight: Iterable[str] = ()) -> str:
         "digraph seqdiagram {",
         _attrs("graph", {
             "rankdir": graph.direction, "newrank": "true", "compound": "true", "bgcolor": "transparent",
-            "pad": "0.15", "nodesep": "0.35", "ranksep": "0.42", "fontname": FONT, "fontsize": str(FONT_SIZE),
+            "pad": "0.15", "nodesep": f"{graph.nodesep:g}", "ranksep": "0.42", "fontname": FONT,
+            "fontsize": str(FONT_SIZE),
             "fontcolor": TEXT[0], "class": "sqd-graph",
         }),
         _attrs("node", {
@@ -63,14 +65,22 @@ def emit(graph: Graph, highlight: Iterable[str] = ()) -> str:
     marked |= {box[i] for i in marked if i in box}
     nodes = {n.id: n for n in _drawn_nodes(graph)}
     claimed: set[str] = set()
+    last = [c for c in children.get("", []) if c.attrs.get("last")]
     for cluster in children.get("", []):
-        lines += _cluster(cluster, children, nodes, marked, claimed, "  ", graph.direction)
+        if cluster not in last:
+            lines += _cluster(cluster, children, nodes, marked, claimed, "  ", graph.direction)
+    claimed |= {m for c in last for m in _members(c, children)}
     lines += ["  " + _node(n, marked) for n in nodes.values() if n.id not in claimed]
+    claimed -= {m for c in last for m in _members(c, children)}
+    for cluster in last:  # Graphviz places what comes later in the file further right
+        lines += _cluster(cluster, children, nodes, marked, claimed, "  ", graph.direction)
     lines += ["  " + _edge(e) for e in _drawn_edges(graph.edges, box)]
     lines += [f"  {_q(box[a])} -> {_q(box[b])} [style=\"invis\", weight=\"8\"];" for a, b in graph.above
               if box[a] != box[b]]
-    ranks = [list(dict.fromkeys(box[i] for i in rank)) for rank in graph.ranks]
+    ranks = [list(dict.fromkeys(box[i] for i in rank)) for rank in [*graph.ranks, *graph.rows]]
     lines += ["  {rank=same; " + " ".join(_q(i) + ";" for i in rank) + "}" for rank in ranks if rank]
+    for row in graph.rows:
+        lines += [f"  {_q(a)} -> {_q(b)} [style=\"invis\"];" for a, b in itertools.pairwise(row)]
     lines.append("}")
     return "\n".join(lines) + "\n"
 
@@ -87,8 +97,30 @@ def _drawn_nodes(graph: Graph) -> list[Node]:
     """The nodes that get a box: a stack is drawn once, framed twice like an N× layer, with the stack's symbol."""
     first = {stack.members[0]: stack for stack in graph.stacks}
     hidden = {m for stack in graph.stacks for m in stack.members[1:]}
-    return [replace(n, math=first[n.id].math, attrs={**n.attrs, "repeat": len(first[n.id].members)})
-            if n.id in first else n for n in graph.nodes if n.id not in hidden]
+    drawn = [replace(n, math=first[n.id].math, attrs={**n.attrs, "repeat": len(first[n.id].members)})
+             if n.id in first else n for n in graph.nodes if n.id not in hidden]
+    if graph.wrap:
+        drawn = [n if n.role in ROUND_ROLES else
+                 replace(n, label=_wrap(n.label, graph.wrap), math=_break_equation(n.math, graph.wrap))
+                 for n in drawn]
+    return drawn
+
+
+def _break_equation(math: str, limit: int) -> str:
+    """A symbol line longer than ``limit`` characters that is an equation breaks after its ``=``, as in print."""
+    left, equals, right = math.partition(" = ")
+    return f"{left} =\n{right}" if equals and len(plain_math(math)) > limit else math
+
+
+def _wrap(name: str, limit: int) -> str:
+    """``name`` broken at spaces into lines of at most ``limit`` characters (a longer word keeps its own line)."""
+    lines: list[str] = []
+    for word in name.split(" "):
+        if lines and len(lines[-1]) + 1 + len(word) <= limit:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "\n".join(lines)
 
 
 def _drawn_edges(edges: list[Edge], box: dict[str, str]) -> list[Edge]:
@@ -105,6 +137,10 @@ def _drawn_edges(edges: list[Edge], box: dict[str, str]) -> list[Edge]:
             merged.add(key)
             drawn.append(replace(edge, src=src, dst=dst))
     return drawn
+
+
+def _members(cluster: Cluster, children: dict[str, list[Cluster]]) -> set[str]:
+    return set(cluster.members).union(*(_members(c, children) for c in children.get(cluster.id, [])))
 
 
 def _has_box(cluster: Cluster, children: dict[str, list[Cluster]], nodes: dict[str, Node]) -> bool:
@@ -190,12 +226,12 @@ class Html(str):
 
 
 def _label_html(name: str, math: str) -> Html:
-    """A two-line HTML-like label: the component name, then its symbol in italics."""
+    """An HTML-like label: the component name (a line per ``\\n`` of a wrapped name), then its symbol in italics."""
     parts = []
     if name:
-        parts.append(_escape(name))
+        parts += [_escape(line) for line in name.split("\n")]
     if math:
-        parts.append(f"<I>{math_html(math)}</I>")
+        parts += [f"<I>{math_html(line)}</I>" for line in math.split("\n")]
     return Html("<BR/>".join(parts) or " ")
 
 
@@ -248,7 +284,8 @@ def _width(name: str, math: str) -> float:
     def ems(line: str) -> float:
         return sum(1.0 if unicodedata.east_asian_width(c) in "WF" else _CHAR_EM for c in line)
 
-    widest = max(ems(name), ems(plain_math(math)) * 0.9)
+    widest = max(*(ems(line) for line in name.split("\n")),
+                 *(ems(plain_math(line)) * 0.9 for line in math.split("\n")))
     return round(widest * FONT_SIZE / 72 + _PADDING_IN, 2)
 
 
