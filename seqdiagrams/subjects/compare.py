@@ -3,14 +3,15 @@
 Each registry architecture that has a diagram maps to the block that draws it in its
 canonical form (for example ``decoder-only`` → ``transformer variant=decoder-only``); the
 panel is that subject's IR with node ids prefixed by the architecture id, so panels never
-collide and every node keeps its role for tests and alt text.
+collide and every node keeps its role for tests and alt text. The panels stand side by side, left to right
+in the order written, titled above, all bottom → top on one scale (FIGURES.md §7).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from seqdiagrams.ir import Cluster, Edge, Node
+from seqdiagrams.ir import Cluster, Edge, Node, Stack
 from seqdiagrams.params import ListParam
 from seqdiagrams.subjects import Subject, get_subject
 from seqdiagrams.subjects._common import Words, finish, new_graph
@@ -37,6 +38,11 @@ PANELS: dict[str, str] = {
 }
 """Registry architecture → the block that draws its panel."""
 
+WRAP = 10
+"""Box names longer than this break onto two lines, so that three panels share a page column."""
+NODESEP = 0.2
+"""Inches between neighbours on a rank: panels are compact forms of their architecture."""
+
 PARAMS = {
     "archs": ListParam(("rnn", "lstm", "transformer"), "architectures to show side by side", tuple(PANELS), 2, 4),
 }
@@ -46,7 +52,10 @@ def build(spec: Spec, registry: Registry) -> Graph:
     from seqdiagrams.spec import parse
 
     words = Words(registry, spec.lang)
-    g = new_graph(spec, "LR")
+    # Bottom → top like every single figure, so the panels stand side by side in the order written, on one
+    # common scale (one graph, one font); two-word names break onto two lines to keep each panel narrow.
+    g = new_graph(spec, "BT")
+    g.wrap, g.nodesep = WRAP, NODESEP
     names = []
     for arch in spec["archs"]:
         panel_spec = parse(f"{PANELS[arch]} lang={spec.lang}", spec.loc)
@@ -67,6 +76,9 @@ def _nest(g: Graph, panel: Graph, prefix: str, label: str) -> None:
     g.clusters += [Cluster(pid(c.id), c.label, [pid(m) for m in c.members], c.role, dict(c.attrs),
                            pid(c.parent) if c.parent else prefix) for c in panel.clusters]
     g.ranks += [[pid(i) for i in rank] for rank in panel.ranks]
+    g.rows += [[pid(i) for i in row] for row in panel.rows]
+    g.above += [(pid(a), pid(b)) for a, b in panel.above]
+    g.stacks += [Stack([pid(m) for m in stack.members], stack.math) for stack in panel.stacks]
 
 
 SUBJECT = Subject(
@@ -79,5 +91,6 @@ SUBJECT = Subject(
         "compare archs=rnn,lstm,gru",
         "compare archs=encoder-only,decoder-only,transformer",
         "compare archs=transformer,mamba",
+        "compare archs=rnn,transformer,mamba",
     ),
 )
