@@ -19,7 +19,7 @@ from seqdiagrams.rendering.measure import measure
 from seqdiagrams.spec import parse
 from seqdiagrams.subjects import get_subject
 
-LINTED: tuple[str, ...] = ("seq2seq", "attention", "mha", "transformer", "mamba")
+LINTED: tuple[str, ...] = ("seq2seq", "attention", "mha", "transformer", "mamba", "compare")
 """Subjects already laid out by the figure grammar; the rest join as they are converted."""
 MIN_TEXT_PX = 10.0
 
