@@ -78,3 +78,19 @@ def test_rows_are_per_stack_and_per_weight() -> None:
         rows.link(u, v)
     rows.ranks += [["u1", "u2"], ["v1", "v2"]]
     assert measure(rows, emit(rows)).order_problems == ()
+
+
+def test_width_is_the_pictures_width_pad_included() -> None:
+    """Text size follows the SVG's whole width: Graphviz's pad on both sides is part of what the page shrinks."""
+    import re
+
+    from seqdiagrams.rendering.engine import layout
+
+    chain = Graph("test", {})
+    chain.chain(*(chain.add(f"n{i}", "hidden-state", f"n{i}") for i in range(3)))
+    dot = emit(chain)
+    view_box = re.search(r'viewBox="([^"]+)"', layout(dot, "svg").decode())
+    assert view_box is not None
+    width, height = (float(v) for v in view_box.group(1).split()[2:])
+    found = measure(chain, dot)
+    assert abs(found.width_pt - width) <= 1 and abs(found.height_pt - height) <= 1

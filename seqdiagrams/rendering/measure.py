@@ -68,7 +68,9 @@ def measure(graph: Graph, dot: str) -> Measures:
                    for name, box in sorted(boxes.items())
                    if name not in (tail, head) and _through(line, _inset(box)))
     problems = _step_order(graph, placed) + _panel_order(graph, placed)
-    return Measures(placed.width, placed.height, len(pairs), tuple(pairs), across, tuple(problems))
+    # the reader sees the whole picture: the drawing plus Graphviz's pad on both sides
+    return Measures(placed.width + 2 * placed.pad, placed.height + 2 * placed.pad, len(pairs), tuple(pairs),
+                    across, tuple(problems))
 
 
 def _crossings(edges: list[tuple[str, str, list[Point]]]) -> list[tuple[str, str]]:

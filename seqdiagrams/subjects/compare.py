@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 WRAP = 8
 """Box names longer than this break onto two lines, so that three panels share a page column."""
-NODESEP = 0.15
+NODESEP = 0.12
 """Inches between neighbours on a rank: panels are compact forms of their architecture."""
 
 

@@ -37,6 +37,8 @@ CONV_KERNEL = 4
 BAR = "\u0305"
 """Combining overline for B̄ in math lines (placed correctly by the layout font, unlike U+0304)."""
 B_BAR = f"B{BAR}_t"
+WRAP = 12
+"""view=ssm: box names longer than this break onto lines."""
 
 
 def _validate(spec: Spec) -> None:
@@ -136,6 +138,7 @@ def _ssm(spec: Spec, words: Words, year: int) -> Graph:
     g.group("selected", words("phrase.mamba-selected"), [x_proj, dt_proj, delta, b, c], role="input-dependent")
     g.group("learned", words("phrase.mamba-learned"), [a, d], role="learned")
     g.ranks.append([delta, b, c, a, d])
+    g.wrap = WRAP  # five parameters side by side: two-word names take two lines to fit the page
     title = words("phrase.mamba-ssm-title", name=words.short("mamba"), year=year)
     return finish(g, spec, title, words("phrase.mamba-ssm-desc"))
 
