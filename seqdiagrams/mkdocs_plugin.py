@@ -39,6 +39,8 @@ log = get_plugin_logger("seqdiagrams")
 CSS_PATH = "assets/seqdiagrams/seqdiagrams.css"
 CSS = """\
 .sqd-figure{margin:1.2em auto;text-align:center}
+/* Material shrink-wraps figures (width: fit-content); an SVG 100% wide inside one falls back to 300 px */
+.md-typeset figure.sqd-figure{width:100%}
 .sqd-figure svg{display:block;margin:0 auto}
 .sqd-figure figcaption{font-size:.85em;opacity:.8;margin-top:.4em}
 .sqd-error pre{white-space:pre-wrap}
