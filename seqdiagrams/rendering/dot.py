@@ -113,7 +113,11 @@ def _break_equation(math: str, limit: int) -> str:
 
 
 def _wrap(name: str, limit: int) -> str:
-    """``name`` broken at spaces into lines of at most ``limit`` characters (a longer word keeps its own line)."""
+    """``name`` broken at spaces into lines of at most ``limit`` characters (a longer word keeps its own line).
+
+    Chinese names are kept whole: they are short, and their spaces only set off a Latin term inside a phrase."""
+    if any(unicodedata.east_asian_width(c) in "WF" for c in name):
+        return name
     lines: list[str] = []
     for word in name.split(" "):
         if lines and len(lines[-1]) + 1 + len(word) <= limit:

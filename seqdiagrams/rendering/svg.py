@@ -116,7 +116,9 @@ def _stylesheet() -> str:
         ".sqd-svg .sqd-hl>path,.sqd-svg .sqd-hl>polygon,.sqd-svg .sqd-hl>ellipse{stroke:var(--sqd-hl)!important}",
     ]
     for name in FAMILIES:
-        shapes = ",".join(f".sqd-svg .sqd-f-{name}>{shape}" for shape in ("path", "polygon", "ellipse"))
+        # a node with a tooltip (the ⊕, ⊙ circles) has its shapes inside Graphviz's <a>
+        shapes = ",".join(f".sqd-svg .sqd-f-{name}{inside}>{shape}" for shape in ("path", "polygon", "ellipse")
+                          for inside in ("", " a"))
         rules.append(f"{shapes}{{fill:var(--sqd-{name}-fill);stroke:var(--sqd-{name}-stroke)}}")
     for role, style in EDGE_STYLES.items():
         if "color" in style:

@@ -83,4 +83,8 @@ def test_wide_figures_fit_the_column_with_readable_text(site: str, lang: str) ->
                     " return [box.width, parseFloat(node.getAttribute('font-size')) * scale]; }")
                 assert width <= column + 0.5, f"{block}: {width:.0f} px in a {column:.0f} px column"
                 assert text_px >= MIN_TEXT_PX, f"{block}: node text drawn at {text_px:.1f} px"
+            # the ⊕ circles take the scheme's operator fill (dark: #0f172a), so their white glyph stays visible
+            fills = page.locator("svg.sqd-svg .sqd-r-elementwise-add ellipse").evaluate_all(
+                "els => els.map(el => getComputedStyle(el).fill)")
+            assert fills and set(fills) == {"rgb(255, 255, 255)" if scheme == "light" else "rgb(15, 23, 42)"}
         browser.close()
