@@ -62,7 +62,8 @@ class Edge:
 
 @dataclass(frozen=True)
 class Cluster:
-    """A group of nodes (a layer, a stack, a time step, a panel). ``role`` is optional."""
+    """A group of nodes (a layer, a stack, a time step, a panel). ``role`` is optional. Layout hint in
+    ``attrs``: ``last`` (placed after the nodes outside every group, which puts it to their right)."""
 
     id: str
     label: str
@@ -70,6 +71,18 @@ class Cluster:
     role: str = ""
     attrs: dict[str, Any] = field(default_factory=dict)
     parent: str = ""
+
+
+@dataclass(frozen=True)
+class Stack:
+    """Layout hint: identical parts drawn as one stacked box instead of side by side (Vaswani Fig. 2's h heads).
+
+    The IR keeps every member (tests and alt text see them all); the emitter draws the first member's box,
+    framed twice, with ``math`` as its symbol line, and every edge of any member once, to or from that box.
+    """
+
+    members: list[str]
+    math: str
 
 
 @dataclass
@@ -95,6 +108,13 @@ class Graph:
     columns: list[list[str]] = field(default_factory=list)
     """Layout hints: each inner list is kept on one straight line along the flow (a column of a grid when the
     flow is vertical); edges between its members are drawn straight."""
+    stacks: list[Stack] = field(default_factory=list)
+    """Layout hints: groups of identical parts each drawn as one stacked box."""
+    nodesep: float = 0.35
+    """Layout hint: inches between neighbours on a rank; wide grids of many columns pack tighter."""
+    wrap: int = 0
+    """Layout hint: box names longer than this many characters break at spaces onto several lines (0: never), for
+    figures of many columns side by side that would otherwise outgrow the page."""
 
     # -- building ----------------------------------------------------------------------------------
     def add(self, id: str, role: str, label: str, math: str = "", **attrs: Any) -> str:

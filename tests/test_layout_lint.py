@@ -10,14 +10,16 @@ from __future__ import annotations
 import pytest
 
 from seqdiagrams.gallery import LANGS, block_in, examples, slug
+from seqdiagrams.ir import Graph
 from seqdiagrams.registry import Registry
 from seqdiagrams.rendering import build_graph
 from seqdiagrams.rendering.dot import emit
+from seqdiagrams.rendering.engine import positions
 from seqdiagrams.rendering.measure import measure
 from seqdiagrams.spec import parse
 from seqdiagrams.subjects import get_subject
 
-LINTED: tuple[str, ...] = ("rnn", "lstm", "gru")
+LINTED: tuple[str, ...] = ("rnn", "lstm", "gru", "seq2seq", "attention", "mha", "transformer", "mamba", "compare")
 """Subjects already laid out by the figure grammar; the rest join as they are converted."""
 MIN_TEXT_PX = 10.0
 
@@ -35,3 +37,41 @@ def test_figure_meets_the_measures(subject: str, block: str, lang: str) -> None:
     assert found.edges_across_nodes == ()
     assert found.text_px >= MIN_TEXT_PX, f"text is {found.text_px:.1f} px ({found.width_pt:.0f} pt wide)"
     assert found.order_problems == ()
+
+
+def test_stacked_heads_are_drawn_as_one_box_each_yet_all_stay_in_the_graph() -> None:
+    """Vaswani Fig. 2: h heads as one stack of W^Q, W^K, W^V and attention boxes; ``expand=true`` spreads them."""
+    spec = parse("mha heads=4")
+    graph = build_graph(spec, Registry.default())
+    assert len(graph.with_role("attention-head")) == 4
+    dot = emit(graph)
+    drawn = [line for line in dot.splitlines() if "sqd-r-attention-head" in line]
+    assert len(drawn) == 1 and 'peripheries="2"' in drawn[0] and "i = 1…4" in drawn[0]
+    assert dot.count('"q" -> "wq1"') == 1 and '"wq2"' not in dot and '"head4"' not in dot
+    expanded = emit(build_graph(parse("mha heads=4 expand=true"), Registry.default()))
+    assert sum("sqd-r-attention-head" in line for line in expanded.splitlines()) == 4
+
+
+def test_wrap_breaks_long_names_at_spaces_and_equations_after_the_equals_sign() -> None:
+    g = Graph("test", {})
+    g.add("e", "linear", "alignment score", "e_{i1} = v_a^⊤ tanh(·)")
+    g.add("x", "input", "x", "x_{1} = y")  # short: kept on one line
+    plain = positions(emit(g)).nodes["e"].box
+    g.wrap = 10
+    dot = emit(g)
+    assert "alignment<BR/>score<BR/><I>e<SUB>i1</SUB> =</I><BR/><I>v<SUB>a</SUB><SUP>⊤</SUP> tanh(·)</I>" in dot
+    assert "<I>x<SUB>1</SUB> = y</I>" in dot
+    wrapped = positions(dot).nodes["e"].box
+    assert wrapped[2] - wrapped[0] < plain[2] - plain[0]
+
+
+def test_rows_hold_their_order_and_a_last_frame_stands_right_of_the_rest() -> None:
+    g = Graph("test", {}, direction="BT")
+    ids = [g.add(name, "hidden-state", name) for name in ("a", "b", "c", "d")]
+    g.link("a", "d")
+    g.rows.append(["c", "a", "b"])
+    g.group("frame", "frame", ["d"], last=True)
+    g.ranks.append(["a", "d"])
+    placed = positions(emit(g)).nodes
+    xs = {i: placed[i].centre[0] for i in ids}
+    assert xs["c"] < xs["a"] < xs["b"] < xs["d"]

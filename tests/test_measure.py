@@ -57,3 +57,40 @@ def test_step_order_catches_a_row_out_of_order() -> None:
     backwards.chain(*ids)
     problems = measure(backwards, emit(backwards)).order_problems
     assert any("not in step order" in p for p in problems)
+
+
+def test_rows_are_per_stack_and_per_weight() -> None:
+    """An encoder's step 1 and a decoder's step 1 are different columns: each stack is its own row, and so is
+    each weight applied at every step (two ``linear`` rows of one attention are not one crooked row)."""
+    g = Graph("test", {}, direction="LR")
+    enc = [g.add(f"e{t}", "hidden-state", f"e{t}", step=t, stack="encoder") for t in (1, 2)]
+    dec = [g.add(f"d{t}", "hidden-state", f"d{t}", step=t, stack="decoder") for t in (1, 2)]
+    g.chain(*enc, *dec)  # e1 e2 d1 d2 left to right: in order per stack, out of order if merged
+    assert measure(g, emit(g)).order_problems == ()
+    merged = Graph("test", {}, direction="LR")
+    ids = [merged.add(n.id, n.role, n.label, step=n.attrs["step"]) for n in g.nodes]
+    merged.chain(*ids)
+    assert any("not in step order" in p for p in measure(merged, emit(merged)).order_problems)
+    rows = Graph("test", {}, direction="BT")
+    for t in (1, 2):
+        u = rows.add(f"u{t}", "linear", f"u{t}", step=t, weight="U")
+        v = rows.add(f"v{t}", "linear", f"v{t}", step=t, weight="v")
+        rows.link(u, v)
+    rows.ranks += [["u1", "u2"], ["v1", "v2"]]
+    assert measure(rows, emit(rows)).order_problems == ()
+
+
+def test_width_is_the_pictures_width_pad_included() -> None:
+    """Text size follows the SVG's whole width: Graphviz's pad on both sides is part of what the page shrinks."""
+    import re
+
+    from seqdiagrams.rendering.engine import layout
+
+    chain = Graph("test", {})
+    chain.chain(*(chain.add(f"n{i}", "hidden-state", f"n{i}") for i in range(3)))
+    dot = emit(chain)
+    view_box = re.search(r'viewBox="([^"]+)"', layout(dot, "svg").decode())
+    assert view_box is not None
+    width, height = (float(v) for v in view_box.group(1).split()[2:])
+    found = measure(chain, dot)
+    assert abs(found.width_pt - width) <= 1 and abs(found.height_pt - height) <= 1

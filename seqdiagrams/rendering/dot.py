@@ -47,7 +47,8 @@ def emit(graph: Graph, highlight: Iterable[str] = ()) -> str:
         "digraph seqdiagram {",
         _attrs("graph", {
             "rankdir": graph.direction, "newrank": "true", "compound": "true", "bgcolor": "transparent",
-            "pad": "0.15", "nodesep": "0.35", "ranksep": "0.42", "fontname": FONT, "fontsize": str(FONT_SIZE),
+            "pad": "0.15", "nodesep": f"{graph.nodesep:g}", "ranksep": "0.42", "fontname": FONT,
+            "fontsize": str(FONT_SIZE),
             "fontcolor": TEXT[0], "class": "sqd-graph",
         }),
         _attrs("node", {
@@ -62,22 +63,33 @@ def emit(graph: Graph, highlight: Iterable[str] = ()) -> str:
     children: dict[str, list[Cluster]] = {}
     for cluster in graph.clusters:
         children.setdefault(cluster.parent, []).append(cluster)
-    nodes = {n.id: n for n in graph.nodes}
+    box = _boxes(graph)
+    marked |= {box[i] for i in marked if i in box}
+    nodes = {n.id: n for n in _drawn_nodes(graph)}
     marks = _marks(graph)
     claimed: set[str] = set()
     placed_after = _row_clusters(graph)
     lines += placed_after.get("", [])
+    last = [c for c in children.get("", []) if c.attrs.get("last")]
     for cluster in children.get("", []):
-        lines += _cluster(cluster, children, nodes, marked, claimed, "  ", graph.direction, marks)
-        lines += placed_after.get(cluster.id, [])
-    for n in graph.nodes:
+        if cluster not in last:
+            lines += _cluster(cluster, children, nodes, marked, claimed, "  ", graph.direction, marks)
+            lines += placed_after.get(cluster.id, [])
+    claimed |= {m for c in last for m in _members(c, children)}
+    for n in nodes.values():
         if n.id not in claimed:
             lines += ["  " + _node(n, marked), *("  " + m.node for m in marks.get(n.id, []))]
     lines += ["  " + m.node for m in marks.get("", [])]
-    for index, e in enumerate(graph.edges):
+    claimed -= {m for c in last for m in _members(c, children)}
+    for cluster in last:  # Graphviz places what comes later in the file further right
+        lines += _cluster(cluster, children, nodes, marked, claimed, "  ", graph.direction, marks)
+        lines += placed_after.get(cluster.id, [])
+    for index, e in _drawn_edges(graph.edges, box):
         lines += ["  " + line for line in _edge_lines(e, index, graph.direction)]
-    lines += [f"  {_q(a)} -> {_q(b)} [style=\"invis\", weight=\"8\"];" for a, b in graph.above]
-    lines += ["  {rank=same; " + " ".join(_q(i) + ";" for i in rank) + "}" for rank in graph.ranks if rank]
+    lines += [f"  {_q(box[a])} -> {_q(box[b])} [style=\"invis\", weight=\"8\"];" for a, b in graph.above
+              if box[a] != box[b]]
+    ranks = [list(dict.fromkeys(box[i] for i in rank)) for rank in graph.ranks]
+    lines += ["  {rank=same; " + " ".join(_q(i) + ";" for i in rank) + "}" for rank in ranks if rank]
     lines += _rows(graph)
     lines += _gap_columns(graph)
     lines += [f"  {_q(i)} [group={_q(f'col{k}')}];" for k, column in enumerate(graph.columns) for i in column]
@@ -183,10 +195,12 @@ def _row_slots(graph: Graph) -> list[list[tuple[str, int | None]]]:
     """Each row's members (marks and spacers included), each with the column gap it fills (or None)."""
     gaps = {frozenset((e.src, e.dst)): _gap_id(i) for i, e in enumerate(graph.edges) if e.attrs.get("elided")}
     column = {member: k for k, members in enumerate(graph.columns) for member in members}
-    slots = {column[a] for row in graph.rows for a, b in itertools.pairwise(row)
+    box = _boxes(graph)
+    boxed = [list(dict.fromkeys(box[m] for m in row)) for row in graph.rows]  # a stack's members: its box
+    slots = {column[a] for row in boxed for a, b in itertools.pairwise(row)
              if frozenset((a, b)) in gaps and a in column}
     rows = []
-    for index, row in enumerate(graph.rows):
+    for index, row in enumerate(boxed):
         members: list[tuple[str, int | None]] = [(m, None) for m in row[:1]]
         for a, b in itertools.pairwise(row):
             if frozenset((a, b)) in gaps:
@@ -227,8 +241,78 @@ def _rows(graph: Graph) -> list[str]:
     return lines
 
 
+def _boxes(graph: Graph) -> dict[str, str]:
+    """The node whose box draws each node: itself, or the first member of its stack (``Graph.stacks``)."""
+    box = {n.id: n.id for n in graph.nodes}
+    for stack in graph.stacks:
+        box |= dict.fromkeys(stack.members, stack.members[0])
+    return box
+
+
+def _drawn_nodes(graph: Graph) -> list[Node]:
+    """The nodes that get a box: a stack is drawn once, framed twice like an N× layer, with the stack's symbol."""
+    first = {stack.members[0]: stack for stack in graph.stacks}
+    hidden = {m for stack in graph.stacks for m in stack.members[1:]}
+    drawn = [replace(n, math=first[n.id].math, attrs={**n.attrs, "repeat": len(first[n.id].members)})
+             if n.id in first else n for n in graph.nodes if n.id not in hidden]
+    if graph.wrap:
+        drawn = [n if n.role in ROUND_ROLES else
+                 replace(n, label=_wrap(n.label, graph.wrap), math=_break_equation(n.math, graph.wrap))
+                 for n in drawn]
+    return drawn
+
+
+def _break_equation(math: str, limit: int) -> str:
+    """A symbol line longer than ``limit`` characters that is an equation breaks after its ``=``, as in print."""
+    left, equals, right = math.partition(" = ")
+    return f"{left} =\n{right}" if equals and len(plain_math(math)) > limit else math
+
+
+def _wrap(name: str, limit: int) -> str:
+    """``name`` broken at spaces into lines of at most ``limit`` characters (a longer word keeps its own line).
+
+    Chinese names are kept whole: they are short, and their spaces only set off a Latin term inside a phrase."""
+    if any(unicodedata.east_asian_width(c) in "WF" for c in name):
+        return name
+    lines: list[str] = []
+    for word in name.split(" "):
+        if lines and len(lines[-1]) + 1 + len(word) <= limit:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "\n".join(lines)
+
+
+def _drawn_edges(edges: list[Edge], box: dict[str, str]) -> list[tuple[int, Edge]]:
+    """Edges between the drawn boxes, each with its index in ``edges`` (marks are named by it): the edges of a
+    stack's members are drawn once, none inside a stack."""
+    drawn: list[tuple[int, Edge]] = []
+    merged: set[tuple[str, str, str, str]] = set()
+    for index, edge in enumerate(edges):
+        src, dst = box[edge.src], box[edge.dst]
+        key = (src, dst, edge.role, edge.label)
+        if (src, dst) == (edge.src, edge.dst):  # not a stack's edge: drawn as given, even twice
+            merged.add(key)
+            drawn.append((index, edge))
+        elif src != dst and key not in merged:
+            merged.add(key)
+            drawn.append((index, replace(edge, src=src, dst=dst)))
+    return drawn
+
+
+def _members(cluster: Cluster, children: dict[str, list[Cluster]]) -> set[str]:
+    return set(cluster.members).union(*(_members(c, children) for c in children.get(cluster.id, [])))
+
+
+def _has_box(cluster: Cluster, children: dict[str, list[Cluster]], nodes: dict[str, Node]) -> bool:
+    return any(m in nodes for m in cluster.members) or any(_has_box(c, children, nodes)
+                                                           for c in children.get(cluster.id, []))
+
+
 def _cluster(cluster: Cluster, children: dict[str, list[Cluster]], nodes: dict[str, Node], marked: set[str],
              claimed: set[str], indent: str, direction: str, marks: dict[str, list[_Mark]]) -> list[str]:
+    if not _has_box(cluster, children, nodes):  # every member is drawn by a stack framed elsewhere
+        return []
     label = _label_html(cluster.label, _repeat(cluster))
     out = [f"{indent}subgraph {_q('cluster_' + cluster.id)} {{",
            indent + "  " + _attrs("graph", {
@@ -309,12 +393,12 @@ class Html(str):
 
 
 def _label_html(name: str, math: str) -> Html:
-    """A two-line HTML-like label: the component name, then its symbol in italics."""
+    """An HTML-like label: the component name (a line per ``\\n`` of a wrapped name), then its symbol in italics."""
     parts = []
     if name:
-        parts.append(_escape(name))
+        parts += [_escape(line) for line in name.split("\n")]
     if math:
-        parts.append(f"<I>{math_html(math)}</I>")
+        parts += [f"<I>{math_html(line)}</I>" for line in math.split("\n")]
     return Html("<BR/>".join(parts) or " ")
 
 
@@ -367,7 +451,8 @@ def _width(name: str, math: str) -> float:
     def ems(line: str) -> float:
         return sum(1.0 if unicodedata.east_asian_width(c) in "WF" else _CHAR_EM for c in line)
 
-    widest = max(ems(name), ems(plain_math(math)) * 0.9)
+    widest = max(*(ems(line) for line in name.split("\n")),
+                 *(ems(plain_math(line)) * 0.9 for line in math.split("\n")))
     return round(widest * FONT_SIZE / 72 + _PADDING_IN, 2)
 
 

@@ -74,6 +74,8 @@ class Placed:
     height: float
     nodes: dict[str, PlacedNode]
     edges: list[PlacedEdge]
+    pad: float = 0.0
+    """Points of margin Graphviz adds on every side of the drawing (the SVG's viewBox includes it)."""
 
 
 def positions(dot: str) -> Placed:
@@ -93,7 +95,8 @@ def positions(dot: str) -> Placed:
         edges = [PlacedEdge(str(edge[0]), str(edge[1]), _polyline(edge.attr["pos"] or ""),
                             "invis" not in (edge.attr["style"] or ""))
                  for edge in graph.edges()]
-    return Placed(x1 - x0, y1 - y0, nodes, edges)
+        pad = float((graph.graph_attr["pad"] or "0.0555").split(",")[0]) * 72
+    return Placed(x1 - x0, y1 - y0, nodes, edges, pad)
 
 
 def _polyline(pos: str, samples: int = 12) -> list[tuple[float, float]]:

@@ -70,7 +70,9 @@ def measure(graph: Graph, dot: str) -> Measures:
                    for name, box in sorted(boxes.items())
                    if name not in (tail, head) and _through(line, _inset(box)))
     problems = _step_order(graph, placed) + _panel_order(graph, placed)
-    return Measures(placed.width, placed.height, len(pairs), tuple(pairs), across, tuple(problems))
+    # the reader sees the whole picture: the drawing plus Graphviz's pad on both sides
+    return Measures(placed.width + 2 * placed.pad, placed.height + 2 * placed.pad, len(pairs), tuple(pairs),
+                    across, tuple(problems))
 
 
 def _crossings(edges: list[tuple[str, str, list[Point]]]) -> list[tuple[str, str]]:
@@ -126,18 +128,23 @@ def _through(line: list[Point], box: tuple[float, float, float, float]) -> bool:
 
 
 def _step_order(graph: Graph, placed: Placed) -> list[str]:
-    """Unrolled steps: each row (role, layer, direction) runs left → right in step order at one height."""
-    rows: dict[tuple[str, str, object, object], list[tuple[int, str]]] = defaultdict(list)
+    """Unrolled steps: each row runs left → right in step order at one height.
+
+    A row is one role of one stack (an encoder's steps and a decoder's are separate sequences), one layer,
+    one direction and one weight (``U_a h_j`` and ``v_a`` tanh(·) are both ``linear`` at step j, yet two rows).
+    """
+    rows: dict[tuple[object, ...], list[tuple[int, str]]] = defaultdict(list)
     for node in graph.nodes:
         step = node.attrs.get("step")
         if isinstance(step, int) and node.id in placed.nodes:
-            key = (node.attrs.get("panel", ""), node.role, node.attrs.get("layer"), node.attrs.get("direction"))
+            key = (node.attrs.get("panel", ""), node.attrs.get("stack"), node.role, node.attrs.get("weight"),
+                   node.attrs.get("layer"), node.attrs.get("direction"))
             rows[key].append((step, node.id))
     problems = []
-    for (_, role, layer, direction), members in sorted(rows.items(), key=lambda item: str(item[0])):
+    for (_, stack, role, weight, layer, direction), members in sorted(rows.items(), key=lambda item: str(item[0])):
         if len(members) < 2:
             continue
-        name = "/".join(str(p) for p in (role, layer, direction) if p)
+        name = "/".join(str(p) for p in (stack, role, weight, layer, direction) if p)
         centres = {node_id: placed.nodes[node_id].centre for _, node_id in members}
         ys = [c[1] for c in centres.values()]
         if max(ys) - min(ys) > ALIGN_TOLERANCE:

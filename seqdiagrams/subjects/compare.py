@@ -1,73 +1,175 @@
 """Side-by-side panels of several architectures, each panel a cluster (DESIGN.md §1, ``compare``).
 
-Each registry architecture that has a diagram maps to the block that draws it in its
-canonical form (for example ``decoder-only`` → ``transformer variant=decoder-only``); the
-panel is that subject's IR with node ids prefixed by the architecture id, so panels never
-collide and every node keeps its role for tests and alt text.
+Each architecture is drawn in a compact form (FIGURES.md §7): the handful of boxes that tell it apart —
+the LSTM's three gates and cell state, the Transformer's two N× stacks joined by K, V, Mamba's gated SSM
+branch — with the roles of the full figures, node ids prefixed by the architecture id so that panels never
+collide. Its own block draws each architecture in full. The panels stand side by side, left to right in the
+order written, titled above, all bottom → top on one scale, three of them in one page column.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
-from seqdiagrams.ir import Cluster, Edge, Node
 from seqdiagrams.params import ARCH_ALIASES, ListParam
-from seqdiagrams.subjects import Subject, get_subject
+from seqdiagrams.subjects import Subject
 from seqdiagrams.subjects._common import Words, finish, new_graph
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from seqdiagrams.ir import Graph
     from seqdiagrams.registry import Registry
     from seqdiagrams.spec import Spec
 
-PANELS: dict[str, str] = {
-    "jordan": "rnn variant=jordan",
-    "rnn": "rnn",
-    "brnn": "rnn unroll=3 bidirectional=true",
-    "lstm": "lstm",
-    "gru": "gru",
-    "seq2seq": "seq2seq",
-    "bahdanau": "seq2seq attention=bahdanau",
-    "luong": "seq2seq attention=luong",
-    "transformer": "transformer",
-    "pre-ln": "transformer norm=pre",
-    "encoder-only": "transformer variant=encoder-only layers=12",
-    "decoder-only": "transformer variant=decoder-only layers=12",
-    "mamba": "mamba",
+WRAP = 8
+"""Box names longer than this break onto two lines, so that three panels share a page column."""
+NODESEP = 0.12
+"""Inches between neighbours on a rank: panels are compact forms of their architecture."""
+
+
+@dataclass(frozen=True)
+class Box:
+    """One box of a compact panel: its role, the registry word that names it, its symbol and attrs."""
+
+    id: str
+    role: str
+    word: str
+    math: str = ""
+    attrs: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Compact:
+    """The compact form of one architecture: a few boxes, bottom → top, about a third of a page wide.
+
+    ``edges`` are ``"a>b"`` or ``"a>b:role"`` (``cross`` edges are labelled K, V); ``rows`` are boxes
+    drawn on one rank in this order; ``above`` pairs ``(a, b)`` put ``b`` one rank above ``a``."""
+
+    boxes: tuple[Box, ...]
+    edges: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...] = ()
+    above: tuple[tuple[str, str], ...] = ()
+
+
+_GATES = (Box("in", "concat", "concat", "[h_{t-1}; x_t]"),)
+
+
+def _stack(layers: int, norm: str = "") -> tuple[Box, ...]:
+    """A Transformer's two stacks: inputs, embeddings (+ position), N× layer, output head."""
+    math = f"{layers}×" + (f", {norm}" if norm else "")
+    return (Box("ei", "input", "input"), Box("ee", "embedding", "embedding", "+ PE"),
+            Box("enc", "encoder-layer", "encoder-layer", math, {"repeat": layers}),
+            Box("di", "input", "shifted-outputs"), Box("de", "embedding", "embedding", "+ PE"),
+            Box("dec", "decoder-layer", "decoder-layer", math, {"repeat": layers}),
+            Box("lin", "linear", "linear"), Box("sm", "softmax", "softmax"),
+            Box("y", "output", "output-probabilities"))
+
+
+_ENCODER_DECODER = ("ei>ee", "ee>enc", "di>de", "de>dec", "enc>dec:cross", "dec>lin", "lin>sm", "sm>y")
+_SIDE_BY_SIDE = (("ei", "di"), ("ee", "de"), ("enc", "dec"))
+"""Encoder and decoder level, as in the paper's Figure 1: K, V cross from the encoder stack to the decoder's."""
+_ONE_STACK = ("i>e", "e>l", "l>h", "h>y")
+
+COMPACT: dict[str, Compact] = {
+    "rnn": Compact((Box("x", "input", "input", "x_t"), Box("hp", "hidden-state", "hidden-state", "h_{t-1}"),
+                    Box("h", "hidden-state", "hidden-state", "h_t = tanh(·)"), Box("y", "output", "output", "y_t")),
+                   ("x>h", "hp>h:recurrent", "h>y"), (("x", "hp"),)),
+    "jordan": Compact((Box("x", "input", "input", "x_t"), Box("s", "hidden-state", "state-unit", "y_{t-1}"),
+                       Box("h", "hidden-state", "hidden-state", "h_t"), Box("y", "output", "output", "y_t")),
+                      ("x>h", "s>h:recurrent", "h>y"), (("x", "s"),)),
+    "brnn": Compact((Box("x", "input", "input", "x_t"), Box("f", "hidden-state", "forward-state", "h→_t"),
+                     Box("b", "hidden-state", "backward-state", "h←_t"), Box("y", "output", "output", "y_t")),
+                    ("x>f", "x>b", "f>y", "b>y"), (("f", "b"),)),
+    "lstm": Compact((*_GATES, Box("f", "gate", "gate.forget", "f_t", {"gate": "forget"}),
+                     Box("i", "gate", "gate.input", "i_t", {"gate": "input"}),
+                     Box("g", "candidate", "candidate", "c̃_t"),
+                     Box("o", "gate", "gate.output", "o_t", {"gate": "output"}),
+                     Box("cp", "cell-state", "cell-state", "c_{t-1}"), Box("c", "cell-state", "cell-state", "c_t"),
+                     Box("h", "hidden-state", "hidden-state", "h_t")),
+                    ("in>f", "in>i", "in>g", "in>o", "cp>c:recurrent", "f>c:gate", "i>c:gate", "g>c", "c>h",
+                     "o>h:gate"), (("f", "i", "g", "o"), ("cp", "c"))),
+    "gru": Compact((*_GATES, Box("r", "gate", "gate.reset", "r_t", {"gate": "reset"}),
+                    Box("z", "gate", "gate.update", "z_t", {"gate": "update"}),
+                    Box("g", "candidate", "candidate", "h̃_t"),
+                    Box("hp", "hidden-state", "hidden-state", "h_{t-1}"),
+                    Box("h", "hidden-state", "hidden-state", "h_t")),
+                   ("in>r", "in>z", "in>g", "r>g:gate", "hp>h:recurrent", "z>h:gate", "g>h"),
+                   (("r", "z"), ("hp", "h")), (("r", "g"),)),
+    "seq2seq": Compact((Box("x", "token", "token", "x_1 … x_T"), Box("e", "hidden-state", "encoder", "h_T"),
+                        Box("v", "context", "context", "v"), Box("d", "hidden-state", "decoder", "s_t"),
+                        Box("y", "output", "output", "y_t")),
+                       ("x>e", "e>v", "v>d:recurrent", "d>y")),
+    "bahdanau": Compact((Box("x", "token", "token", "x_1 … x_T"),
+                         Box("e", "hidden-state", "bidirectional-encoder", "h_j"),
+                         Box("sp", "hidden-state", "decoder", "s_{i-1}"),
+                         Box("a", "attention-weights", "attention-weights", "α_{ij}"),
+                         Box("c", "context", "context", "c_i"), Box("s", "hidden-state", "decoder", "s_i"),
+                         Box("y", "output", "output", "y_i")),
+                        ("x>e", "e>a", "sp>a", "a>c", "e>c", "c>s", "sp>s:recurrent", "s>y"), (("e", "sp"),)),
+    "luong": Compact((Box("x", "token", "token", "x_1 … x_T"), Box("e", "hidden-state", "encoder", "h̄_s"),
+                      Box("h", "hidden-state", "decoder", "h_t"),
+                      Box("a", "attention-weights", "attention-weights", "a_t"),
+                      Box("c", "context", "context", "c_t"),
+                      Box("ht", "hidden-state", "attentional-hidden-state", "h̃_t"),
+                      Box("y", "output", "output", "y_t")),
+                     ("x>e", "e>a", "h>a", "a>c", "e>c", "c>ht", "h>ht", "ht>y"), (("e", "h"),)),
+    "transformer": Compact(_stack(6), _ENCODER_DECODER, _SIDE_BY_SIDE),
+    "pre-ln": Compact(_stack(6, "pre-LN"), _ENCODER_DECODER, _SIDE_BY_SIDE),
+    "encoder-only": Compact((Box("i", "input", "input"), Box("e", "embedding", "embedding", "+ seg + pos"),
+                             Box("l", "encoder-layer", "encoder-layer", "12×", {"repeat": 12}),
+                             Box("h", "linear", "mlm-head"), Box("y", "output", "output")), _ONE_STACK),
+    "decoder-only": Compact((Box("i", "input", "input"), Box("e", "embedding", "embedding", "+ pos"),
+                             Box("l", "decoder-layer", "decoder-layer", "12×", {"repeat": 12, "mask": "causal"}),
+                             Box("h", "linear", "linear"), Box("y", "output", "output-probabilities")),
+                            _ONE_STACK),
+    "mamba": Compact((Box("x", "input", "input", "x"), Box("n", "layer-norm", "rmsnorm"),
+                      Box("ip", "linear", "in-proj"), Box("conv", "conv1d", "conv1d"),
+                      Box("act", "activation", "activation.silu", "", {"fn": "silu", "branch": "main"}),
+                      Box("s", "ssm", "ssm.selective", "S6", {"selective": True}),
+                      Box("gate", "activation", "activation.silu", "", {"fn": "silu", "branch": "gate"}),
+                      Box("m", "elementwise-multiply", "elementwise-multiply"), Box("op", "linear", "out-proj"),
+                      Box("a", "elementwise-add", "elementwise-add"), Box("y", "output", "output", "x_{l+1}")),
+                     ("x>n", "n>ip", "ip>conv", "conv>act", "act>s", "ip>gate", "s>m", "gate>m", "m>op", "op>a",
+                      "x>a:residual", "a>y"), (("act", "gate"),)),
 }
-"""Registry architecture → the block that draws its panel."""
+"""Registry architecture → its compact panel (the architecture's own block draws it in full)."""
 
 PARAMS = {
-    "archs": ListParam(("rnn", "lstm", "transformer"), "architectures to show side by side", tuple(PANELS), 2, 4,
+    "archs": ListParam(("rnn", "lstm", "transformer"), "architectures to show side by side", tuple(COMPACT), 2, 4,
                        aliases=ARCH_ALIASES),
 }
 
 
 def build(spec: Spec, registry: Registry) -> Graph:
-    from seqdiagrams.spec import parse
-
     words = Words(registry, spec.lang)
-    g = new_graph(spec, "LR")
+    # Bottom → top like every single figure, so the panels stand side by side in the order written, on one
+    # common scale (one graph, one font); two-word names break onto two lines to keep each panel narrow.
+    g = new_graph(spec, "BT")
+    g.wrap, g.nodesep = WRAP, NODESEP
     names = []
     for arch in spec["archs"]:
-        panel_spec = parse(f"{PANELS[arch]} lang={spec.lang}", spec.loc)
-        panel = get_subject(panel_spec.subject).build(panel_spec, registry)
-        _nest(g, panel, arch, words.short(arch))
+        _panel(g, COMPACT[arch], arch, words)
+        g.group(arch, words.short(arch), [f"{arch}__{box.id}" for box in COMPACT[arch].boxes], "panel",
+                arch=arch)
         names.append(words.short(arch))
     title = words("phrase.compare-title", archs=words.join(names))
     return finish(g, spec, title, words("phrase.compare-desc", archs=words.join(names)))
 
 
-def _nest(g: Graph, panel: Graph, prefix: str, label: str) -> None:
-    def pid(node_id: str) -> str:
-        return f"{prefix}__{node_id}"
+def _panel(g: Graph, form: Compact, prefix: str, words: Words) -> None:
+    def pid(box_id: str) -> str:
+        return f"{prefix}__{box_id}"
 
-    g.nodes += [Node(pid(n.id), n.role, n.label, n.math, {**n.attrs, "panel": prefix}) for n in panel.nodes]
-    g.edges += [Edge(pid(e.src), pid(e.dst), e.role, e.label, dict(e.attrs)) for e in panel.edges]
-    g.clusters.append(Cluster(prefix, label, [pid(n.id) for n in panel.nodes], "panel", {"arch": prefix}))
-    g.clusters += [Cluster(pid(c.id), c.label, [pid(m) for m in c.members], c.role, dict(c.attrs),
-                           pid(c.parent) if c.parent else prefix) for c in panel.clusters]
-    g.ranks += [[pid(i) for i in rank] for rank in panel.ranks]
+    for box in form.boxes:
+        g.add(pid(box.id), box.role, words(box.word), box.math, **box.attrs, panel=prefix)
+    for edge in form.edges:
+        ends, _, role = edge.partition(":")
+        src, dst = ends.split(">")
+        g.link(pid(src), pid(dst), role or "data", "K, V" if role == "cross" else "")
+    g.rows += [[pid(i) for i in row] for row in form.rows]
+    g.above += [(pid(a), pid(b)) for a, b in form.above]
 
 
 SUBJECT = Subject(
@@ -80,5 +182,6 @@ SUBJECT = Subject(
         "compare archs=rnn,lstm,gru",
         "compare archs=encoder-only,decoder-only,transformer",
         "compare archs=transformer,mamba",
+        "compare archs=rnn,transformer,mamba",
     ),
 )

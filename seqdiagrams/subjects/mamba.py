@@ -37,6 +37,8 @@ CONV_KERNEL = 4
 BAR = "\u0305"
 """Combining overline for B̄ in math lines (placed correctly by the layout font, unlike U+0304)."""
 B_BAR = f"B{BAR}_t"
+WRAP = 12
+"""view=ssm: box names longer than this break onto lines."""
 
 
 def _validate(spec: Spec) -> None:
@@ -96,7 +98,7 @@ def _block(spec: Spec, words: Words, year: int) -> Graph:
 
 
 def _ssm(spec: Spec, words: Words, year: int) -> Graph:
-    g = new_graph(spec, "TB")
+    g = new_graph(spec, "BT")
     u = g.add("u", "input", words("phrase.mamba-ssm-input"), "u_t")
     x_proj = g.add("x_proj", "projection", words("phrase.mamba-x-proj"), "D_{in} → R + 2N", name="x_proj")
     dt_proj = g.add("dt_proj", "projection", words("phrase.mamba-dt-proj"), "R → D_{in}", name="dt_proj")
@@ -136,6 +138,7 @@ def _ssm(spec: Spec, words: Words, year: int) -> Graph:
     g.group("selected", words("phrase.mamba-selected"), [x_proj, dt_proj, delta, b, c], role="input-dependent")
     g.group("learned", words("phrase.mamba-learned"), [a, d], role="learned")
     g.ranks.append([delta, b, c, a, d])
+    g.wrap = WRAP  # five parameters side by side: two-word names take two lines to fit the page
     title = words("phrase.mamba-ssm-title", name=words.short("mamba"), year=year)
     return finish(g, spec, title, words("phrase.mamba-ssm-desc"))
 
@@ -150,10 +153,12 @@ SUBJECT = Subject(
     formats=(*GRAPH_FORMATS, "json"),
     golden="json",
     validate=_validate,
+    # The input u_t reaches the state h_t (B̄_t u_t) past the read-out's C_t: Graphviz keeps that one crossing.
+    crossings={"mamba view=ssm": 1},
     examples=(
         "mamba",
         "mamba view=ssm",
-        "mamba view=block direction=LR",
+        "mamba view=block direction=TB",
         "mamba view=scan",
         "mamba view=scan steps=48",
     ),

@@ -21,6 +21,7 @@ from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from seqdiagrams.errors import SpecError, Subtype
+from seqdiagrams.ir import Stack
 from seqdiagrams.params import BoolParam, ChoiceParam, IntParam
 from seqdiagrams.subjects import Subject
 from seqdiagrams.subjects._common import Words, finish, new_graph
@@ -39,6 +40,10 @@ PARAMS = {
     "reverse": BoolParam(True, "feed the source in reversed order, as Sutskever et al. did (attention=none only)"),
 }
 
+WRAP = 10
+"""Box names longer than this break onto two lines: every column of an unrolled encoder–decoder stays narrow."""
+NODESEP = 0.25
+"""Inches between the columns of an attention figure: T_x columns and the decoder share one page width."""
 EOS = "<EOS>"
 BAR = "\u0305"
 """Combining overline for h̄ in math lines (placed correctly by the layout font, unlike U+0304)."""
@@ -95,8 +100,11 @@ def _plain(spec: Spec, registry: Registry, words: Words) -> Graph:
             g.link(outs[t], ins[t + 1], "data", feedback=True)
 
     g.group("encoder", words("encoder"), [*tokens, *enc, v], role="encoder")
+    # Encoder left, decoder right, one column per step (d2l's seq2seq figure); v stands above the encoder's
+    # last state on its way to the decoder, and two-word names take two lines, so the figure fits a page.
+    g.wrap = WRAP
     g.group("decoder", words("decoder"), [*ins, *dec, *soft, *outs], role="decoder")
-    g.ranks += [[*tokens, *ins], [*enc, v, *dec], soft, outs]
+    g.ranks += [[*tokens, *ins], [*enc, *dec], soft, outs]
     year = registry.arch("seq2seq").year
     key = "phrase.seq2seq-none-title-reversed" if reverse else "phrase.seq2seq-none-title"
     title = words(key, year=year, src=src, tgt=tgt)
@@ -123,15 +131,11 @@ def _bahdanau(spec: Spec, registry: Registry, words: Words) -> Graph:
         g.link(bwd[j], ann[j])
     g.chain(*fwd, role="recurrent")
     for earlier, later in pairwise(bwd):
-        g.link(later, earlier, "recurrent", back=True)  # runs right to left, against the reading order
+        g.link(later, earlier, "recurrent", reverse=True)  # runs right to left, laid out in reading order
 
-    s_prev = g.add("s_prev", "hidden-state", words("phrase.seq2seq-previous-state"), "s_{i-1}", query=True,
-                   step="i-1", stack="decoder")
-    y_prev = g.add("y_prev", "token", words("phrase.seq2seq-decoder-input"), "y_{i-1}", step="i",
-                   stack="decoder")
-    w_a = g.add("w_a", "linear", words("linear"), "W_a s_{i-1}", weight="W_a")
-    g.link(s_prev, w_a, query=True)
     u_as: list[str] = []
+    adds: list[str] = []
+    tanhs: list[str] = []
     scores: list[str] = []
     for j in positions:
         u_a = g.add(f"u_a{j}", "linear", words("linear"), f"U_a h_{{{j}}}", weight="U_a", step=j)
@@ -141,12 +145,22 @@ def _bahdanau(spec: Spec, registry: Registry, words: Words) -> Graph:
                     score=True, step=j)
         g.link(ann[j - 1], u_a)
         g.link(u_a, add)
-        # Layout hint: W_a s_{i-1} is broadcast to every column, and as a constraint edge this fan-out makes
-        # dot shuffle the columns for T_x >= 4; `back` is the only constraint-free edge the emitter offers.
-        g.link(w_a, add, back=True)
         g.chain(add, tanh, v_a)
         u_as.append(u_a)
+        adds.append(add)
+        tanhs.append(tanh)
         scores.append(v_a)
+    # The decoder, made after the encoder's columns so that Graphviz puts it to their right.
+    s_prev = g.add("s_prev", "hidden-state", words("phrase.seq2seq-previous-state"), "s_{i-1}", query=True,
+                   step="i-1", stack="decoder")
+    y_prev = g.add("y_prev", "token", words("phrase.seq2seq-decoder-input"), "y_{i-1}", step="i",
+                   stack="decoder")
+    w_a = g.add("w_a", "linear", words("linear"), "W_a s_{i-1}", weight="W_a")
+    g.link(s_prev, w_a, query=True, back=True)  # runs down from the decoder, beside the stack
+    for add in adds:
+        # W_a s_{i-1} is broadcast to every column: as constraint edges this fan-out would make dot shuffle
+        # the columns for T_x >= 4, so it does not pull on the layout (`back`).
+        g.link(w_a, add, back=True)
     soft = g.add("softmax", "softmax", words("softmax"), "")
     alpha = g.add("alpha", "attention-weights", words("attention-weights"), _weights("α_{i", src))
     ctx = g.add("context", "context", words("context"), "c_i = Σ_j α_{ij} h_j", step="i")
@@ -164,8 +178,17 @@ def _bahdanau(spec: Spec, registry: Registry, words: Words) -> Graph:
     g.link(s_i, y_i, label="g(y_{i-1}, s_i, c_i)")
 
     # No encoder cluster: inside one, dot does not keep positions 1 … T_x in left-to-right order.
-    g.group("decoder", words("decoder"), [s_prev, y_prev, s_i, y_i], role="decoder")
-    g.ranks += [tokens, fwd, bwd, ann, [*u_as, w_a]]
+    g.group("decoder", words("decoder"), [s_prev, y_prev, s_i, y_i], role="decoder", last=True)
+    # The encoder a grid as d2l's bidirectional RNN: one column per source position, the backward row above
+    # the forward row, the annotations above both. The score MLP, the same for every position, is one stack
+    # (FIGURES.md §5–6): the annotations and the query W_a s_{i-1} each reach it once, and one score per
+    # position stands in a row above it. The decoder stands to the right.
+    g.ranks += [tokens, fwd, bwd]
+    g.stacks += [Stack(u_as, f"U_a h_{{1…{src}}}"), Stack(adds, ""), Stack(tanhs, "")]
+    g.rows += [ann, scores, [u_as[0], w_a], [ctx, s_i], [soft, s_prev]]
+    g.above.append((s_prev, y_prev))  # the decoder a narrow column: s_{i-1}, y_{i-1}, s_i, y_i
+    g.wrap, g.nodesep = WRAP, min(NODESEP, 0.6 / src)  # T_x + 1 columns share the page
+    g.above += list(zip(fwd, bwd, strict=True))
     arch = registry.arch("bahdanau")
     title = words("phrase.seq2seq-bahdanau-title", name=words.short("bahdanau"), year=arch.year,
                   venue=arch.venue, src=src)
@@ -225,6 +248,7 @@ def _luong(spec: Spec, registry: Registry, words: Words) -> Graph:
     g.group("decoder", words("decoder"), [y_prev, feed, h_prev, h_t, cat, w_c, tanh, att, out_soft, y_t, feed_next],
             role="decoder")
     g.ranks += [tokens, enc]
+    g.wrap, g.nodesep = WRAP, NODESEP
     arch = registry.arch("luong")
     title = words("phrase.seq2seq-luong-title", name=words.short("luong"), year=arch.year, src=src)
     desc = words("phrase.seq2seq-luong-desc", year=arch.year, src=src)
@@ -243,6 +267,13 @@ SUBJECT = Subject(
     own_params=PARAMS,
     build=build,
     validate=_validate,
+    # Feedback y_t → next input crosses the decoder's state row once per step after the first. Bahdanau: each
+    # input reaching the backward row crosses the forward row and each forward state reaching its annotation
+    # crosses the backward row (d2l's birnn has the same), and the h_j on their way to c_i cross the score stack's
+    # inputs and the query W_a s_{i-1} (a hand drawing needs 1 or 2 of these).
+    crossings={"seq2seq": 2, "seq2seq reverse=false": 2, "seq2seq src_len=4 tgt_len=2": 1,
+               "seq2seq attention=bahdanau": 7, "seq2seq attention=bahdanau src_len=4": 10,
+               "seq2seq attention=luong": 2},
     examples=(
         "seq2seq",
         "seq2seq reverse=false",

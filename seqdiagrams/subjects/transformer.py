@@ -236,8 +236,9 @@ class _Builder:
             encoder = self.stack("encoder")
             decoder = self.stack("decoder")
         for target in decoder.cross:
-            # Expanded, the edges run down to lower decoder layers: they must not drive the ranking.
-            attrs = {"back": True} if self.expand else {}
+            # Expanded, the K, V bus runs down from the encoder's top to the lower decoder layers: laid out
+            # upwards (drawn as given), those edges pass between the stacks instead of around the decoder.
+            attrs = {"reverse": True} if target != decoder.cross[-1] else {}
             g.link(encoder.out, target, "cross", "K, V", **attrs)
         # Side by side as in the paper's figure: inputs, embeddings and sums level, and the encoder's
         # output level with the decoder's cross-attention.

@@ -1,6 +1,6 @@
-"""The recurrent figures (rnn, lstm, gru) as a reader meets them: a Material page at a 1280 px window.
+"""Every diagram example as a reader meets it: a Material page at a 1280 px window, light and dark.
 
-A small MkDocs site holds every example of the three subjects, one page per language. In Chromium
+A small MkDocs site holds every example of every diagram subject, one page per language. In Chromium
 each figure must fit the text column and show its node text at 10 px or more (FIGURES.md §8, measured
 on the drawn SVG: font size in the viewBox times the scale the page gives it); the "→ t+1" stubs and
 "⋯" marks must be drawn in the page's text colour in the light and the dark scheme. Screenshots are
@@ -16,21 +16,23 @@ from browser_helpers import CHROMIUM, artifact, serve
 
 from seqdiagrams.gallery import block_in, examples
 from seqdiagrams.rendering.dot import FONT_SIZE
+from seqdiagrams.spec import parse
+from seqdiagrams.subjects import get_subject
 
 if TYPE_CHECKING:
     from pathlib import Path
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")
 
-SUBJECTS = ("rnn", "lstm", "gru")
-BLOCKS = [block for subject, block in examples() if subject in SUBJECTS]
+BLOCKS = [block for subject, block in examples() if get_subject(subject).build is not None
+          and not get_subject(subject).uses_render(parse(block))]
 MIN_TEXT_PX = 10.0
 LIGHT_TEXT, DARK_TEXT = "rgb(15, 23, 42)", "rgb(226, 232, 240)"
 """The label colours of the two schemes (``theme.TEXT``)."""
 LIGHT_OP, DARK_OP = "rgb(255, 255, 255)", "rgb(15, 23, 42)"
 """The fill of the round ⊙/+ operators in the two schemes (``theme.FAMILIES["op"]``)."""
 
-MKDOCS_YML = """site_name: Recurrent figures
+MKDOCS_YML = """site_name: Diagram figures
 docs_dir: docs
 theme:
   name: material
@@ -46,7 +48,7 @@ plugins:
 
 
 def _page(lang: str) -> str:
-    parts = [f"# Recurrent figures ({lang})", ""]
+    parts = [f"# Diagram figures ({lang})", ""]
     for block in BLOCKS:
         parts += [f"## {block}", "", f"```seqarch {block_in(block, lang)}", "```", ""]
     return "\n".join(parts)
@@ -57,7 +59,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> str:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    root: Path = tmp_path_factory.mktemp("recurrent-site")
+    root: Path = tmp_path_factory.mktemp("diagram-site")
     (root / "docs").mkdir()
     for lang in ("en", "zh"):
         (root / "docs" / f"{lang}.md").write_text(_page(lang), encoding="utf-8")
@@ -79,7 +81,7 @@ MEASURE = """figures => figures.map(fig => {
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_every_recurrent_figure_fits_the_column_with_readable_text(browser, site: str, lang: str) -> None:
+def test_every_diagram_fits_the_column_with_readable_text(browser, site: str, lang: str) -> None:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.goto(f"{site}{lang}/", wait_until="networkidle")
@@ -92,7 +94,7 @@ def test_every_recurrent_figure_fits_the_column_with_readable_text(browser, site
         # edge labels and stubs are set 2 pt below node text, so they scale with it
         edge_min = MIN_TEXT_PX * (FONT_SIZE - 2) / FONT_SIZE
         assert seen["smallest_px"] >= edge_min - 0.1, f"{block}: stub/edge text {seen['smallest_px']:.1f} px"
-    page.screenshot(path=str(artifact(f"recurrent-{lang}-light.png")), full_page=True)
+    page.screenshot(path=str(artifact(f"diagrams-{lang}-light.png")), full_page=True)
     context.close()
 
 
@@ -112,5 +114,5 @@ def test_stubs_ellipses_and_operators_follow_the_palette(browser, site: str, lan
     page.wait_for_function("document.body.getAttribute('data-md-color-scheme') === 'slate'")
     assert set(marks.evaluate_all(fills)) == {DARK_TEXT}
     assert set(operators.evaluate_all(fills)) == {DARK_OP}  # a light glyph on a dark disc, not on white
-    page.screenshot(path=str(artifact(f"recurrent-{lang}-dark.png")), full_page=True)
+    page.screenshot(path=str(artifact(f"diagrams-{lang}-dark.png")), full_page=True)
     context.close()
