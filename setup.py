@@ -1,4 +1,4 @@
-"""Build hook: vendor the pinned npm assets (KaTeX, Mermaid) before the package files are collected.
+"""Build hook: vendor the pinned npm assets (KaTeX) before the package files are collected.
 
 All metadata lives in pyproject.toml; this file only adds the asset step to ``build_py``,
 which both wheel builds and editable installs run.

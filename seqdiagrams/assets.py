@@ -1,4 +1,4 @@
-"""Where the vendored third-party assets (KaTeX, Mermaid) live inside the installed package.
+"""Where the vendored third-party assets (KaTeX) live inside the installed package.
 
 They are fetched from the npm registry at package build time (``tools/vendor_assets.py``)
 and shipped in the wheel; nothing is ever loaded from a CDN.
@@ -18,6 +18,6 @@ def vendor_file(relative: str) -> Path:
     path = VENDOR / relative
     if not path.exists():
         raise SpecError.at(Subtype.MISSING, f"the vendored asset {relative} is missing from this installation",
-                           Location(), "reinstall seqdiagrams (its build fetches KaTeX and Mermaid with npm), "
+                           Location(), "reinstall seqdiagrams (its build fetches KaTeX with npm), "
                            "or run `python tools/vendor_assets.py` in a source checkout")
     return path

@@ -1,4 +1,4 @@
-"""Fetch the pinned third-party assets (KaTeX, Mermaid) from the npm registry into the package.
+"""Fetch the pinned third-party assets (KaTeX) from the npm registry into the package.
 
 Runs at package build time (``setup.py`` calls it before ``build_py``, so ``pip install``
 and ``pip install -e`` both get the files) and can be run by hand. Versions are pinned in
@@ -24,8 +24,6 @@ COPIES = {  # target (relative to TARGET) ← source glob (relative to assets/no
     "katex/katex.min.css": "katex/dist/katex.min.css",
     "katex/fonts": "katex/dist/fonts/*.woff2",
     "katex/LICENSE": "katex/LICENSE",
-    "mermaid/mermaid.min.js": "mermaid/dist/mermaid.min.js",
-    "mermaid/LICENSE": "mermaid/LICENSE",
 }
 
 
@@ -41,7 +39,7 @@ def up_to_date() -> bool:
 def install() -> None:
     npm = shutil.which("npm")
     if npm is None:
-        raise SystemExit("seqdiagrams: building the package needs npm (Node.js) to fetch KaTeX and Mermaid; "
+        raise SystemExit("seqdiagrams: building the package needs npm (Node.js) to fetch KaTeX; "
                          "install Node.js, or install a built wheel instead")
     subprocess.run([npm, "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"],
                    cwd=ASSETS, check=True)
