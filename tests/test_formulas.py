@@ -788,3 +788,23 @@ def test_mkdocs_site_with_minify_before_us_still_links_katex(tmp_path: Path) -> 
     # linked before the minifier runs, whatever the plugin order, so the tag itself comes out minified
     assert re.search(r'<link rel="?stylesheet"? href="?(\./)?assets/seqdiagrams/vendor/katex/katex.min.css"?>', html)
     assert (tmp_path / "site" / "assets" / "seqdiagrams" / "vendor" / "katex" / "katex.min.css").is_file()
+
+
+# -- math in captions (issue 11: our output is complete whatever the `katex` option says) ----------------
+
+
+def test_caption_math_is_typeset_at_build_time_and_the_rest_escaped() -> None:
+    out = render('rnn unroll=2 caption="Cost $O(n d^2)$ per <layer>"')
+    caption = out[out.index("<figcaption>"):out.index("</figcaption>")]
+    assert '<span class="katex">' in caption and "$" not in caption
+    assert '<annotation encoding="application/x-tex">O(n d^2)</annotation>' in caption
+    assert "per &lt;layer&gt;" in caption
+    plain = render('table archs=rnn,mamba dims=year caption="Plain <b> & $5"')
+    assert "<figcaption>Plain &lt;b&gt; &amp; $5</figcaption>" in plain  # one dollar sign is not math
+
+
+def test_bad_caption_math_is_a_located_error() -> None:
+    d = error_of('rnn unroll=2 caption="$\\frac{1}{$"')
+    assert d.message.startswith("KaTeX cannot typeset the caption's math")
+    assert d.hint == "fix the LaTeX between the `$` signs of `caption`"
+    assert (d.loc.line, d.loc.col) == (1, 1)

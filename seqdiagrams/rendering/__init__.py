@@ -11,6 +11,8 @@ from functools import cache as cache_forever
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from markupsafe import Markup, escape
+
 from seqdiagrams.errors import Diagnostic, SpecError, Subtype, at_block, did_you_mean, internal_error
 from seqdiagrams.rendering.dot import emit
 from seqdiagrams.rendering.engine import graphviz_version, layout
@@ -184,7 +186,8 @@ def _render(spec: Spec, fmt: OutputFormat, registry: Registry, ordinal: int, cac
         output = subject.render(spec, registry, fmt, prefix, styles)
         if fmt != "html":
             return output.body
-        return figure(str(output.body), prefix, spec["caption"] or output.caption, spec["id"]) + "\n"
+        caption = caption_html(spec["caption"] or output.caption, spec)
+        return figure(str(output.body), prefix, caption, spec["id"]) + "\n"
     if fmt not in GRAPH_FORMATS:
         raise SpecError.at(Subtype.BAD_VALUE, f"this `{spec.subject}` view is a diagram, not {fmt}",
                            spec.loc, "formats: " + ", ".join(GRAPH_FORMATS))
@@ -202,4 +205,17 @@ def _render(spec: Spec, fmt: OutputFormat, registry: Registry, ordinal: int, cac
         return svg + "\n"
     wide = natural_width(view_box_of(svg)) > COLUMN_PX
     full_size = registry.label("phrase.figure-full-size", spec["lang"]) if wide else None
-    return figure(svg, prefix, graph.caption or graph.title, spec["id"], full_size) + "\n"
+    return figure(svg, prefix, caption_html(graph.caption or graph.title, spec), spec["id"], full_size) + "\n"
+
+
+def caption_html(caption: str, spec: Spec) -> Markup:
+    """A caption as HTML: escaped, its ``$…$`` typeset by KaTeX at build time (as registry text is), so a
+    page needs no math renderer of its own for our output."""
+    from seqdiagrams.subjects._common import split_math, typeset
+
+    parts = split_math(caption)
+    if not any(is_math for is_math, _ in parts):
+        return escape(caption)
+    math = typeset({(False, part): "the caption's math" for is_math, part in parts if is_math}, spec,
+                   "fix the LaTeX between the `$` signs of `caption`")
+    return Markup("").join(Markup(math[(False, part)]) if is_math else escape(part) for is_math, part in parts)

@@ -20,8 +20,9 @@ def _env() -> jinja2.Environment:
     )
 
 
-def figure(body: str, prefix: str, caption: str, anchor: str, full_size: str | None = None) -> str:
-    """A self-contained ``<figure>``: trusted rendered ``body`` (an inline SVG, a table…) and a caption.
+def figure(body: str, prefix: str, caption: str | markupsafe.Markup, anchor: str, full_size: str | None = None) -> str:
+    """A self-contained ``<figure>``: trusted rendered ``body`` (an inline SVG, a table…) and a caption (text,
+    or ``Markup`` already escaped and typeset).
 
     ``full_size`` (the toggle's text) adds the full-size view of a figure wider than a text column: a
     ``<details>`` before the SVG that the stylesheet turns into "let the SVG overflow, scrolled sideways".

@@ -73,7 +73,8 @@ Typeset = dict[tuple[bool, str], str]
 """KaTeX HTML by ``(display, latex)``."""
 
 
-def typeset(owners: dict[tuple[bool, str], str], spec: Spec) -> Typeset:
+def typeset(owners: dict[tuple[bool, str], str], spec: Spec,
+            hint: str = "fix its LaTeX in the registry overlay that defines it") -> Typeset:
     """Every ``(display, latex)`` of ``owners`` as KaTeX HTML, in one engine call, at build time.
 
     Our own output never relies on a math renderer of the page (a site may have none, or one that a
@@ -92,8 +93,7 @@ def typeset(owners: dict[tuple[bool, str], str], spec: Spec) -> Typeset:
     out: Typeset = {}
     for key, result in zip(keys, results, strict=True):
         if isinstance(result, KatexError):
-            raise SpecError.at(Subtype.RENDER, f"KaTeX cannot typeset {owners[key]}: {result}", spec.loc,
-                               "fix its LaTeX in the registry overlay that defines it")
+            raise SpecError.at(Subtype.RENDER, f"KaTeX cannot typeset {owners[key]}: {result}", spec.loc, hint)
         out[key] = result
     return out
 
