@@ -45,3 +45,15 @@ def serve(directory: Path) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def watched_tab(browser, site: str):
+    """A 1280×900 tab that records console errors (``tab.errors``) and requests leaving ``site``
+    (``tab.foreign``); returns ``(context, tab)``, the caller closes the context."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    tab.errors, tab.foreign = [], []
+    tab.on("console", lambda msg: tab.errors.append(msg.text) if msg.type == "error" else None)
+    tab.on("pageerror", lambda exc: tab.errors.append(str(exc)))
+    tab.on("request", lambda req: None if req.url.startswith((site, "data:")) else tab.foreign.append(req.url))
+    return context, tab

@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 
 import pytest
-from browser_helpers import CHROMIUM, artifact, serve
+from browser_helpers import CHROMIUM, artifact, serve, watched_tab
 
 from seqdiagrams.registry import Registry
 
@@ -39,12 +39,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 @pytest.fixture
 def page(browser, site: str):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    tab = context.new_page()
-    tab.errors, tab.foreign = [], []
-    tab.on("console", lambda msg: tab.errors.append(msg.text) if msg.type == "error" else None)
-    tab.on("pageerror", lambda exc: tab.errors.append(str(exc)))
-    tab.on("request", lambda req: None if req.url.startswith((site, "data:")) else tab.foreign.append(req.url))
+    context, tab = watched_tab(browser, site)
     yield tab
     context.close()
 

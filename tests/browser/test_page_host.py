@@ -16,7 +16,7 @@ import subprocess
 from typing import TYPE_CHECKING
 
 import pytest
-from browser_helpers import CHROMIUM, artifact, serve
+from browser_helpers import CHROMIUM, artifact, serve, watched_tab
 
 from seqdiagrams.registry import Registry
 
@@ -96,16 +96,6 @@ def zensical(tmp_path_factory: pytest.TempPathFactory):
         yield url
 
 
-def _tab(browser, site: str):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    tab = context.new_page()
-    tab.errors, tab.foreign = [], []
-    tab.on("console", lambda msg: tab.errors.append(msg.text) if msg.type == "error" else None)
-    tab.on("pageerror", lambda exc: tab.errors.append(str(exc)))
-    tab.on("request", lambda req: None if req.url.startswith((site, "data:")) else tab.foreign.append(req.url))
-    return context, tab
-
-
 MEASURE = """(root) => {
     const box = root.getBoundingClientRect();
     const column = root.closest('article, .md-content__inner, main') || document.body;
@@ -154,7 +144,7 @@ def _assert_fits(tab, selector: str, what: str) -> dict:
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_timeline_and_graph_fit_the_column_and_follow_the_palette(browser, material: str, lang: str) -> None:
-    context, tab = _tab(browser, material)
+    context, tab = watched_tab(browser, material)
     tab.goto(material + f"{lang}/timeline/", wait_until="networkidle")
     events = tab.locator(TIMELINE + " .sqd-tl-card")
     assert events.count() == 27  # every event of REFERENCE.md §5, none hidden
@@ -183,7 +173,7 @@ def test_timeline_and_graph_fit_the_column_and_follow_the_palette(browser, mater
 
 
 def test_instant_navigation_shows_the_timeline_and_nothing_leaves_the_site(browser, material: str) -> None:
-    context, tab = _tab(browser, material)
+    context, tab = watched_tab(browser, material)
     requested: list[str] = []
     tab.on("request", lambda req: requested.append(req.url))
     tab.goto(material, wait_until="networkidle")
@@ -213,7 +203,7 @@ def test_instant_navigation_shows_the_timeline_and_nothing_leaves_the_site(brows
 
 
 def test_table_math_is_katex_from_the_build_with_default_options(browser, material: str) -> None:
-    context, tab = _tab(browser, material)
+    context, tab = watched_tab(browser, material)
     tab.goto(material + "en/timeline/", wait_until="networkidle")
     table = tab.locator("figure.sqd-figure table.sqd-table").first
     assert table.locator(".katex .katex-html").count() >= 5
@@ -232,7 +222,7 @@ def test_table_math_is_katex_from_the_build_with_default_options(browser, materi
 
 
 def test_zensical_page_fits_typesets_and_stays_offline(browser, zensical: str) -> None:
-    context, tab = _tab(browser, zensical)
+    context, tab = watched_tab(browser, zensical)
     requested: list[str] = []
     tab.on("request", lambda req: requested.append(req.url))
     tab.goto(zensical + "en/timeline/", wait_until="networkidle")
@@ -263,7 +253,7 @@ SITE_MATH_CSS = (".katex-display .katex-html{display:flex}"  # the rule issue 11
 
 
 def test_formula_sections_keep_their_layout_under_site_css_for_client_side_math(browser, material: str) -> None:
-    context, tab = _tab(browser, material)
+    context, tab = watched_tab(browser, material)
     tab.goto(material + "en/timeline/", wait_until="networkidle")
     equations = tab.locator(".sqd-formula-math .katex-display > .katex > .katex-html")
     shape = "els => els.map(el => { const r = el.getBoundingClientRect(); return [getComputedStyle(el).display, " \
