@@ -15,7 +15,7 @@ from seqdiagrams.registry import Registry
 from seqdiagrams.rendering import build_graph
 from seqdiagrams.rendering.dot import emit
 from seqdiagrams.rendering.engine import positions
-from seqdiagrams.rendering.measure import measure
+from seqdiagrams.rendering.measure import ALIGN_TOLERANCE, measure
 from seqdiagrams.spec import parse
 from seqdiagrams.subjects import get_subject
 
@@ -75,3 +75,22 @@ def test_rows_hold_their_order_and_a_last_frame_stands_right_of_the_rest() -> No
     placed = positions(emit(g)).nodes
     xs = {i: placed[i].centre[0] for i in ids}
     assert xs["c"] < xs["a"] < xs["b"] < xs["d"]
+
+
+def test_bahdanau_score_stack_stands_over_the_last_annotation_with_the_h_j_around_it() -> None:
+    """T_x = 3: h_1 and h_2 pass the U_a stack on its left, h_3 on its right, and above the annotations only two
+    crossings remain: h_2 over h_1's way into the stack, h_3 over the query's way in (W_a s_{i-1} → +)."""
+    spec = parse("seq2seq attention=bahdanau")
+    graph = build_graph(spec, Registry.default())
+    dot = emit(graph)
+    placed = positions(dot)
+    stack = placed.nodes["u_a1"]
+    assert abs(stack.centre[0] - placed.nodes["ann3"].centre[0]) <= ALIGN_TOLERANCE
+    to_context = {edge.tail: edge.polyline for edge in placed.edges if edge.head == "context"}
+    assert all(min(x for x, y in to_context[a] if stack.box[1] <= y <= stack.box[3]) < stack.box[0]
+               for a in ("ann1", "ann2"))
+    assert min(x for x, y in to_context["ann3"] if stack.box[1] <= y <= stack.box[3]) > stack.box[2]
+    encoder = ("src", "fwd", "bwd")
+    above = {frozenset(pair) for pair in measure(graph, dot).crossing_pairs
+             if not any(edge.startswith(encoder) for edge in pair)}
+    assert above == {frozenset({"ann1->u_a1", "ann2->context"}), frozenset({"ann3->context", "w_a->add1"})}

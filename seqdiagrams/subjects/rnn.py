@@ -254,6 +254,10 @@ SUBJECT = Subject(
     ),
     # the backward row sits below the forward one: x_t crosses the backward chain on its way to →h_t and ←h_t
     # crosses the forward chain on its way to the concatenation, except at the chains' open ends (d2l's birnn
-    # figure has the same 4 at T = 3); per layer of a stack
+    # figure has the same 4 at T = 3); per layer of a stack. 2 (T - 1) per layer is the floor of any drawing with
+    # the inputs below two straight chain rows, the concatenations above them and every edge running upwards: the
+    # way of x_t to the upper row crosses the lower chain, or (left of it) the edge x_s → lower state of an
+    # earlier step, and only x_1 gets past through the lower chain's open end; likewise the way of a lower state
+    # to its concatenation, where only the last one gets past (a way round an initial state crosses another edge)
     crossings={"rnn unroll=3 bidirectional=true": 4, "rnn unroll=3 layers=2 bidirectional=true": 8},
 )

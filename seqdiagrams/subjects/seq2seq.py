@@ -186,6 +186,13 @@ def _bahdanau(spec: Spec, registry: Registry, words: Words) -> Graph:
     g.ranks += [tokens, fwd, bwd]
     g.stacks += [Stack(u_as, f"U_a h_{{1…{src}}}"), Stack(adds, ""), Stack(tanhs, "")]
     g.rows += [ann, scores, [u_as[0], w_a], [ctx, s_i], [soft, s_prev]]
+    if src <= 3:
+        # Every h_j on its way to c_i passes the U_a stack on one side, crossing the inputs of the stack from
+        # the annotations beyond it on that side. Over the last annotation, the stack leaves only h_T on its
+        # right (crossing the query's way in, W_a s_{i-1} → +) and h_1 … h_{T-1} on its left, which for
+        # T_x ≤ 3 is the fewest crossings; from T_x = 4 on, dot's own balance of the two sides reaches that floor
+        # (within one at T_x = 7), and a column would only fight it.
+        g.columns.append([ann[-1], u_as[0]])
     g.above.append((s_prev, y_prev))  # the decoder a narrow column: s_{i-1}, y_{i-1}, s_i, y_i
     g.wrap, g.nodesep = WRAP, min(NODESEP, 0.6 / src)  # T_x + 1 columns share the page
     g.above += list(zip(fwd, bwd, strict=True))
@@ -267,12 +274,14 @@ SUBJECT = Subject(
     own_params=PARAMS,
     build=build,
     validate=_validate,
-    # Feedback y_t → next input crosses the decoder's state row once per step after the first. Bahdanau: each
-    # input reaching the backward row crosses the forward row and each forward state reaching its annotation
-    # crosses the backward row (d2l's birnn has the same), and the h_j on their way to c_i cross the score stack's
-    # inputs and the query W_a s_{i-1} (a hand drawing needs 1 or 2 of these).
+    # Feedback y_t → next input crosses the decoder's state row once per step after the first. Bahdanau: the
+    # encoder is the bidirectional grid of ``rnn`` (see its budget), 2 (T_x - 1) crossings at the least: every
+    # input but one reaching the upper chain crosses the lower one and every lower state but one reaching its
+    # annotation crosses the upper chain. Above the annotations, the h_j on their way to c_i pass the U_a stack
+    # left or right, and h_j crosses the stack's input from every annotation it passes (at least 1 for T_x = 3,
+    # 2 for T_x = 4); those on the decoder's side also cross the query's way in, W_a s_{i-1} → + (1, 2).
     crossings={"seq2seq": 2, "seq2seq reverse=false": 2, "seq2seq src_len=4 tgt_len=2": 1,
-               "seq2seq attention=bahdanau": 7, "seq2seq attention=bahdanau src_len=4": 10,
+               "seq2seq attention=bahdanau": 6, "seq2seq attention=bahdanau src_len=4": 10,
                "seq2seq attention=luong": 2},
     examples=(
         "seq2seq",
