@@ -128,6 +128,10 @@ class Era(_Strict):
     start: int = Field(ge=1900, le=2100)
     end: int = Field(ge=1900, le=2100)
     family: Literal["recurrent", "attention", "transformer", "ssm", "hybrid", "linear-attention"]
+    breakthroughs: tuple[str, ...] = ()
+    """Solutions of the evolution graph that appeared in the era (``timeline style=table``)."""
+    limitations: tuple[str, ...] = ()
+    """Problems of the evolution graph that belong to the era's architectures."""
 
     @model_validator(mode="after")
     def _ordered(self) -> Era:
@@ -143,6 +147,11 @@ class EvolutionNode(_Strict):
     label: Text
     archs: tuple[str, ...] = Field(min_length=1)
     sources: tuple[str, ...] = Field(min_length=1)
+
+
+EDGE_ENDS = {"solves": ("problem", "solution"), "leads-to": ("solution", "solution"),
+             "raises": ("solution", "problem")}
+"""The node kinds each edge kind joins, ``(from, to)``: registry and author-defined graphs alike."""
 
 
 class EvolutionEdge(_Strict):
@@ -351,8 +360,7 @@ class RegistryData(_Strict):
                          if a not in self.archs]
             problems += self._unknown_sources(f"evolution.nodes.{node_id}.sources", node.sources)
         seen: set[tuple[str, str]] = set()
-        expected = {"solves": ("problem", "solution"), "leads-to": ("solution", "solution"),
-                    "raises": ("solution", "problem")}
+        expected = EDGE_ENDS
         for i, edge in enumerate(self.evolution.edges):
             missing = [end for end in (edge.src, edge.dst) if end not in nodes]
             if missing:
@@ -365,6 +373,23 @@ class RegistryData(_Strict):
             if kinds != expected[edge.kind]:
                 problems.append(f"evolution.edges.{i}.kind: `{edge.kind}` goes from a {expected[edge.kind][0]} "
                                 f"to a {expected[edge.kind][1]}, not from a {kinds[0]} to a {kinds[1]}")
+        return problems + self._era_node_problems()
+
+    def _era_node_problems(self) -> list[str]:
+        """An era's breakthroughs are solutions and its limitations problems, each node in one era at most."""
+        problems: list[str] = []
+        owner: dict[str, str] = {}
+        for era_id, era in self.eras.items():
+            for field_name, kind in (("breakthroughs", "solution"), ("limitations", "problem")):
+                for node_id in getattr(era, field_name):
+                    node = self.evolution.nodes.get(node_id)
+                    if node is None or node.kind != kind:
+                        problems.append(f"eras.{era_id}.{field_name}: `{node_id}` is not a {kind} of the "
+                                        f"evolution graph")
+                    elif node_id in owner:
+                        problems.append(f"eras.{era_id}.{field_name}: `{node_id}` is already in era "
+                                        f"`{owner[node_id]}`")
+                    owner.setdefault(node_id, era_id)
         return problems
 
     def equations_by_id(self) -> dict[str, tuple[str | None, Equation]]:
