@@ -12,6 +12,14 @@ bound the years shown and ``archs`` keeps the events of those registry architect
 ``style=graph`` draws the ``evolution`` graph of the registry as a Mermaid ``flowchart``: problems as
 hexagons, solutions as rounded boxes, ``solves``/``leads-to`` edges solid and ``raises`` edges (a solution
 bringing its own problem) dotted. ``archs`` keeps the nodes of those architectures and the edges between them.
+An author draws a graph of their own with ``nodes:`` and ``edges:`` in the YAML body (typed by
+:class:`~seqdiagrams.params.RecordListParam`): ``graph=own`` (the default when either is given) draws only
+those, ``graph=both`` adds them after the registry's nodes (their edges may name registry nodes),
+``graph=registry`` (the default otherwise) is the registry's alone. Own edges are checked like the registry's
+(known ends, the direction their kind says, no loop or repeat), at the field that is wrong.
+
+``style=table`` lists the registry's eras, the years their events span, and each era's breakthroughs and
+limitations: nodes of the evolution graph named by the era (``timeline.yaml``), with their sources.
 
 Formats:
 
@@ -23,9 +31,13 @@ Formats:
   unreadable, scrolled it shows three events at a time), follow the page's colours (text is inherited and
   tints are translucent, so a light, dark or custom scheme needs no switch), and are plain text for search
   and screen readers. The layout CSS is :data:`STYLESHEET` (inlined with ``styles``).
-- ``md``: a ```` ```mermaid ```` fence (what ``seqdiagrams regen`` keeps in a file; GitHub draws it).
+- ``md``: a ```` ```mermaid ```` fence (what ``seqdiagrams regen`` keeps in a file; GitHub draws it); for
+  ``style=table`` a Markdown table whose text is written with numeric entities wherever Markdown could read it
+  as markup.
 - ``json``: DESIGN.md §3, ``{"dates", "events": [{"year", "arch", "label", "source", "dating"}]}``; the graph
-  style gives ``{"nodes": [{"id", "kind", "label", "archs", "source"}], "edges": [{"src", "dst", "kind"}]}``.
+  style gives ``{"nodes": [{"id", "kind", "label", "archs", "source"}], "edges": [{"src", "dst", "kind"}]}``
+  (an author's nodes have no archs or sources); the table ``{"eras": [{"id", "label", "start", "end",
+  "breakthroughs": [{"id", "label", "source"}], "limitations": […]}]}``.
 
 Every registry or user string goes through :func:`seqdiagrams.rendering.mermaid.escape` in Mermaid source and
 through HTML escaping in HTML. :func:`text_table` gives hosts without a browser (LaTeX, plain text) the same
@@ -528,8 +540,8 @@ def _era_html(spec: Spec, registry: Registry, rows: list[EraRow]) -> str:
     eras = registry.data.eras
 
     def cards(ids: tuple[str, ...], kind: str) -> str:
-        items = "".join(f'<li class="sqd-tl-item sqd-tl-node sqd-tl-{kind} sqd-c-{GRAPH_COLOURS[kind]}">'
-                        f'{html.escape(_era_node_text(registry, n, spec.lang), quote=False)}</li>' for n in ids)
+        items = "".join(f'<li class="sqd-tl-item"><div class="sqd-tl-node sqd-tl-{kind} sqd-c-{GRAPH_COLOURS[kind]}">'
+                        f'{html.escape(_era_node_text(registry, n, spec.lang), quote=False)}</div></li>' for n in ids)
         return f'<ul class="sqd-tl-list sqd-tl-cards">{items}</ul>' if items else "—"
 
     head = "".join(f'<th scope="col">{html.escape(words(key), quote=False)}</th>' for key in
@@ -639,7 +651,7 @@ def _stylesheet() -> str:
         "border:0;border-bottom:.05em solid rgba(128,128,128,.4);background:none}",
         ".sqd-tl .sqd-tl-table th.sqd-tl-era{margin:0;border-left:.3em solid var(--sqd-accent);font-weight:700}",
         ".sqd-tl .sqd-tl-cards{display:flex;flex-direction:column;gap:.3em}",
-        ".sqd-tl .sqd-tl-cards li.sqd-tl-node{margin:0}",
+        ".sqd-tl .sqd-tl-cards li.sqd-tl-item{margin:0}",
         # a narrow screen: the ranks of a row stacked, arrows pointing down
         "@media (max-width:30em){.sqd-tl li.sqd-tl-row{flex-direction:column;align-items:stretch}"
         ".sqd-tl .sqd-tl-rank{flex-basis:auto}.sqd-tl .sqd-tl-arrow{align-self:center;transform:rotate(90deg)}}",
