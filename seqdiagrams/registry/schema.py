@@ -15,6 +15,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from seqdiagrams.errors import did_you_mean
+from seqdiagrams.ir import EVOLUTION_EDGES
 
 _ID = r"^[a-z0-9][a-z0-9.-]*$"
 _EQ_ID = r"^[a-z0-9][A-Za-z0-9.-]*$"  # equation labels keep symbol case: `mamba.A`
@@ -147,11 +148,6 @@ class EvolutionNode(_Strict):
     label: Text
     archs: tuple[str, ...] = Field(min_length=1)
     sources: tuple[str, ...] = Field(min_length=1)
-
-
-EDGE_ENDS = {"solves": ("problem", "solution"), "leads-to": ("solution", "solution"),
-             "raises": ("solution", "problem")}
-"""The node kinds each edge kind joins, ``(from, to)``: registry and author-defined graphs alike."""
 
 
 class EvolutionEdge(_Strict):
@@ -360,7 +356,7 @@ class RegistryData(_Strict):
                          if a not in self.archs]
             problems += self._unknown_sources(f"evolution.nodes.{node_id}.sources", node.sources)
         seen: set[tuple[str, str]] = set()
-        expected = EDGE_ENDS
+        expected = EVOLUTION_EDGES
         for i, edge in enumerate(self.evolution.edges):
             missing = [end for end in (edge.src, edge.dst) if end not in nodes]
             if missing:

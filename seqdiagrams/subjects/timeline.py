@@ -53,6 +53,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from seqdiagrams.errors import SpecError, Subtype, did_you_mean
+from seqdiagrams.ir import EVOLUTION_EDGES
 from seqdiagrams.params import (
     ARCH_ALIASES,
     BilingualParam,
@@ -63,7 +64,6 @@ from seqdiagrams.params import (
     Record,
     RecordListParam,
 )
-from seqdiagrams.registry.schema import EDGE_ENDS
 from seqdiagrams.rendering.mermaid import ARCH_FAMILY_COLOUR, escape, wrap_cjk
 from seqdiagrams.rendering.theme import FAMILIES, TEXT
 from seqdiagrams.subjects import Output, Subject, TextTable
@@ -119,7 +119,7 @@ PARAMS = {
         ("src", NameParam("", "id of the node the edge starts at")),
         ("dst", NameParam("", "id of the node the edge ends at")),
         ("kind", ChoiceParam("", "solves (problem → solution), leads-to (solution → solution), raises (solution → "
-                             "problem)", tuple(EDGE_ENDS))),
+                             "problem)", tuple(EVOLUTION_EDGES))),
     ), required=frozenset({"src", "dst", "kind"}), max_items=MAX_EDGES),
 }
 
@@ -393,9 +393,9 @@ def _own_edge(record: Record, info: Mapping[str, Node], edges: list[tuple[str, s
         raise SpecError.at(Subtype.BAD_VALUE, f"a loop or a repeated edge `{src}` → `{dst}`", record.where,
                            "give each link once, between two different nodes")
     ends = (info[src].kind, info[dst].kind)
-    if ends != EDGE_ENDS[kind]:
-        expected = EDGE_ENDS[kind]
-        fitting = [name for name, pair in EDGE_ENDS.items() if pair == ends]
+    if ends != EVOLUTION_EDGES[kind]:
+        expected = EVOLUTION_EDGES[kind]
+        fitting = [name for name, pair in EVOLUTION_EDGES.items() if pair == ends]
         raise SpecError.at(Subtype.BAD_VALUE, f"`{kind}` goes from a {expected[0]} to a {expected[1]}, not from a "
                            f"{ends[0]} to a {ends[1]}", record.loc("kind"),
                            f"use kind: {fitting[0]}" if fitting else "a problem leads to a solution, not a problem")
