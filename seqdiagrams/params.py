@@ -221,13 +221,16 @@ class RawEntry:
     value_loc: Location
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class RawMapping:
     """A YAML mapping inside a block body (an item of ``nodes:``), kept with locations so that a param, and
     later the subject, can point at the very field that is wrong rather than at the key holding the list."""
 
     entries: tuple[RawEntry, ...]
     loc: Location
+
+    def __repr__(self) -> str:
+        return "{…}"  # how an error message quoting a value shows a mapping given where none belongs
 
 
 @dataclass(frozen=True)

@@ -478,3 +478,9 @@ def test_gallery_has_an_own_graph_a_merged_graph_and_the_table():
             "timeline-style-table"} <= names
     gallery = Path(__file__).resolve().parents[1] / "docs" / "gallery"
     assert "从问题到解决方案" in (gallery / "timeline-style-graph-graph-own.zh.md").read_text(encoding="utf-8")
+
+
+def test_a_mapping_where_none_belongs_is_quoted_short():
+    with pytest.raises(SpecError) as caught:
+        parse("rnn\nunroll:\n  - {a: 1, b: 2}")
+    assert caught.value.diagnostic.message == "`unroll` expects a whole number from 1 to 16, got `[{…}]`"
