@@ -39,14 +39,18 @@ def examples() -> Iterator[tuple[str, str]]:
 
 
 def slug(block: str, lang: str) -> str:
-    """A file name for ``block`` in ``lang``: ``rnn unroll=3`` → ``rnn-unroll-3`` (``.zh`` for Chinese)."""
-    base = re.sub(r"[^a-z0-9]+", "-", block.lower()).strip("-")
+    """A file name for ``block`` in ``lang``: ``rnn unroll=3`` → ``rnn-unroll-3`` (``.zh`` for Chinese).
+
+    Only the info string names the file: a block with a YAML body is told apart by its keys (``graph=own``).
+    """
+    base = re.sub(r"[^a-z0-9]+", "-", block.partition("\n")[0].lower()).strip("-")
     return base if lang == "en" else f"{base}.zh"
 
 
 def block_in(block: str, lang: str) -> str:
-    """The example block as written for ``lang``."""
-    return block if lang == "en" else f"{block} lang=zh"
+    """The example block as written for ``lang`` (``lang=zh`` ends the info string, before any body)."""
+    info, newline, body = block.partition("\n")
+    return block if lang == "en" else f"{info} lang=zh{newline}{body}"
 
 
 def files_of(spec: Spec) -> tuple[str, str]:

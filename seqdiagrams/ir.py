@@ -22,6 +22,11 @@ NODE_ROLES = frozenset({
 })
 EDGE_ROLES = frozenset({"data", "recurrent", "residual", "gate", "cross", "parameter"})
 
+EVOLUTION_EDGES = {"solves": ("problem", "solution"), "leads-to": ("solution", "solution"),
+                   "raises": ("solution", "problem")}
+"""Edge kinds of the problem → solution graph (``timeline style=graph``) and the node kinds each joins,
+``(from, to)``: the registry's graph and an author's are checked against the same vocabulary."""
+
 ELIDE_ABOVE = 6
 """Unrolled chains longer than this draw steps 1, 2, …, n (the middle elided, as d2l does) so that their
 text stays readable in a page column (FIGURES.md §8); the alt text says which steps are left out."""

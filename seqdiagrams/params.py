@@ -10,8 +10,10 @@ text, which keeps the documentation of bounds next to the check itself.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 from seqdiagrams.errors import Location, SpecError, Subtype, did_you_mean, shown
@@ -180,6 +182,8 @@ class ListParam(Param):
     aliases: tuple[tuple[str, str], ...] = ()
 
     def convert(self, key: str, raw: Any, loc: Location) -> tuple[str, ...]:
+        if isinstance(raw, list) and any(isinstance(x, RawMapping) for x in raw):
+            raise _bad(key, "…", "a list of values, not of mappings", loc)
         items = [str(x).strip() for x in raw] if isinstance(raw, Sequence) and not isinstance(raw, str) else [
             part.strip() for part in str(raw).split(",")
         ]
@@ -205,6 +209,158 @@ class ListParam(Param):
 
 
 LANGS = ("en", "zh")
+
+
+@dataclass(frozen=True)
+class RawEntry:
+    """One ``key: value`` of a YAML mapping in a block body, as written, with where its key and value are."""
+
+    key: str
+    value: str | RawMapping
+    key_loc: Location
+    value_loc: Location
+
+
+@dataclass(frozen=True, repr=False)
+class RawMapping:
+    """A YAML mapping inside a block body (an item of ``nodes:``), kept with locations so that a param, and
+    later the subject, can point at the very field that is wrong rather than at the key holding the list."""
+
+    entries: tuple[RawEntry, ...]
+    loc: Location
+
+    def __repr__(self) -> str:
+        return "{…}"  # how an error message quoting a value shows a mapping given where none belongs
+
+
+@dataclass(frozen=True)
+class NameParam(TextParam):
+    """An identifier authors refer to elsewhere in the block (``src: drift``): lower-case words with dashes."""
+
+    max_len: int = 40
+
+    def convert(self, key: str, raw: Any, loc: Location) -> str:
+        text = super().convert(key, raw, loc)
+        if not _NAME.match(text):
+            raise _bad(key, text, "an id of lower-case letters, digits and dashes", loc, "for example `my-idea`")
+        return text
+
+    def describe(self) -> str:
+        return f"id (lower-case words with dashes, ≤ {self.max_len} characters)"
+
+
+_NAME = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
+
+
+@dataclass(frozen=True)
+class BilingualParam(TextParam):
+    """Text in both languages: one text for both, or a mapping ``{en: …, zh: …}`` giving each.
+
+    Stored as ``{"en": …, "zh": …}`` so that a figure's language picks its own without the author repeating a
+    label that needs no translation (a model name).
+    """
+
+    def convert(self, key: str, raw: Any, loc: Location) -> Mapping[str, str]:
+        if not isinstance(raw, RawMapping):
+            text = super().convert(key, raw, loc)
+            return MappingProxyType(dict.fromkeys(LANGS, text))
+        found: dict[str, str] = {}
+        for entry in raw.entries:
+            if entry.key not in LANGS:
+                raise SpecError.at(Subtype.UNKNOWN_KEY, f"`{key}` has no language `{entry.key}`", entry.key_loc,
+                                   did_you_mean(entry.key, LANGS))
+            found[entry.key] = super().convert(f"{key}.{entry.key}", entry.value, entry.value_loc)
+        missing = [lang for lang in LANGS if lang not in found]
+        if missing:
+            raise SpecError.at(Subtype.BAD_VALUE, f"`{key}` gives no `{missing[0]}` text", raw.loc,
+                               f"add `{missing[0]}: …`, or give one text for every language")
+        return MappingProxyType(found)
+
+    def describe(self) -> str:
+        return f"text or {{en: …, zh: …}} (≤ {self.max_len} characters each)"
+
+
+class Record(Mapping[str, Any]):
+    """A checked item of a :class:`RecordListParam`: its fields as a read-only mapping, plus where each was
+    written (:meth:`loc`), so that checks needing the registry (an edge naming an unknown node) stay located.
+
+    Locations are not part of the mapping: a block's identity (:meth:`Spec.canonical`) is its values only.
+    """
+
+    __slots__ = ("_locs", "_values", "where")
+
+    def __init__(self, values: Mapping[str, Any], locs: Mapping[str, Location], where: Location) -> None:
+        self._values = MappingProxyType(dict(values))
+        self._locs = MappingProxyType(dict(locs))
+        self.where = where  # the item's start: where a missing field or a cross-field problem is reported
+
+    def __getitem__(self, key: str) -> Any:
+        return self._values[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __repr__(self) -> str:
+        return f"Record({dict(self._values)!r})"
+
+    def loc(self, key: str) -> Location:
+        """Where field ``key`` was written (the item's start when it was left to its default)."""
+        return self._locs.get(key, self.where)
+
+
+@dataclass(frozen=True)
+class RecordListParam(Param):
+    """A bounded YAML list of mappings in the block body, each field checked by its own :class:`Param`.
+
+    ``fields`` name every field an item may have; ``required`` those it must have (the others take their
+    param's default). Errors point at the field, the item or the list, in the body's own lines and columns.
+    An info string cannot hold such a list, so a value written there is an error naming the body.
+    """
+
+    fields: tuple[tuple[str, Param], ...] = ()
+    required: frozenset[str] = field(default_factory=frozenset)
+    max_items: int = MAX_LIST
+
+    def convert(self, key: str, raw: Any, loc: Location) -> tuple[Record, ...]:
+        items = raw if isinstance(raw, Sequence) and not isinstance(raw, str) else None
+        if items is None or not all(isinstance(item, RawMapping) for item in items):
+            names = ", ".join(f"{name}: …" for name, _ in self.fields)
+            raise _bad(key, raw if items is None else "…", "a YAML list of mappings in the block body", loc,
+                       f"write `{key}:` on its own line, then one `- {{{names}}}` per item")
+        if len(items) > self.max_items:
+            raise SpecError.at(Subtype.TOO_LARGE, f"`{key}` has {len(items)} items; the limit is {self.max_items}",
+                               loc, "split the figure into several blocks")
+        return tuple(self._record(key, i, item) for i, item in enumerate(items, 1))
+
+    def _record(self, key: str, number: int, item: RawMapping) -> Record:
+        schema = dict(self.fields)
+        values: dict[str, Any] = {}
+        locs: dict[str, Location] = {}
+        for entry in item.entries:
+            if entry.key not in schema:
+                raise SpecError.at(Subtype.UNKNOWN_KEY, f"item {number} of `{key}` has an unknown field "
+                                   f"`{entry.key}`", entry.key_loc, did_you_mean(entry.key, schema))
+            values[entry.key] = schema[entry.key].convert(f"{key}[{number}].{entry.key}", entry.value,
+                                                          entry.value_loc)
+            locs[entry.key] = entry.value_loc
+        missing = [name for name, _ in self.fields if name in self.required and name not in values]
+        if missing:
+            raise SpecError.at(Subtype.BAD_VALUE, f"item {number} of `{key}` has no `{missing[0]}`", item.loc,
+                               f"add `{missing[0]}: …`")
+        for name, param in self.fields:
+            values.setdefault(name, param.default)
+        return Record(values, locs, item.loc)
+
+    def describe(self) -> str:
+        names = ", ".join(name + ("" if name in self.required else "?") for name, _ in self.fields)
+        return f"YAML list in the body (≤ {self.max_items} items) of {{{names}}}"
+
+    def spelled(self) -> str:
+        return "-"
+
 
 COMMON_PARAMS: dict[str, Param] = {
     "lang": ChoiceParam("en", "language of labels, caption and alt text", LANGS),

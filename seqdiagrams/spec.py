@@ -21,7 +21,7 @@ from typing import Any
 import yaml
 
 from seqdiagrams.errors import Location, SpecError, Subtype, at_block, did_you_mean, shown
-from seqdiagrams.params import BoolParam
+from seqdiagrams.params import BoolParam, RawEntry, RawMapping
 
 MAX_BLOCK_BYTES = 64 * 1024
 """Largest block (info string + body) accepted."""
@@ -251,17 +251,45 @@ def _read_body(body: str, loc: Location) -> dict[str, tuple[Any, Location]]:
         key = _whole_characters(key_node.value, key_loc) if isinstance(key_node, yaml.ScalarNode) else None
         if not isinstance(key, str) or key in out:
             raise SpecError.at(Subtype.YAML, "body keys must be distinct plain names", key_loc)
-        out[key] = (_raw_value(key, value_node, key_loc), key_loc)
+        out[key] = (_raw_value(key, value_node, key_loc, loc, body), key_loc)
     return out
 
 
-def _raw_value(key: str, node: yaml.Node, loc: Location) -> str | list[str]:
-    """The text as written (no YAML 1.1 typing: `no` stays "no", `010` stays "010"); params convert it."""
+def _raw_value(key: str, node: yaml.Node, loc: Location, origin: Location,
+               body: str) -> str | list[str] | list[RawMapping]:
+    """The text as written (no YAML 1.1 typing: `no` stays "no", `010` stays "010"); params convert it.
+
+    A list of mappings (``nodes:``) is kept with the location of every key and value, for the param that
+    reads it (:class:`~seqdiagrams.params.RecordListParam`) to report errors inside the body.
+    """
     if isinstance(node, yaml.ScalarNode):
         return _whole_characters(str(node.value), loc)
     if isinstance(node, yaml.SequenceNode) and all(isinstance(item, yaml.ScalarNode) for item in node.value):
         return [_whole_characters(str(item.value), loc) for item in node.value]
-    raise SpecError.at(Subtype.YAML, f"`{key}` must be a value or a list of values", loc)
+    if isinstance(node, yaml.SequenceNode) and all(isinstance(item, yaml.MappingNode) for item in node.value):
+        return [_raw_mapping(key, item, origin, body) for item in node.value]
+    raise SpecError.at(Subtype.YAML, f"`{key}` must be a value, a list of values or a list of mappings", loc)
+
+
+def _raw_mapping(key: str, node: yaml.MappingNode, origin: Location, body: str) -> RawMapping:
+    """A mapping of a body list, its values text or mappings of text (``label: {en: …, zh: …}``)."""
+    entries: list[RawEntry] = []
+    for key_node, value_node in node.value:
+        key_loc = _mark_loc(origin, key_node.start_mark, body)
+        value_loc = _mark_loc(origin, value_node.start_mark, body)
+        name = _whole_characters(key_node.value, key_loc) if isinstance(key_node, yaml.ScalarNode) else None
+        if not isinstance(name, str) or any(entry.key == name for entry in entries):
+            raise SpecError.at(Subtype.YAML, f"the fields of an item of `{key}` must be distinct plain names",
+                               key_loc)
+        value: str | RawMapping
+        if isinstance(value_node, yaml.ScalarNode):
+            value = _whole_characters(str(value_node.value), value_loc)
+        elif isinstance(value_node, yaml.MappingNode):
+            value = _raw_mapping(f"{key}.{name}", value_node, origin, body)
+        else:
+            raise SpecError.at(Subtype.YAML, f"`{name}` in `{key}` must be a value or a mapping", value_loc)
+        entries.append(RawEntry(name, value, key_loc, value_loc))
+    return RawMapping(tuple(entries), _mark_loc(origin, node.start_mark, body))
 
 
 def _whole_characters(text: str, loc: Location) -> str:

@@ -237,7 +237,7 @@ ERRORS = [
                  "write values out in full", id="body-anchor"),
     pytest.param("rnn\nhighlight: " + "[" * 9 + "x" + "]" * 9, Subtype.YAML, 2, 19, "nested deeper than 8 levels",
                  None, id="body-too-deep"),
-    pytest.param("rnn\ncaption: {a: 1}", Subtype.YAML, 2, 1, "`caption` must be a value or a list of values",
+    pytest.param("rnn\ncaption: {a: 1}", Subtype.YAML, 2, 1, "a list of values or a list of mappings",
                  None, id="body-value-is-mapping"),
     pytest.param("rnn\nunroll: 3\nunroll: 4", Subtype.YAML, 3, 1, "body keys must be distinct", None,
                  id="body-duplicate-key"),

@@ -15,6 +15,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from seqdiagrams.errors import did_you_mean
+from seqdiagrams.ir import EVOLUTION_EDGES
 
 _ID = r"^[a-z0-9][a-z0-9.-]*$"
 _EQ_ID = r"^[a-z0-9][A-Za-z0-9.-]*$"  # equation labels keep symbol case: `mamba.A`
@@ -128,6 +129,10 @@ class Era(_Strict):
     start: int = Field(ge=1900, le=2100)
     end: int = Field(ge=1900, le=2100)
     family: Literal["recurrent", "attention", "transformer", "ssm", "hybrid", "linear-attention"]
+    breakthroughs: tuple[str, ...] = ()
+    """Solutions of the evolution graph that appeared in the era (``timeline style=table``)."""
+    limitations: tuple[str, ...] = ()
+    """Problems of the evolution graph that belong to the era's architectures."""
 
     @model_validator(mode="after")
     def _ordered(self) -> Era:
@@ -351,8 +356,7 @@ class RegistryData(_Strict):
                          if a not in self.archs]
             problems += self._unknown_sources(f"evolution.nodes.{node_id}.sources", node.sources)
         seen: set[tuple[str, str]] = set()
-        expected = {"solves": ("problem", "solution"), "leads-to": ("solution", "solution"),
-                    "raises": ("solution", "problem")}
+        expected = EVOLUTION_EDGES
         for i, edge in enumerate(self.evolution.edges):
             missing = [end for end in (edge.src, edge.dst) if end not in nodes]
             if missing:
@@ -365,6 +369,23 @@ class RegistryData(_Strict):
             if kinds != expected[edge.kind]:
                 problems.append(f"evolution.edges.{i}.kind: `{edge.kind}` goes from a {expected[edge.kind][0]} "
                                 f"to a {expected[edge.kind][1]}, not from a {kinds[0]} to a {kinds[1]}")
+        return problems + self._era_node_problems()
+
+    def _era_node_problems(self) -> list[str]:
+        """An era's breakthroughs are solutions and its limitations problems, each node in one era at most."""
+        problems: list[str] = []
+        owner: dict[str, str] = {}
+        for era_id, era in self.eras.items():
+            for field_name, kind in (("breakthroughs", "solution"), ("limitations", "problem")):
+                for node_id in getattr(era, field_name):
+                    node = self.evolution.nodes.get(node_id)
+                    if node is None or node.kind != kind:
+                        problems.append(f"eras.{era_id}.{field_name}: `{node_id}` is not a {kind} of the "
+                                        f"evolution graph")
+                    elif node_id in owner:
+                        problems.append(f"eras.{era_id}.{field_name}: `{node_id}` is already in era "
+                                        f"`{owner[node_id]}`")
+                    owner.setdefault(node_id, era_id)
         return problems
 
     def equations_by_id(self) -> dict[str, tuple[str | None, Equation]]:

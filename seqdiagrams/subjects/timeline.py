@@ -12,6 +12,14 @@ bound the years shown and ``archs`` keeps the events of those registry architect
 ``style=graph`` draws the ``evolution`` graph of the registry as a Mermaid ``flowchart``: problems as
 hexagons, solutions as rounded boxes, ``solves``/``leads-to`` edges solid and ``raises`` edges (a solution
 bringing its own problem) dotted. ``archs`` keeps the nodes of those architectures and the edges between them.
+An author draws a graph of their own with ``nodes:`` and ``edges:`` in the YAML body (typed by
+:class:`~seqdiagrams.params.RecordListParam`): ``graph=own`` (the default when either is given) draws only
+those, ``graph=both`` adds them after the registry's nodes (their edges may name registry nodes),
+``graph=registry`` (the default otherwise) is the registry's alone. Own edges are checked like the registry's
+(known ends, the direction their kind says, no loop or repeat), at the field that is wrong.
+
+``style=table`` lists the registry's eras, the years their events span, and each era's breakthroughs and
+limitations: nodes of the evolution graph named by the era (``timeline.yaml``), with their sources.
 
 Formats:
 
@@ -23,9 +31,13 @@ Formats:
   unreadable, scrolled it shows three events at a time), follow the page's colours (text is inherited and
   tints are translucent, so a light, dark or custom scheme needs no switch), and are plain text for search
   and screen readers. The layout CSS is :data:`STYLESHEET` (inlined with ``styles``).
-- ``md``: a ```` ```mermaid ```` fence (what ``seqdiagrams regen`` keeps in a file; GitHub draws it).
+- ``md``: a ```` ```mermaid ```` fence (what ``seqdiagrams regen`` keeps in a file; GitHub draws it); for
+  ``style=table`` a Markdown table whose text is written with numeric entities wherever Markdown could read it
+  as markup.
 - ``json``: DESIGN.md §3, ``{"dates", "events": [{"year", "arch", "label", "source", "dating"}]}``; the graph
-  style gives ``{"nodes": [{"id", "kind", "label", "archs", "source"}], "edges": [{"src", "dst", "kind"}]}``.
+  style gives ``{"nodes": [{"id", "kind", "label", "archs", "source"}], "edges": [{"src", "dst", "kind"}]}``
+  (an author's nodes have no archs or sources); the table ``{"eras": [{"id", "label", "start", "end",
+  "breakthroughs": [{"id", "label", "source"}], "limitations": […]}]}``.
 
 Every registry or user string goes through :func:`seqdiagrams.rendering.mermaid.escape` in Mermaid source and
 through HTML escaping in HTML. :func:`text_table` gives hosts without a browser (LaTeX, plain text) the same
@@ -37,29 +49,49 @@ from __future__ import annotations
 import html
 import json
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from seqdiagrams.errors import SpecError, Subtype, did_you_mean
-from seqdiagrams.params import ARCH_ALIASES, ChoiceParam, IntParam, ListParam
+from seqdiagrams.ir import EVOLUTION_EDGES
+from seqdiagrams.params import (
+    ARCH_ALIASES,
+    BilingualParam,
+    ChoiceParam,
+    IntParam,
+    ListParam,
+    NameParam,
+    Record,
+    RecordListParam,
+)
 from seqdiagrams.rendering.mermaid import ARCH_FAMILY_COLOUR, escape, wrap_cjk
 from seqdiagrams.rendering.theme import FAMILIES, TEXT
 from seqdiagrams.subjects import Output, Subject, TextTable
 from seqdiagrams.subjects._common import Words
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from seqdiagrams.registry import Registry
     from seqdiagrams.registry.schema import Event
     from seqdiagrams.spec import Spec
 
 FIRST_YEAR, LAST_YEAR = 1980, 2030
 """Bounds of ``from`` and ``to``."""
-STYLES = ("timeline", "graph")
+STYLES = ("timeline", "graph", "table")
 DATES = ("first", "venue")
+GRAPHS = ("", "registry", "own", "both")
+NODE_KINDS = ("problem", "solution")
 GRAPH_COLOURS = {"problem": "gate", "solution": "state"}
 """Palette family of each graph node kind (the script turns these into theme CSS)."""
-_TIMELINE_ONLY = ("from", "to", "dates")
+MAX_NODES, MAX_EDGES, MAX_LABEL = 32, 64, 80
+"""Bounds of an author-defined graph: nodes, edges, characters of a label (each language)."""
+_ONLY = {"from": ("timeline",), "to": ("timeline",), "dates": ("timeline",), "archs": ("timeline", "graph"),
+         "graph": ("graph",), "nodes": ("graph",), "edges": ("graph",)}
+"""The styles each key applies to."""
 _DIRECTIONS = {"timeline": {"": "LR", "LR": "LR", "TB": "TD"},
-               "graph": {"": "TB", "TB": "TB", "LR": "LR", "BT": "BT", "RL": "RL"}}
+               "graph": {"": "TB", "TB": "TB", "LR": "LR", "BT": "BT", "RL": "RL"},
+               "table": {"": ""}}
 """Mermaid direction per ``direction`` value: a timeline runs left to right (years side by side, drawn at full
 size and scrolled) or top down; the graph runs top down unless told otherwise."""
 
@@ -67,13 +99,28 @@ _TEXT_WIDTH = {"LR": 8.5, "TD": 17.0}
 """Width of the text in a timeline event box, in em (Mermaid draws LR boxes 150 px wide, TD boxes 300 px)."""
 
 PARAMS = {
-    "style": ChoiceParam("timeline", "a timeline of events by era, or the problem → solution graph", STYLES),
+    "style": ChoiceParam("timeline", "a timeline of events by era, the problem → solution graph, or a table of "
+                         "eras with their breakthroughs and limitations", STYLES),
     "from": IntParam(FIRST_YEAR, "first year shown (style=timeline)", FIRST_YEAR, LAST_YEAR),
     "to": IntParam(LAST_YEAR, "last year shown (style=timeline)", FIRST_YEAR, LAST_YEAR),
     "archs": ListParam((), "only events (graph: nodes) of these registry architecture ids (default: all)", (), 1,
                        aliases=ARCH_ALIASES),
     "dates": ChoiceParam("first", "place events at their first appearance (arXiv v1) or at their peer-reviewed "
                          "venue (style=timeline)", DATES),
+    "graph": ChoiceParam("", "style=graph: the registry's graph, the block's own `nodes`/`edges`, or both merged "
+                         "(default: own when the body gives nodes or edges, else registry)", GRAPHS),
+    "nodes": RecordListParam((), "style=graph: the block's own nodes", fields=(
+        ("id", NameParam("", "node id, what edges name")),
+        ("kind", ChoiceParam("", "problem or solution", NODE_KINDS)),
+        ("label", BilingualParam("", "the node's text", MAX_LABEL)),
+    ), required=frozenset({"id", "kind", "label"}), max_items=MAX_NODES),
+    "edges": RecordListParam((), "style=graph: the block's own edges (between its nodes, or registry nodes with "
+                             "graph=both)", fields=(
+        ("src", NameParam("", "id of the node the edge starts at")),
+        ("dst", NameParam("", "id of the node the edge ends at")),
+        ("kind", ChoiceParam("", "solves (problem → solution), leads-to (solution → solution), raises (solution → "
+                             "problem)", tuple(EVOLUTION_EDGES))),
+    ), required=frozenset({"src", "dst", "kind"}), max_items=MAX_EDGES),
 }
 
 
@@ -95,11 +142,16 @@ def _validate(spec: Spec) -> None:
         raise SpecError.at(Subtype.BAD_VALUE, "a timeline has no `highlight`", spec.location_of("highlight"),
                            "remove `highlight`")
     style = spec["style"]
+    for key, styles in _ONLY.items():
+        if key in spec.given and style not in styles:
+            which = " or ".join(f"style={name}" for name in styles)
+            raise SpecError.at(Subtype.BAD_VALUE, f"`{key}` applies to {which} only", spec.location_of(key),
+                               f"remove `{key}`, or use {which}")
+    if style == "table" and "direction" in spec.given:
+        raise SpecError.at(Subtype.BAD_VALUE, "a table of eras has no `direction`", spec.location_of("direction"),
+                           "remove `direction`")
     if style == "graph":
-        for key in _TIMELINE_ONLY:
-            if key in spec.given:
-                raise SpecError.at(Subtype.BAD_VALUE, f"`{key}` applies to style=timeline only",
-                                   spec.location_of(key), f"remove `{key}`, or use style=timeline")
+        _validate_graph_keys(spec)
     if spec["direction"] not in _DIRECTIONS[style]:
         choices = "|".join(d for d in _DIRECTIONS[style] if d)
         raise SpecError.at(Subtype.BAD_VALUE, f"a Mermaid {style} is laid out {choices}, not {spec['direction']}",
@@ -112,6 +164,34 @@ def _validate(spec: Spec) -> None:
     twice = [item for i, item in enumerate(archs) if item in archs[:i]]
     if twice:
         raise SpecError.at(Subtype.BAD_VALUE, f"`{twice[0]}` is listed twice in `archs`", spec.location_of("archs"))
+
+
+def graph_mode(spec: Spec) -> str:
+    """``registry``, ``own`` or ``both``: an unset ``graph`` is the block's own graph when it gives one."""
+    if spec["graph"]:
+        return str(spec["graph"])
+    return "own" if spec["nodes"] or spec["edges"] else "registry"
+
+
+def _validate_graph_keys(spec: Spec) -> None:
+    """``graph`` agrees with the body: an own graph has nodes and no registry filter, the registry's has none."""
+    mode = graph_mode(spec)
+    if mode == "registry":
+        given = next((key for key in ("nodes", "edges") if key in spec.given), None)
+        if given:
+            raise SpecError.at(Subtype.BAD_VALUE, f"graph=registry draws the registry's graph only, not `{given}`",
+                               spec.location_of(given), f"remove `{given}`, or use graph=both")
+    elif mode == "own":
+        if "archs" in spec.given:
+            raise SpecError.at(Subtype.BAD_VALUE, "`archs` filters the registry's graph, which graph=own leaves out",
+                               spec.location_of("archs"), "remove `archs`, or use graph=both")
+        if not spec["nodes"]:
+            where = "edges" if "edges" in spec.given else "graph"
+            raise SpecError.at(Subtype.BAD_VALUE, "an own graph needs `nodes` in the block body",
+                               spec.location_of(where), "add `nodes:`, or use graph=both to link registry nodes")
+    elif not spec["nodes"] and not spec["edges"]:
+        raise SpecError.at(Subtype.BAD_VALUE, "graph=both adds the block's `nodes` and `edges`, and it gives none",
+                           spec.location_of("graph"), "add `nodes:` or `edges:`, or use graph=registry")
 
 
 def _known_archs(spec: Spec, registry: Registry) -> frozenset[str]:
@@ -246,57 +326,110 @@ def _timeline_json(spec: Spec, placed: list[Placed]) -> str:
 
 
 @dataclass(frozen=True)
+class Node:
+    """A node as drawn: the registry's (with its architectures and sources) or the block's own (with neither)."""
+
+    kind: str
+    label: str
+    """In the block's language."""
+    archs: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Graph:
-    """The part of the registry's evolution graph a block shows: node ids in registry order, and edges."""
+    """What a block's graph shows: node ids in drawing order (registry nodes first), and edges."""
 
     nodes: tuple[str, ...]
     edges: tuple[tuple[str, str, str], ...]
     """``(src, dst, kind)``."""
+    info: Mapping[str, Node]
+    """Every node of ``nodes`` by id."""
 
 
 def evolution_graph(spec: Spec, registry: Registry) -> Graph:
-    """The nodes (of ``archs``, or all) and the edges between them; an empty graph is an error."""
-    archs = _known_archs(spec, registry)
-    evolution = registry.data.evolution
-    nodes = tuple(node_id for node_id, node in evolution.nodes.items()
-                  if not archs or archs.intersection(node.archs))
-    if not nodes:
-        raise SpecError.at(Subtype.BAD_VALUE, f"no node of the evolution graph belongs to {_filters(spec)[0]}",
-                           spec.location_of("archs"), "choose other `archs`, or leave `archs` out")
-    kept = set(nodes)
-    edges = tuple((e.src, e.dst, e.kind) for e in evolution.edges if e.src in kept and e.dst in kept)
-    return Graph(nodes, edges)
+    """The registry's nodes (of ``archs``, or all) and edges between them, and/or the block's own; an empty
+    graph is an error, and so is an own node or edge that does not fit (located in the block body)."""
+    mode = graph_mode(spec)
+    info: dict[str, Node] = {}
+    edges: list[tuple[str, str, str]] = []
+    if mode != "own":
+        archs = _known_archs(spec, registry)
+        evolution = registry.data.evolution
+        info = {node_id: Node(node.kind, node.label.get(spec.lang), node.archs, node.sources)
+                for node_id, node in evolution.nodes.items() if not archs or archs.intersection(node.archs)}
+        if not info and not spec["nodes"]:
+            raise SpecError.at(Subtype.BAD_VALUE, f"no node of the evolution graph belongs to {_filters(spec)[0]}",
+                               spec.location_of("archs"), "choose other `archs`, or leave `archs` out")
+        edges = [(e.src, e.dst, e.kind) for e in evolution.edges if e.src in info and e.dst in info]
+    for record in spec["nodes"]:
+        node_id = record["id"]
+        if node_id in info:
+            first = "a node of the registry's graph" if node_id in registry.data.evolution.nodes and mode == "both" \
+                else "given twice"
+            raise SpecError.at(Subtype.BAD_VALUE, f"node id `{node_id}` is {first}", record.loc("id"),
+                               "give every node its own id")
+        info[node_id] = Node(record["kind"], record["label"][spec.lang])
+    for record in spec["edges"]:
+        edges.append(_own_edge(record, info, edges, mode, registry))
+    return Graph(tuple(info), tuple(edges), MappingProxyType(info))
+
+
+def _own_edge(record: Record, info: Mapping[str, Node], edges: list[tuple[str, str, str]], mode: str,
+              registry: Registry) -> tuple[str, str, str]:
+    """A block's edge, checked like the registry's: known ends, the direction its kind says, no loop or repeat."""
+    for end in ("src", "dst"):
+        name = record[end]
+        if name in info:
+            continue
+        hint = did_you_mean(name, info)
+        if name in registry.data.evolution.nodes:
+            hint = ("`archs` leaves it out of this figure" if mode == "both"
+                    else "it is a node of the registry's graph: add graph=both to link it")
+        raise SpecError.at(Subtype.BAD_VALUE, f"edge `{end}` names no node of this graph: `{name}`",
+                           record.loc(end), hint)
+    src, dst, kind = record["src"], record["dst"], record["kind"]
+    if src == dst or any((s, d) == (src, dst) for s, d, _ in edges):
+        raise SpecError.at(Subtype.BAD_VALUE, f"a loop or a repeated edge `{src}` → `{dst}`", record.where,
+                           "give each link once, between two different nodes")
+    ends = (info[src].kind, info[dst].kind)
+    if ends != EVOLUTION_EDGES[kind]:
+        expected = EVOLUTION_EDGES[kind]
+        fitting = [name for name, pair in EVOLUTION_EDGES.items() if pair == ends]
+        raise SpecError.at(Subtype.BAD_VALUE, f"`{kind}` goes from a {expected[0]} to a {expected[1]}, not from a "
+                           f"{ends[0]} to a {ends[1]}", record.loc("kind"),
+                           f"use kind: {fitting[0]}" if fitting else "a problem leads to a solution, not a problem")
+    return (src, dst, kind)
 
 
 def _node_ids(graph: Graph) -> dict[str, str]:
-    """Mermaid ids (``n1``, ``n2``…): registry ids may collide with Mermaid keywords such as ``end``."""
+    """Mermaid ids (``n1``, ``n2``…): node ids may collide with Mermaid keywords such as ``end``."""
     return {node_id: f"n{i}" for i, node_id in enumerate(graph.nodes, 1)}
 
 
 def _graph_title(spec: Spec, words: Words) -> str:
-    return spec["title"] or words("phrase.timeline-graph-title")
+    own = graph_mode(spec) == "own"
+    return spec["title"] or words("phrase.timeline-own-graph-title" if own else "phrase.timeline-graph-title")
 
 
 def graph_source(spec: Spec, registry: Registry, graph: Graph) -> str:
     """Mermaid ``flowchart`` source: problems as hexagons, solutions as rounded boxes."""
     words = Words(registry, spec.lang)
-    nodes = registry.data.evolution.nodes
     ids = _node_ids(graph)
-    label = {node_id: nodes[node_id].label.get(spec.lang) for node_id in graph.nodes}
-    kinds = [nodes[n].kind for n in graph.nodes]
+    kinds = [graph.info[n].kind for n in graph.nodes]
     desc = words("phrase.timeline-graph-desc", problems=kinds.count("problem"), solutions=kinds.count("solution"),
                  edges=len(graph.edges))
     lines = [f"flowchart {_DIRECTIONS['graph'][spec['direction']]}",
              f"    accTitle: {escape(_graph_title(spec, words))}", f"    accDescr: {escape(desc)}"]
     for node_id in graph.nodes:
-        text = escape(label[node_id])
-        shape = f'{{{{"{text}"}}}}' if nodes[node_id].kind == "problem" else f'("{text}")'
+        text = escape(graph.info[node_id].label)
+        shape = f'{{{{"{text}"}}}}' if graph.info[node_id].kind == "problem" else f'("{text}")'
         lines.append(f"    {ids[node_id]}{shape}")
     for src, dst, kind in graph.edges:
         arrow = "-.->" if kind == "raises" else "-->"
         lines.append(f"    {ids[src]} {arrow} {ids[dst]}")
     for kind in GRAPH_COLOURS:
-        members = [ids[n] for n in graph.nodes if nodes[n].kind == kind]
+        members = [ids[n] for n in graph.nodes if graph.info[n].kind == kind]
         if members:
             lines.append(f"    class {','.join(members)} {kind}")
     return "\n".join(lines) + "\n"
@@ -304,11 +437,10 @@ def graph_source(spec: Spec, registry: Registry, graph: Graph) -> str:
 
 def _graph_table(spec: Spec, registry: Registry, graph: Graph) -> TextTable:
     words = Words(registry, spec.lang)
-    nodes = registry.data.evolution.nodes
 
     def name(node_id: str) -> str:
-        node = nodes[node_id]
-        return f"{node.label.get(spec.lang)} ({words('phrase.timeline-' + node.kind)})"
+        node = graph.info[node_id]
+        return f"{node.label} ({words('phrase.timeline-' + node.kind)})"
 
     rows = [(name(src), words(f"phrase.timeline-edge-{kind}"), name(dst)) for src, dst, kind in graph.edges]
     linked = {n for src, dst, _ in graph.edges for n in (src, dst)}
@@ -318,14 +450,113 @@ def _graph_table(spec: Spec, registry: Registry, graph: Graph) -> TextTable:
     return TextTable(caption, headers, tuple(rows), (36, 12, 36))
 
 
-def _graph_json(spec: Spec, registry: Registry, graph: Graph) -> str:
-    nodes = registry.data.evolution.nodes
+def _graph_json(graph: Graph) -> str:
     data = {
-        "nodes": [{"id": n, "kind": nodes[n].kind, "label": nodes[n].label.get(spec.lang),
-                   "archs": list(nodes[n].archs), "source": list(nodes[n].sources)} for n in graph.nodes],
+        "nodes": [{"id": n, "kind": graph.info[n].kind, "label": graph.info[n].label,
+                   "archs": list(graph.info[n].archs), "source": list(graph.info[n].sources)} for n in graph.nodes],
         "edges": [{"src": src, "dst": dst, "kind": kind} for src, dst, kind in graph.edges],
     }
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+# -- eras: breakthroughs and limitations -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EraRow:
+    """An era as the table shows it: the years its events span, and its nodes of the evolution graph."""
+
+    era: str
+    start: int
+    end: int
+    breakthroughs: tuple[str, ...]
+    limitations: tuple[str, ...]
+
+
+def era_rows(registry: Registry) -> list[EraRow]:
+    """Every era of the registry, in order, spanning the first-appearance years of its events (its registry
+    bounds when it has none: those are the limits of the era, not dates of anything)."""
+    rows = []
+    for era_id, era in registry.data.eras.items():
+        years = [event.year for event in registry.events() if registry.data.era_of(event.year) == era_id]
+        start, end = (min(years), max(years)) if years else (era.start, era.end)
+        rows.append(EraRow(era_id, start, end, era.breakthroughs, era.limitations))
+    return rows
+
+
+def _span(start: int, end: int) -> str:
+    return f"{start}–{end}" if start != end else str(start)
+
+
+def _era_node_text(registry: Registry, node_id: str, lang: str) -> str:
+    node = registry.data.evolution.nodes[node_id]
+    return f"{node.label.get(lang)} " + "".join(f"[{key}]" for key in node.sources)
+
+
+def _era_table(spec: Spec, registry: Registry, rows: list[EraRow]) -> TextTable:
+    words = Words(registry, spec.lang)
+    sep = "；" if spec.lang == "zh" else "; "
+    headers = (words("phrase.timeline-era"), words("phrase.timeline-years"), words("phrase.timeline-breakthroughs"),
+               words("phrase.timeline-limitations"))
+    body = tuple((registry.data.eras[row.era].label.get(spec.lang), _span(row.start, row.end),
+                  sep.join(_era_node_text(registry, n, spec.lang) for n in row.breakthroughs) or "—",
+                  sep.join(_era_node_text(registry, n, spec.lang) for n in row.limitations) or "—") for row in rows)
+    title = spec["title"] or words("phrase.timeline-table-title")
+    caption = _sentence(words, title, words("phrase.timeline-table-note"))
+    return TextTable(caption, headers, body, (22, 10, 40, 40))
+
+
+_MD_ENTITIES = {char: f"&#{ord(char)};" for char in "&<>|*_`[]\\$~#!"}
+"""Characters a Markdown table cell shows through numeric entities: HTML, emphasis, code, links, math and the
+cell separator, so that no registry or overlay text is read as markup by any Markdown dialect."""
+
+
+def _md_cell(text: str) -> str:
+    return "".join(_MD_ENTITIES.get(char, char) for char in " ".join(text.split()))
+
+
+def _era_markdown(table: TextTable) -> str:
+    lines = [_md_cell(table.caption), "", "| " + " | ".join(_md_cell(h) for h in table.headers) + " |",
+             "|" + "---|" * len(table.headers)]
+    lines += ["| " + " | ".join(_md_cell(cell) for cell in row) + " |" for row in table.rows]
+    return "\n".join(lines) + "\n"
+
+
+def _era_json(spec: Spec, registry: Registry, rows: list[EraRow]) -> str:
+    nodes = registry.data.evolution.nodes
+
+    def listed(ids: tuple[str, ...]) -> list[dict[str, object]]:
+        return [{"id": n, "label": nodes[n].label.get(spec.lang), "source": list(nodes[n].sources)} for n in ids]
+
+    data = {"eras": [{"id": row.era, "label": registry.data.eras[row.era].label.get(spec.lang), "start": row.start,
+                      "end": row.end, "breakthroughs": listed(row.breakthroughs),
+                      "limitations": listed(row.limitations)} for row in rows]}
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def _era_html(spec: Spec, registry: Registry, rows: list[EraRow]) -> str:
+    """A table whose cells hold the graph's own cards: solutions as rounded boxes, problems as hexagons."""
+    words = Words(registry, spec.lang)
+    eras = registry.data.eras
+
+    def cards(ids: tuple[str, ...], kind: str) -> str:
+        items = "".join(f'<li class="sqd-tl-item"><div class="sqd-tl-node sqd-tl-{kind} sqd-c-{GRAPH_COLOURS[kind]}">'
+                        f'{html.escape(_era_node_text(registry, n, spec.lang), quote=False)}</div></li>' for n in ids)
+        return f'<ul class="sqd-tl-list sqd-tl-cards">{items}</ul>' if items else "—"
+
+    head = "".join(f'<th scope="col">{html.escape(words(key), quote=False)}</th>' for key in
+                   ("phrase.timeline-era", "phrase.timeline-years", "phrase.timeline-breakthroughs",
+                    "phrase.timeline-limitations"))
+    out = [_root(spec, "table", spec["title"] or words("phrase.timeline-table-title")),
+           f'<table class="sqd-tl-table"><thead><tr>{head}</tr></thead><tbody>']
+    for row in rows:
+        family = ARCH_FAMILY_COLOUR[eras[row.era].family]
+        out.append(f'<tr><th scope="row" class="sqd-tl-era sqd-c-{family}">'
+                   f'{html.escape(eras[row.era].label.get(spec.lang), quote=False)}</th>'
+                   f'<td class="sqd-tl-when">{_span(row.start, row.end)}</td>'
+                   f'<td>{cards(row.breakthroughs, "solution")}</td><td>{cards(row.limitations, "problem")}</td></tr>')
+    out += ["</tbody></table>", "</div>"]
+    return "\n".join(out)
 
 
 # -- output --------------------------------------------------------------------------------------------
@@ -335,6 +566,8 @@ def text_table(spec: Spec, registry: Registry) -> TextTable:
     """The block's content as a plain table: what LaTeX and text builders show instead of the diagram."""
     if spec["style"] == "graph":
         return _graph_table(spec, registry, evolution_graph(spec, registry))
+    if spec["style"] == "table":
+        return _era_table(spec, registry, era_rows(registry))
     return _timeline_table(spec, registry, placed_events(spec, registry))
 
 
@@ -344,10 +577,18 @@ def render(spec: Spec, registry: Registry, fmt: str, id_prefix: str, styles: boo
         graph = evolution_graph(spec, registry)
         table = _graph_table(spec, registry, graph)
         if fmt == "json":
-            return Output(_graph_json(spec, registry, graph), table.caption)
+            return Output(_graph_json(graph), table.caption)
         if fmt == "md":
             return Output(_fence(graph_source(spec, registry, graph)), table.caption)
         return Output(style + _graph_html(spec, registry, graph, id_prefix), table.caption)
+    if spec["style"] == "table":
+        rows = era_rows(registry)
+        table = _era_table(spec, registry, rows)
+        if fmt == "json":
+            return Output(_era_json(spec, registry, rows), table.caption)
+        if fmt == "md":
+            return Output(_era_markdown(table), table.caption)
+        return Output(style + _era_html(spec, registry, rows), table.caption)
     placed = placed_events(spec, registry)
     table = _timeline_table(spec, registry, placed)
     if fmt == "json":
@@ -404,6 +645,13 @@ def _stylesheet() -> str:
         "clip-path:polygon(.8em 0,calc(100% - .8em) 0,100% 50%,calc(100% - .8em) 100%,.8em 100%,0 50%)}",
         ".sqd-tl .sqd-tl-note{display:block;margin-top:.2em;font-size:.9em;opacity:.85}",
         ".sqd-tl .sqd-tl-note::before{content:\"\\21E2\\00A0\"}",
+        # the table of eras: rows divided by rules, the era's accent on its name, the graph's cards in cells
+        ".sqd-tl table.sqd-tl-table{display:table;width:100%;border-collapse:collapse;margin:0;font-size:1em}",
+        ".sqd-tl .sqd-tl-table th,.sqd-tl .sqd-tl-table td{padding:.45em .5em;vertical-align:top;text-align:left;"
+        "border:0;border-bottom:.05em solid rgba(128,128,128,.4);background:none}",
+        ".sqd-tl .sqd-tl-table th.sqd-tl-era{margin:0;border-left:.3em solid var(--sqd-accent);font-weight:700}",
+        ".sqd-tl .sqd-tl-cards{display:flex;flex-direction:column;gap:.3em}",
+        ".sqd-tl .sqd-tl-cards li.sqd-tl-item{margin:0}",
         # a narrow screen: the ranks of a row stacked, arrows pointing down
         "@media (max-width:30em){.sqd-tl li.sqd-tl-row{flex-direction:column;align-items:stretch}"
         ".sqd-tl .sqd-tl-rank{flex-basis:auto}.sqd-tl .sqd-tl-arrow{align-self:center;transform:rotate(90deg)}}",
@@ -468,7 +716,7 @@ def _ranks(graph: Graph) -> list[list[list[str]]]:
     roots = [n for n in graph.nodes if n not in entered]
     placed: set[str] = set()
     rows: list[list[list[str]]] = []
-    for root in roots:
+    for root in [*roots, *graph.nodes]:  # then any node left: an author's cycle of `leads-to` has no root
         if root in placed:
             continue
         ranks = [[root]]
@@ -487,13 +735,12 @@ def _ranks(graph: Graph) -> list[list[list[str]]]:
 def _graph_html(spec: Spec, registry: Registry, graph: Graph, prefix: str) -> str:
     """Rows of cards: a problem, an arrow, the solutions of the next rank; notes name the other edges."""
     words = Words(registry, spec.lang)
-    nodes = registry.data.evolution.nodes
     rows = _ranks(graph)
     rank_of = {n: (r, k) for r, ranks in enumerate(rows) for k, rank in enumerate(ranks) for n in rank}
     anchor = {n: f"{prefix}-{i}" for i, n in enumerate(graph.nodes, 1)}
 
     def label(node_id: str) -> str:
-        return html.escape(nodes[node_id].label.get(spec.lang), quote=False)
+        return html.escape(graph.info[node_id].label, quote=False)
 
     def notes(node_id: str) -> str:
         """Edges the layout does not show by placement: a ``raises``, or a link to another row or rank."""
@@ -511,7 +758,7 @@ def _graph_html(spec: Spec, registry: Registry, graph: Graph, prefix: str) -> st
         for rank in ranks:
             cards = []
             for node_id in rank:
-                kind = nodes[node_id].kind
+                kind = graph.info[node_id].kind
                 what = html.escape(words(f"phrase.timeline-{kind}"), quote=False)
                 cards.append(f'<div class="sqd-tl-node sqd-tl-{kind} sqd-c-{GRAPH_COLOURS[kind]}" '
                              f'id="{anchor[node_id]}" title="{what}">{label(node_id)}{notes(node_id)}</div>')
@@ -537,5 +784,28 @@ SUBJECT = Subject(
         "timeline archs=lstm,gru,transformer,mamba direction=TB",
         "timeline style=graph",
         "timeline style=graph archs=rnn,lstm,gru,transformer,mamba direction=LR",
+        # an author's own graph, after REFERENCE.md §2.9 (Xiong et al. 2020 on Pre-LN)
+        "timeline style=graph graph=own\n"
+        "nodes:\n"
+        "  - {id: gradients, kind: problem, label: {en: 'Large gradients near the output at initialization (Post-LN)',"
+        " zh: '初始化时靠近输出层的梯度很大（Post-LN）'}}\n"
+        "  - {id: warm-up, kind: problem, label: {en: 'Learning-rate warm-up needed (Post-LN)',"
+        " zh: '需要学习率预热（Post-LN）'}}\n"
+        "  - {id: pre-ln, kind: solution, label: {en: 'Pre-LN: LayerNorm before each sublayer, one after the stack',"
+        " zh: '前置层归一化：每个子层之前归一化，栈末再加一个'}}\n"
+        "edges:\n"
+        "  - {src: gradients, dst: pre-ln, kind: solves}\n"
+        "  - {src: warm-up, dst: pre-ln, kind: solves}",
+        # the same story joined to the registry's graph: the Transformer raises it
+        "timeline style=graph graph=both archs=transformer\n"
+        "nodes:\n"
+        "  - {id: warm-up, kind: problem, label: {en: 'Learning-rate warm-up needed (Post-LN)',"
+        " zh: '需要学习率预热（Post-LN）'}}\n"
+        "  - {id: pre-ln, kind: solution, label: {en: 'Pre-LN (Xiong et al. 2020: warm-up can be dropped)',"
+        " zh: '前置层归一化（Xiong 等 2020：可去掉预热）'}}\n"
+        "edges:\n"
+        "  - {src: self-attention, dst: warm-up, kind: raises}\n"
+        "  - {src: warm-up, dst: pre-ln, kind: solves}",
+        "timeline style=table",
     ),
 )
