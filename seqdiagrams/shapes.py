@@ -394,11 +394,18 @@ def results(graph: Graph, out: dict[str, Shape], sizes: Sizes) -> list[tuple[str
     return found
 
 
+def _passes_on(node: Node) -> bool:
+    """Whether ``node`` hands its input's shape on by its rule (a norm, an activation, an add, a renamed tensor)."""
+    if "width" in node.attrs or "parts" in node.attrs or "shape" in node.attrs:
+        return False
+    return rule_of(node) in (identity, declared, broadcast_add, attention, feed_forward)
+
+
 def annotate(graph: Graph, spec: Spec) -> Graph:
-    """The graph with every edge's shape in its attrs (``shape``) and in its label where the shape changes (an edge
-    leaving a node that passes its input's shape on is not labelled again), beside the edge so that layouts keep
-    their size; a feed-forward box with its inner shape; the module-level results added to the caption. Raises a
-    located error when shapes do not compose."""
+    """The graph with every edge's shape in its attrs (``shape``) and in its label where the shape is new (an edge
+    leaving a node that passes its input's shape on unchanged is not labelled again), beside the edge so that
+    layouts keep their size; a feed-forward box with its inner shape; the module-level results added to the
+    caption. Raises a located error when shapes do not compose."""
     sizes = Sizes(spec)
     out = propagate(graph, sizes)
     nodes = {n.id: n for n in graph.nodes}
@@ -413,7 +420,9 @@ def annotate(graph: Graph, spec: Spec) -> Graph:
             edges.append(e)
             continue
         shape = along[id(e)]
-        passed_on = arriving[e.src] == {shape} and e.role != "cross"  # K, V from the encoder: always worth saying
+        # K, V from the encoder are always worth saying; so is what a layer with weights produces, even when its
+        # width happens to equal its input's
+        passed_on = _passes_on(nodes[e.src]) and arriving[e.src] == {shape} and e.role != "cross"
         label = e.label if passed_on else f"{e.label} {shape}".strip()
         edges.append(replace(e, label=label, attrs={**e.attrs, "shape": shape, "label_beside": True}))
     graph.edges = edges
