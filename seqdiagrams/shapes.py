@@ -48,15 +48,15 @@ SIZES: Mapping[str, tuple[str, str]] = {
     "heads": ("h", "attention heads"),
     "vocab": ("V", "vocabulary size (a Transformer's output head)"),
     "d_ff": ("d_{ff}", "inner width of the feed-forward sublayer"),
-    "expansion": ("E", "Mamba expansion factor (the reference code's `expand`)"),
+    "expansion": ("E", "Mamba expansion factor E, the reference code's `expand` (not given: 2, as in the paper)"),
     "d_state": ("N", "Mamba SSM state size"),
 }
 """Size keys → (dimension symbol, meaning). A size not given stays a symbol."""
 
 PARAMS: dict[str, Param] = {
     "shapes": BoolParam(False, "label every edge with the tensor shape it carries (computed, checked)"),
-    **{key: IntParam(0, f"shapes=true: {meaning} (0: the symbol {symbol})", 1, MAX_SIZE)
-       for key, (symbol, meaning) in SIZES.items()},
+    **{key: IntParam(0, f"shapes=true: {meaning}" + ("" if key == "expansion" else f" (not given: {symbol})"), 1,
+                     MAX_SIZE) for key, (symbol, meaning) in SIZES.items()},
 }
 """Keys every diagram subject accepts (its own keys win: ``mha`` and ``transformer`` draw ``heads``)."""
 
