@@ -56,8 +56,15 @@ class Spec:
         return self.key_locs.get(key, self.loc)
 
     def canonical(self) -> str:
-        """Stable JSON of subject and parameters (no locations): the identity used by caches and ids."""
-        return json.dumps({"subject": self.subject, "params": _jsonable(self.params)}, sort_keys=True,
+        """Stable JSON of subject and parameters (no locations): the identity used by caches and ids.
+
+        The shape keys at their defaults are left out, so a figure drawn without shapes keeps the identity (and
+        element ids) it had before diagrams could show them."""
+        from seqdiagrams.shapes import PARAMS as SHAPE_PARAMS
+
+        params = {k: v for k, v in self.params.items()
+                  if k in self.given or k not in SHAPE_PARAMS or repr(v) != repr(SHAPE_PARAMS[k].default)}
+        return json.dumps({"subject": self.subject, "params": _jsonable(params)}, sort_keys=True,
                           ensure_ascii=False, separators=(",", ":"))
 
     def digest(self) -> str:

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from seqdiagrams.errors import Diagnostic, Location, SpecError, Subtype
 from seqdiagrams.params import MAX_LIST
+from seqdiagrams.shapes import SIZES
 from seqdiagrams.spec import MAX_BLOCK_BYTES, MAX_INFO_CHARS, parse
 
 ORIGIN = Location("page.md", 10, 5)
@@ -114,6 +115,7 @@ def test_defaults_are_filled_in():
     assert dict(spec.params) == {
         "lang": "en", "caption": "", "title": "", "direction": "", "theme": "auto", "highlight": (), "id": "",
         "unroll": 1, "layers": 1, "bidirectional": False, "outputs": "all", "variant": "elman",
+        "shapes": False, **dict.fromkeys(SIZES, 0),
     }
 
 

@@ -420,7 +420,8 @@ def test_example_site_builds_with_dash_w(tmp_path: Path) -> None:
     blocks = scan_markdown((EXAMPLE / "zh" / "rnn.md").read_text(encoding="utf-8"))
     assert html.count('<figure class="sqd-figure"') == len(blocks) >= 5
     rst_page = (tmp_path / "html" / "en" / "rnn.html").read_text(encoding="utf-8")
-    assert rst_page.count('<figure class="sqd-figure"') == 5 and "Fig. 1" in rst_page
+    rst_blocks = (EXAMPLE / "en" / "rnn.rst").read_text(encoding="utf-8").count(".. seqarch::")
+    assert rst_page.count('<figure class="sqd-figure"') == rst_blocks == 6 and "Fig. 1" in rst_page
     for tex in ("seqmodels-en.tex", "seqmodels-zh.tex"):
         graphics = GRAPHIC.findall((tmp_path / "latex" / tex).read_text(encoding="utf-8"))
         assert len(graphics) > 30 and all((tmp_path / "latex" / g).is_file() for g in graphics)

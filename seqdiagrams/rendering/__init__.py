@@ -62,12 +62,17 @@ def build_graph(spec: Spec, registry: Registry) -> Graph:
     if build is None or subject.uses_render(spec):
         raise SpecError.at(Subtype.BAD_VALUE, f"`{spec.subject}` is not a diagram and has no graph", spec.loc)
     try:
-        return build(spec, registry)
+        graph = build(spec, registry)
     except KeyError as exc:
         if registry.digest == Registry.default().digest:  # the packaged data lacks what its own figure needs
             raise internal_error(exc, spec.loc) from exc
         raise SpecError.at(Subtype.REGISTRY, f"the registry has no entry {exc} that this figure needs", spec.loc,
                            "a registry overlay replaced a list or entry the figure reads; restore it") from None
+    if spec.params.get("shapes"):
+        from seqdiagrams.shapes import annotate
+
+        annotate(graph, spec)
+    return graph
 
 
 def check_spec(spec: Spec, registry: Registry) -> None:

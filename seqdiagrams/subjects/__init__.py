@@ -15,7 +15,10 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING
 
+from seqdiagrams.errors import SpecError, Subtype
 from seqdiagrams.params import Param, merged
+from seqdiagrams.shapes import PARAMS as SHAPE_PARAMS
+from seqdiagrams.shapes import SIZES
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -88,6 +91,8 @@ class Subject:
     crossings: Mapping[str, int] = field(default_factory=dict)
     """Edge-crossing budget of each diagram example that needs one (others: 0), the number a careful hand
     drawing has; the layout lint in the test suite holds every example to it (FIGURES.md §Measures)."""
+    shapes: bool = True
+    """Whether a diagram takes ``shapes=true`` (a comparison of compact panels does not: it draws no tensors)."""
     params: Mapping[str, Param] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -95,7 +100,10 @@ class Subject:
             raise TypeError(f"subject {self.name!r} needs build= or render=")
         if self.build is not None and self.render is not None and self.renders is None:
             raise TypeError(f"subject {self.name!r} has build= and render=, so it needs renders=")
-        object.__setattr__(self, "params", merged(dict(self.own_params)))
+        own = dict(self.own_params)
+        if self.build is not None and self.shapes:  # a diagram can label its edges with shapes
+            own = {**SHAPE_PARAMS, **own}
+        object.__setattr__(self, "params", merged(own))
 
     def uses_render(self, spec: Spec) -> bool:
         """Whether ``spec`` is drawn by ``render`` (else by ``build`` and the Graphviz pipeline)."""
@@ -105,6 +113,13 @@ class Subject:
 
     def check(self, spec: Spec) -> None:
         """Cross-field rules (e.g. ``expand=true`` needs few layers); raises a located SpecError."""
+        sizes = [key for key in SIZES if key in spec.given and key not in self.own_params]
+        if spec.params.get("shapes") and self.uses_render(spec):
+            raise SpecError.at(Subtype.BAD_VALUE, f"this view of `{self.name}` is a plot: it has no edges to label",
+                               spec.location_of("shapes"), "remove shapes=true, or draw a diagram view")
+        if sizes and not spec["shapes"]:
+            raise SpecError.at(Subtype.BAD_VALUE, f"`{sizes[0]}` is a size for the tensor shapes, which are not shown",
+                               spec.location_of(sizes[0]), "add shapes=true")
         self.validate(spec)
 
 

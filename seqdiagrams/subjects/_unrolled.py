@@ -17,6 +17,9 @@ if TYPE_CHECKING:
     from seqdiagrams.subjects._common import Words
 
 _STATE_ROLE = {"c": "cell-state", "h": "hidden-state"}
+STATE = ("B", "d_h")
+"""The shape of every state at one step (``shapes=true``); the states are computed from x_t (B,d_x) and the
+previous states by the gates."""
 
 
 def unrolled_cells(g: Graph, words: Words, steps: int, states: tuple[str, ...], cell_label: str) -> str:
@@ -26,13 +29,14 @@ def unrolled_cells(g: Graph, words: Words, steps: int, states: tuple[str, ...], 
     per state starting at its initial state on the left (FIGURES.md §2); past ``ELIDE_ABOVE`` steps the middle
     is elided. Returns the sentence the alt text adds when steps are elided ("" otherwise)."""
     drawn = drawn_steps(steps)
-    previous = {s: g.add(f"{s}0", _STATE_ROLE[s], words(_STATE_ROLE[s]), f"{s}_0", step=0, initial=True)
-                for s in states}
+    previous = {s: g.add(f"{s}0", _STATE_ROLE[s], words(_STATE_ROLE[s]), f"{s}_0", step=0, initial=True,
+                         shape=STATE, returns=f"{s}_n") for s in states}
     for t in drawn:
-        x = g.add(f"x{t}", "input", words("input"), f"x_{{{t}}}", step=t)
+        x = g.add(f"x{t}", "input", words("input"), f"x_{{{t}}}", step=t, shape=("B", "d_x"))
         # the box says which cell and step, the row's first state (c_0, h_0) names the state: the symbol is
         # enough, and five steps then fit a page column (FIGURES.md §8)
-        current = {s: g.add(f"{s}{t}", _STATE_ROLE[s], "", f"{s}_{{{t}}}", step=t) for s in states}
+        current = {s: g.add(f"{s}{t}", _STATE_ROLE[s], "", f"{s}_{{{t}}}", step=t, shape=STATE,
+                            **({"returns": "output"} if s == "h" else {})) for s in states}
         g.group(f"step{t}", f"{cell_label} · t={t}", list(current.values()), step=t)
         gap = {"elided": True} if t > 1 and t - 1 not in drawn else {}
         for s in states:

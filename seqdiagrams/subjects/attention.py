@@ -42,7 +42,7 @@ def build(spec: Spec, registry: Registry) -> Graph:
     g = new_graph(spec, "BT")
     q, k, v = _inputs(g, words, spec["kind"])
     g.ranks.append([q, k, v])
-    scores = g.add("matmul_qk", "matmul", words("matmul"), "QK^{⊤}", order=1)
+    scores = g.add("matmul_qk", "matmul", words("matmul"), "QK^{⊤}", order=1, transpose=True)
     g.link(q, scores)
     g.link(k, scores)
     scale = g.add("scale", "scale", words("scale"), "1/√d_{k}", order=2)
@@ -81,17 +81,20 @@ def build(spec: Spec, registry: Registry) -> Graph:
 def _inputs(g: Graph, words: Words, kind: str) -> tuple[str, str, str]:
     """The projections W^Q, W^K, W^V and the Q, K, V they produce (ids of Q, K, V)."""
     if kind == "self":
-        x = g.add("x", "input", words("input"), "X")
+        x = g.add("x", "input", words("input"), "X", shape=("B", "T", "d"))
         sources = {"q": x, "k": x, "v": x}
     else:
-        dec = g.add("dec", "input", words("phrase.attention-decoder-state"), "H_{dec}", stack="decoder")
-        enc = g.add("enc", "input", words("phrase.attention-encoder-output"), "H_{enc}", stack="encoder")
+        dec = g.add("dec", "input", words("phrase.attention-decoder-state"), "H_{dec}", stack="decoder",
+                    shape=("B", "T", "d"))
+        enc = g.add("enc", "input", words("phrase.attention-encoder-output"), "H_{enc}", stack="encoder",
+                    shape=("B", "S", "d"))
         g.ranks.append([dec, enc])
         sources = {"q": dec, "k": enc, "v": enc}
     projections, ids = [], []
     for key, name in (("q", "query"), ("k", "key"), ("v", "value")):
         symbol = key.upper()
-        w = g.add(f"w{key}", "linear", words("linear"), f"W^{{{symbol}}}")
+        # one head's projection, split per head as PyTorch's attention takes it: (B,T,d) → (B,h,T,d_k)
+        w = g.add(f"w{key}", "linear", words("linear"), f"W^{{{symbol}}}", width="d_k", split=True)
         g.link(sources[key], w, "cross" if kind == "cross" and key != "q" else "data")
         origin = "input" if kind == "self" else ("decoder" if key == "q" else "encoder")
         node = g.add(key, "input", words(f"phrase.attention-{name}"), symbol, source=origin)
@@ -112,5 +115,6 @@ SUBJECT = Subject(
         "attention",
         "attention mask=causal",
         "attention kind=cross",
+        "attention shapes=true",
     ),
 )

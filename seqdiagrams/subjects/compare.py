@@ -174,6 +174,7 @@ def _panel(g: Graph, form: Compact, prefix: str, words: Words) -> None:
 
 SUBJECT = Subject(
     name="compare",
+    shapes=False,
     help="side-by-side panels of 2–4 architectures",
     own_params=PARAMS,
     build=build,

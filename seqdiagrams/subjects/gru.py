@@ -15,7 +15,7 @@ from seqdiagrams.errors import SpecError, Subtype
 from seqdiagrams.params import BoolParam, ChoiceParam, IntParam
 from seqdiagrams.subjects import Subject
 from seqdiagrams.subjects._common import Words, finish, new_graph
-from seqdiagrams.subjects._unrolled import unrolled_cells
+from seqdiagrams.subjects._unrolled import STATE, unrolled_cells
 
 if TYPE_CHECKING:
     from seqdiagrams.ir import Graph
@@ -54,22 +54,23 @@ def _cell(spec: Spec, words: Words, name: str, convention: str) -> Graph:
     """The d2l arrangement: h_{t-1} and x_t at the bottom, the gates in a row above them, the interpolation
     z ⊙ h_{t-1} + (1 − z) ⊙ h̃ straight across the top to h_t, and a stub to the next step."""
     g = new_graph(spec, "BT")
-    h_prev = g.add("h_prev", "hidden-state", words("hidden-state"), "h_{t-1}")
-    x = g.add("x", "input", words("input"), "x_t")
+    h_prev = g.add("h_prev", "hidden-state", words("hidden-state"), "h_{t-1}", shape=STATE, returns="h_n")
+    x = g.add("x", "input", words("input"), "x_t", shape=("B", "d_x"))
     for gate, sym in (("reset", "r"), ("update", "z")):
-        g.add(f"gate_{sym}", "gate", words(f"gate.{gate}"), f"{sym}_t = σ(·)", gate=gate, fn="sigmoid")
+        g.add(f"gate_{sym}", "gate", words(f"gate.{gate}"), f"{sym}_t = σ(·)", gate=gate, fn="sigmoid",
+              shape=STATE)
         g.link(x, f"gate_{sym}")
         g.link(h_prev, f"gate_{sym}")
     mul_r = g.add("mul_r", "elementwise-multiply", words("elementwise-multiply"), term="reset")
     g.link("gate_r", mul_r, "gate")
     if spec["reset_after"]:
-        recur = g.add("w_hn", "linear", words("linear"), "W_{hn}h_{t-1} + b_{hn}")
+        recur = g.add("w_hn", "linear", words("linear"), "W_{hn}h_{t-1} + b_{hn}", width="d_h")
         g.chain(h_prev, recur, mul_r)
         cand_math = "n_t = tanh(W_{in}x_t + b_{in} + r_t ⊙ (·))"
     else:
         g.link(h_prev, mul_r)
         cand_math = "h̃_t = tanh(W x_t + U(r_t ⊙ h_{t-1}))"
-    cand = g.add("candidate", "candidate", words("candidate"), cand_math, fn="tanh")
+    cand = g.add("candidate", "candidate", words("candidate"), cand_math, fn="tanh", shape=STATE)
     g.link(x, cand)
     g.link(mul_r, cand)
     one_minus = g.add("one_minus", "elementwise-add", words("one-minus"), "1 − z_t", op="one-minus",
@@ -83,7 +84,7 @@ def _cell(spec: Spec, words: Words, name: str, convention: str) -> Graph:
     g.link(cand, mul_take)
     g.link(take_weight, mul_take, "gate")
     add = g.add("add_h", "elementwise-add", words("elementwise-add"))
-    h = g.add("h", "hidden-state", words("hidden-state"), "h_t")
+    h = g.add("h", "hidden-state", words("hidden-state"), "h_t", returns="output")
     g.link(mul_keep, add)
     g.link(mul_take, add)
     g.link(add, h)

@@ -15,7 +15,7 @@ from seqdiagrams.errors import SpecError, Subtype
 from seqdiagrams.params import BoolParam, ChoiceParam, IntParam
 from seqdiagrams.subjects import Subject
 from seqdiagrams.subjects._common import Words, finish, new_graph
-from seqdiagrams.subjects._unrolled import unrolled_cells
+from seqdiagrams.subjects._unrolled import STATE, unrolled_cells
 
 if TYPE_CHECKING:
     from seqdiagrams.ir import Graph
@@ -55,18 +55,19 @@ def _cell(spec: Spec, words: Words, name: str) -> Graph:
     gates in one row between them, tanh(c_t) ⊙ o_t coming down on the right to h_t, stubs to the next step."""
     g = new_graph(spec, "BT")
     forget, peephole = spec["forget_gate"], spec["peephole"]
-    c_prev = g.add("c_prev", "cell-state", words("cell-state"), "c_{t-1}")
-    h_prev = g.add("h_prev", "hidden-state", words("hidden-state"), "h_{t-1}")
-    x = g.add("x", "input", words("input"), "x_t")
+    c_prev = g.add("c_prev", "cell-state", words("cell-state"), "c_{t-1}", shape=STATE, returns="c_n")
+    h_prev = g.add("h_prev", "hidden-state", words("hidden-state"), "h_{t-1}", shape=STATE, returns="h_n")
+    x = g.add("x", "input", words("input"), "x_t", shape=("B", "d_x"))
     cat = g.add("concat", "concat", words("concat"), "[h_{t-1}; x_t]")
     g.link(h_prev, cat)
     g.link(x, cat)
     gates = [("forget", "f")] if forget else []
     gates += [("input", "i"), ("output", "o")]
     for gate, sym in gates:
-        g.add(f"gate_{sym}", "gate", words(f"gate.{gate}"), f"{sym}_t = σ(·)", gate=gate, fn="sigmoid")
+        g.add(f"gate_{sym}", "gate", words(f"gate.{gate}"), f"{sym}_t = σ(·)", gate=gate, fn="sigmoid",
+              shape=STATE)
         g.link(cat, f"gate_{sym}")
-    cand = g.add("candidate", "candidate", words("candidate"), "c̃_t = tanh(·)", fn="tanh")
+    cand = g.add("candidate", "candidate", words("candidate"), "c̃_t = tanh(·)", fn="tanh", shape=STATE)
     g.link(cat, cand)
     add = g.add("add_c", "elementwise-add", words("elementwise-add"))
     c = g.add("c", "cell-state", words("cell-state"), "c_t")
@@ -83,7 +84,7 @@ def _cell(spec: Spec, words: Words, name: str) -> Graph:
     g.link(mul_i, add)
     tanh = g.add("tanh_c", "activation", words("activation.tanh"), "", fn="tanh")
     mul_o = g.add("mul_o", "elementwise-multiply", words("elementwise-multiply"), term="output")
-    h = g.add("h", "hidden-state", words("hidden-state"), "h_t")
+    h = g.add("h", "hidden-state", words("hidden-state"), "h_t", returns="output")
     g.chain(c, tanh, mul_o, h, spine=True, reverse=True)  # down the right-hand side, as in d2l
     g.link("gate_o", mul_o, "gate")
     out = g.add("out", "output", words("output"), "h_t")

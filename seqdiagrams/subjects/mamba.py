@@ -61,9 +61,10 @@ def build(spec: Spec, registry: Registry) -> Graph:
 
 def _block(spec: Spec, words: Words, year: int) -> Graph:
     g = new_graph(spec, "BT")
-    x = g.add("x", "input", words("input"), "x")
+    x = g.add("x", "input", words("input"), "x", shape=("B", "T", "d"))
     norm = g.add("norm", "layer-norm", words("rmsnorm"), "", norm="rms")
-    in_proj = g.add("in_proj", "linear", words("in-proj"), "d → 2Ed", name="in_proj")
+    in_proj = g.add("in_proj", "linear", words("in-proj"), "d → 2Ed", name="in_proj",
+                    parts={"conv": "Ed", "silu_gate": "Ed"})
     # main branch: conv → SiLU → selective SSM, plus the D skip
     conv = g.add("conv", "conv1d", words("conv1d"), f"k = {CONV_KERNEL}", causal=True, depthwise=True,
                  kernel=CONV_KERNEL, branch="main")
@@ -73,7 +74,7 @@ def _block(spec: Spec, words: Words, year: int) -> Graph:
     # gate branch: SiLU only
     gate = g.add("silu_gate", "activation", words("activation.silu"), "", fn="silu", branch="gate")
     mul = g.add("mul", "elementwise-multiply", words("elementwise-multiply"), "")
-    out_proj = g.add("out_proj", "linear", words("out-proj"), "Ed → d", name="out_proj")
+    out_proj = g.add("out_proj", "linear", words("out-proj"), "Ed → d", name="out_proj", width="d")
     add = g.add("add", "elementwise-add", words("elementwise-add"), "", residual=True)
     y = g.add("y", "output", words("output"), "x_{l+1}")
 
@@ -99,19 +100,23 @@ def _block(spec: Spec, words: Words, year: int) -> Graph:
 
 def _ssm(spec: Spec, words: Words, year: int) -> Graph:
     g = new_graph(spec, "BT")
-    u = g.add("u", "input", words("phrase.mamba-ssm-input"), "u_t")
-    x_proj = g.add("x_proj", "projection", words("phrase.mamba-x-proj"), "D_{in} → R + 2N", name="x_proj")
-    dt_proj = g.add("dt_proj", "projection", words("phrase.mamba-dt-proj"), "R → D_{in}", name="dt_proj")
+    # one time step t of the scan, over a batch: D_in = E·d channels, N state entries per channel
+    u = g.add("u", "input", words("phrase.mamba-ssm-input"), "u_t", shape=("B", "Ed"))
+    x_proj = g.add("x_proj", "projection", words("phrase.mamba-x-proj"), "D_{in} → R + 2N", name="x_proj",
+                   parts={"dt_proj": "R", "B": "N", "C": "N"})
+    dt_proj = g.add("dt_proj", "projection", words("phrase.mamba-dt-proj"), "R → D_{in}", name="dt_proj", width="Ed")
     delta = g.add("delta", "ssm-parameter", words("ssm-parameter"), "Δ_t", name="Δ", input_dependent=True)
     b = g.add("B", "ssm-parameter", words("phrase.mamba-param-b"), "B_t", name="B", input_dependent=True)
     c = g.add("C", "ssm-parameter", words("phrase.mamba-param-c"), "C_t", name="C", input_dependent=True)
     a = g.add("A", "ssm-parameter", words("phrase.mamba-param-a"), "A = −exp(A_{log})", name="A",
-              input_dependent=False)
-    d = g.add("D", "ssm-parameter", words("phrase.mamba-param-d"), "D", name="D", input_dependent=False)
+              input_dependent=False, shape=("Ed", "N"))
+    d = g.add("D", "ssm-parameter", words("phrase.mamba-param-d"), "D", name="D", input_dependent=False,
+              shape=("Ed",))
     disc = g.add("discretize", "discretize", words("phrase.mamba-discretize"), f"Ā_t = exp(Δ_t A),  {B_BAR}",
                  method="zoh")
-    h_prev = g.add("h_prev", "state", words("phrase.mamba-previous-state"), "h_{t-1}", step="t-1")
-    h = g.add("h", "state", words("state"), f"h_t = Ā_t h_{{t-1}} + {B_BAR} u_t", step="t")
+    h_prev = g.add("h_prev", "state", words("phrase.mamba-previous-state"), "h_{t-1}", step="t-1",
+                   shape=("B", "Ed", "N"))
+    h = g.add("h", "state", words("state"), f"h_t = Ā_t h_{{t-1}} + {B_BAR} u_t", step="t", shape=("B", "Ed", "N"))
     read = g.add("readout", "matmul", words("phrase.mamba-readout"), "C_t h_t")
     skip_mul = g.add("skip_mul", "elementwise-multiply", words("elementwise-multiply"), "", skip="D")
     add = g.add("add", "elementwise-add", words("elementwise-add"), "")
@@ -159,6 +164,7 @@ SUBJECT = Subject(
         "mamba",
         "mamba view=ssm",
         "mamba view=block direction=TB",
+        "mamba shapes=true",
         "mamba view=scan",
         "mamba view=scan steps=48",
     ),

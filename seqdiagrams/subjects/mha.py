@@ -41,7 +41,7 @@ def build(spec: Spec, registry: Registry) -> Graph:
     g = new_graph(spec, "BT")
     h = spec["heads"]
     drawn = drawn_heads(h)
-    inputs = {key: g.add(key.lower(), "input", words("input"), key) for key in ("Q", "K", "V")}
+    inputs = {key: g.add(key.lower(), "input", words("input"), key, shape=("B", "T", "d")) for key in ("Q", "K", "V")}
     hidden = h - len(drawn) if spec["expand"] else 0  # heads left out of an expanded drawing
     if hidden:
         label = words("phrase.mha-heads-compact", h=h, hidden=hidden)
@@ -52,7 +52,8 @@ def build(spec: Spec, registry: Registry) -> Graph:
     for i in drawn:
         members = []
         for key, source in inputs.items():
-            w = g.add(f"w{key.lower()}{i}", "linear", words("linear"), f"W_{{{i}}}^{{{key}}}", head=i, proj=key)
+            w = g.add(f"w{key.lower()}{i}", "linear", words("linear"), f"W_{{{i}}}^{{{key}}}", head=i, proj=key,
+                      width="d_k")
             g.link(source, w)
             members.append(w)
             stacks[key].append(w)
@@ -69,7 +70,7 @@ def build(spec: Spec, registry: Registry) -> Graph:
     concat = g.add("concat", "concat", words("concat"), _concat_math(h), heads=h)
     for head in heads:
         g.link(head, concat)
-    wo = g.add("wo", "linear", words("linear"), "W^{O}")
+    wo = g.add("wo", "linear", words("linear"), "W^{O}", width="d")
     out = g.add("out", "output", words("output"), "MultiHead(Q, K, V)")
     g.chain(concat, wo, out, spine=True)
     # Member order only steers Graphviz's crossing minimisation: these orders put Q, K, V left to right.

@@ -33,6 +33,9 @@ PARAMS = {
                            ("elman", "jordan")),
 }
 
+STEP_INPUT, STATE, STEP_OUTPUT = ("B", "d_x"), ("B", "d_h"), ("B", "d_y")
+"""Shapes at one time step (``shapes=true``): x_t, h_t (the final ones are ``h_n``), y_t (and Jordan's s_t)."""
+
 
 def _validate(spec: Spec) -> None:
     if spec["variant"] == "jordan" and (spec["layers"] > 1 or spec["bidirectional"]):
@@ -56,16 +59,19 @@ def _folded(spec: Spec, words: Words) -> Graph:
     g = new_graph(spec, "BT")
     directions = ("fwd", "bwd") if spec["bidirectional"] else ("",)
     layers = spec["layers"]
-    below = g.add("x", "input", words("input"), "x_t")
+    below = g.add("x", "input", words("input"), "x_t", shape=STEP_INPUT)
     tops: list[str] = []
     for direction in directions:
         source = below
         for layer in range(1, layers + 1):
             p = f"{direction}{layer}"
             attrs = {"layer": layer} | ({"direction": direction} if direction else {})
-            prev = g.add(f"h_prev{p}", "hidden-state", words("hidden-state"), _h(direction, "t-1", layer), **attrs)
-            wx = g.add(f"wxh{p}", "linear", words("weight"), _weight("W", "xh", direction, layer), **attrs)
-            wh = g.add(f"whh{p}", "linear", words("weight"), _weight("U", "hh", direction, layer), **attrs)
+            prev = g.add(f"h_prev{p}", "hidden-state", words("hidden-state"), _h(direction, "t-1", layer),
+                         shape=STATE, returns="h_n", **attrs)
+            wx = g.add(f"wxh{p}", "linear", words("weight"), _weight("W", "xh", direction, layer), width="d_h",
+                       **attrs)
+            wh = g.add(f"whh{p}", "linear", words("weight"), _weight("U", "hh", direction, layer), width="d_h",
+                       **attrs)
             add = g.add(f"sum{p}", "elementwise-add", "+ b_h", "", **attrs)
             act = g.add(f"tanh{p}", "activation", words("activation.tanh"), "", fn="tanh", **attrs)
             h = g.add(f"h{p}", "hidden-state", words("hidden-state"), _h(direction, "t", layer), **attrs)
@@ -84,6 +90,7 @@ def _folded(spec: Spec, words: Words) -> Graph:
         top = g.add("concat", "concat", words("concat"), "[h→; h←]")
         for t in tops:
             g.link(t, top)
+    g.node(top).attrs["returns"] = "output"
     if spec["outputs"] != "none":
         _output_head(g, words, top, "")
     name = words.arch("brnn") if spec["bidirectional"] else words.arch("rnn")
@@ -97,7 +104,7 @@ def _unrolled(spec: Spec, words: Words) -> Graph:
     g = new_graph(spec, "BT")
     steps, layers = spec["unroll"], spec["layers"]
     drawn = drawn_steps(steps)
-    xs = [g.add(f"x{t}", "input", words("input"), f"x_{{{t}}}", step=t) for t in drawn]
+    xs = [g.add(f"x{t}", "input", words("input"), f"x_{{{t}}}", step=t, shape=STEP_INPUT) for t in drawn]
     g.rows.append(xs)
     directions = ("fwd", "bwd") if spec["bidirectional"] else ("",)
     below = xs
@@ -106,8 +113,10 @@ def _unrolled(spec: Spec, words: Words) -> Graph:
         below = tops[directions[0]]
         if spec["bidirectional"]:
             below = _concat(g, words, layer, layer == layers, tops, drawn)
+    for top in below:
+        g.node(top).attrs["returns"] = "output"
     emit = {"all": drawn, "last": drawn[-1:], "none": []}[spec["outputs"]]
-    ys = [g.add(f"y{t}", "output", words("output"), f"y_{{{t}}}", step=t) for t in emit]
+    ys = [g.add(f"y{t}", "output", words("output"), f"y_{{{t}}}", step=t, shape=STEP_OUTPUT) for t in emit]
     for y, t in zip(ys, emit, strict=True):
         g.link(below[drawn.index(t)], y, label="W_{hy}")
     if ys:
@@ -156,11 +165,11 @@ def _chain(g: Graph, words: Words, direction: str, layer: int, below: list[str],
     backward = direction == "bwd"
     h0_math = _h(direction, f"{steps + 1}" if backward else "0", layer)
     h0 = g.add(f"h0{direction}{layer}", "hidden-state", words("hidden-state"), h0_math,
-               step=steps + 1 if backward else 0, initial=True, **attrs)
+               step=steps + 1 if backward else 0, initial=True, shape=STATE, returns="h_n", **attrs)
     # the row's first state (h_0, h←_{T+1}) names it; the steps show their symbol only, as d2l's grids do, so
     # that a bidirectional or stacked grid fits a page column (FIGURES.md §8)
-    hs = [g.add(f"h{direction}{layer}_{t}", "hidden-state", "", _h(direction, str(t), layer), step=t, **attrs)
-          for t in drawn]
+    hs = [g.add(f"h{direction}{layer}_{t}", "hidden-state", "", _h(direction, str(t), layer), step=t, shape=STATE,
+                **attrs) for t in drawn]
     w, u = _weight("W", "xh", direction, layer), _weight("U", "hh", direction, layer)
     for i, h in enumerate(hs):
         g.link(below[i], h, label=w, spine=not backward, label_beside=True)
@@ -178,10 +187,10 @@ def _jordan(spec: Spec, words: Words) -> Graph:
     g = new_graph(spec, "BT")
     steps = spec["unroll"]
     if steps == 1:
-        x = g.add("x", "input", words("input"), "x_t")
-        s = g.add("s", "state", words("state-unit"), "s_t", unit="state")
-        h = g.add("h", "hidden-state", words("hidden-state"), "h_t")
-        y = g.add("y", "output", words("output"), "y_t")
+        x = g.add("x", "input", words("input"), "x_t", shape=STEP_INPUT)
+        s = g.add("s", "state", words("state-unit"), "s_t", unit="state", shape=STEP_OUTPUT)
+        h = g.add("h", "hidden-state", words("hidden-state"), "h_t", shape=STATE)
+        y = g.add("y", "output", words("output"), "y_t", shape=STEP_OUTPUT)
         g.link(x, h, label="W_{xh}")
         g.link(s, h, label="W_{sh}")
         g.link(h, y, label="W_{hy}")
@@ -191,10 +200,10 @@ def _jordan(spec: Spec, words: Words) -> Graph:
     else:
         prev_y = prev_s = ""
         for t in range(1, steps + 1):
-            x = g.add(f"x{t}", "input", words("input"), f"x_{{{t}}}", step=t)
-            s = g.add(f"s{t}", "state", words("state-unit"), f"s_{{{t}}}", step=t, unit="state")
-            h = g.add(f"h{t}", "hidden-state", words("hidden-state"), f"h_{{{t}}}", step=t)
-            y = g.add(f"y{t}", "output", words("output"), f"y_{{{t}}}", step=t)
+            x = g.add(f"x{t}", "input", words("input"), f"x_{{{t}}}", step=t, shape=STEP_INPUT)
+            s = g.add(f"s{t}", "state", words("state-unit"), f"s_{{{t}}}", step=t, unit="state", shape=STEP_OUTPUT)
+            h = g.add(f"h{t}", "hidden-state", words("hidden-state"), f"h_{{{t}}}", step=t, shape=STATE)
+            y = g.add(f"y{t}", "output", words("output"), f"y_{{{t}}}", step=t, shape=STEP_OUTPUT)
             g.link(x, h, label="W_{xh}", spine=True)
             g.link(s, h, label="W_{sh}")
             g.link(h, y, label="W_{hy}", spine=True)
@@ -210,7 +219,7 @@ def _jordan(spec: Spec, words: Words) -> Graph:
 
 
 def _output_head(g: Graph, words: Words, top: str, suffix: str) -> None:
-    why = g.add(f"why{suffix}", "linear", words("weight"), "W_{hy}")
+    why = g.add(f"why{suffix}", "linear", words("weight"), "W_{hy}", width="d_y")
     soft = g.add(f"softmax{suffix}", "softmax", words("softmax"), "")
     y = g.add(f"y{suffix}", "output", words("output"), "y_t")
     g.chain(top, why, soft, y)
@@ -251,6 +260,8 @@ SUBJECT = Subject(
         "rnn unroll=16",
         "rnn variant=jordan",
         "rnn variant=jordan unroll=3",
+        "rnn unroll=3 shapes=true",
+        "rnn layers=2 shapes=true batch=4 seq=10 input=128 hidden=256",
     ),
     # the backward row sits below the forward one: x_t crosses the backward chain on its way to →h_t and ←h_t
     # crosses the forward chain on its way to the concatenation, except at the chains' open ends (d2l's birnn

@@ -65,16 +65,22 @@ def build(spec: Spec, registry: Registry) -> Graph:
         return _luong(spec, registry, words)
     return _plain(spec, registry, words)
 
+TOKEN, STATE, FED = ("B", "d_x"), ("B", "d_h"), ("B", "d_x+d_h")
+"""Shapes at one step (``shapes=true``): an embedded token, a recurrent state, and Luong's input feeding (the next
+input concatenated with the previous attentional state)."""
+
 
 def _plain(spec: Spec, registry: Registry, words: Words) -> Graph:
     g = new_graph(spec, "BT")
     src, tgt, reverse = spec["src_len"], spec["tgt_len"], spec["reverse"]
     order = list(range(src, 0, -1)) if reverse else list(range(1, src + 1))
-    tokens = [g.add(f"src{k}", "token", words("token"), f"x_{{{j}}}", step=k, position=j, stack="encoder")
+    tokens = [g.add(f"src{k}", "token", words("token"), f"x_{{{j}}}", step=k, position=j, stack="encoder",
+                    shape=TOKEN)
               for k, j in enumerate(order, start=1)]
     tokens.append(g.add(f"src{src + 1}", "token", words("phrase.seq2seq-eos-token"), EOS, step=src + 1,
-                        eos=True, stack="encoder"))
-    enc = [g.add(f"enc{k}", "hidden-state", words("hidden-state"), f"h_{{{k}}}", step=k, stack="encoder")
+                        eos=True, stack="encoder", shape=TOKEN))
+    enc = [g.add(f"enc{k}", "hidden-state", words("hidden-state"), f"h_{{{k}}}", step=k, stack="encoder",
+                 shape=STATE)
            for k in range(1, src + 2)]
     for tok, h in zip(tokens, enc, strict=True):
         g.link(tok, h)
@@ -82,12 +88,14 @@ def _plain(spec: Spec, registry: Registry, words: Words) -> Graph:
     v = g.add("context", "context", words("context"), "v", fixed=True)
     g.link(enc[-1], v)
 
-    ins = [g.add("tgt_in1", "token", words("phrase.seq2seq-eos-token"), EOS, step=1, eos=True, stack="decoder")]
+    ins = [g.add("tgt_in1", "token", words("phrase.seq2seq-eos-token"), EOS, step=1, eos=True, stack="decoder",
+                 shape=TOKEN)]
     ins += [g.add(f"tgt_in{t}", "token", words("phrase.seq2seq-decoder-input"), f"y_{{{t - 1}}}", step=t,
-                  stack="decoder") for t in range(2, tgt + 1)]
-    dec = [g.add(f"dec{t}", "hidden-state", words("hidden-state"), f"s_{{{t}}}", step=t, stack="decoder")
+                  stack="decoder", shape=TOKEN) for t in range(2, tgt + 1)]
+    dec = [g.add(f"dec{t}", "hidden-state", words("hidden-state"), f"s_{{{t}}}", step=t, stack="decoder",
+                 shape=STATE)
            for t in range(1, tgt + 1)]
-    soft = [g.add(f"softmax{t}", "softmax", words("softmax"), "", step=t, stack="decoder")
+    soft = [g.add(f"softmax{t}", "softmax", words("softmax"), "", step=t, stack="decoder", width="V")
             for t in range(1, tgt + 1)]
     outs = [g.add(f"y{t}", "output", words("output"), f"y_{{{t}}}", step=t, stack="decoder")
             for t in range(1, tgt + 1)]
@@ -117,11 +125,12 @@ def _bahdanau(spec: Spec, registry: Registry, words: Words) -> Graph:
     g = new_graph(spec, "BT")
     src = spec["src_len"]
     positions = range(1, src + 1)
-    tokens = [g.add(f"src{j}", "token", words("token"), f"x_{{{j}}}", step=j, stack="encoder") for j in positions]
+    tokens = [g.add(f"src{j}", "token", words("token"), f"x_{{{j}}}", step=j, stack="encoder", shape=TOKEN)
+              for j in positions]
     fwd = [g.add(f"fwd{j}", "hidden-state", words("forward-state"), f"h→_{{{j}}}", step=j, direction="fwd",
-                 stack="encoder") for j in positions]
+                 stack="encoder", shape=STATE) for j in positions]
     bwd = [g.add(f"bwd{j}", "hidden-state", words("backward-state"), f"h←_{{{j}}}", step=j, direction="bwd",
-                 stack="encoder") for j in positions]
+                 stack="encoder", shape=STATE) for j in positions]
     ann = [g.add(f"ann{j}", "concat", words("annotation"), f"h_{{{j}}} = [h→_{{{j}}}; h←_{{{j}}}]", step=j,
                  annotation=True, stack="encoder") for j in positions]
     for j in range(src):
@@ -138,11 +147,12 @@ def _bahdanau(spec: Spec, registry: Registry, words: Words) -> Graph:
     tanhs: list[str] = []
     scores: list[str] = []
     for j in positions:
-        u_a = g.add(f"u_a{j}", "linear", words("linear"), f"U_a h_{{{j}}}", weight="U_a", step=j)
+        u_a = g.add(f"u_a{j}", "linear", words("linear"), f"U_a h_{{{j}}}", weight="U_a", step=j,
+                    width="d_h")
         add = g.add(f"add{j}", "elementwise-add", words("elementwise-add"), "", step=j)
         tanh = g.add(f"tanh{j}", "activation", words("activation.tanh"), "", fn="tanh", step=j)
         v_a = g.add(f"v_a{j}", "linear", words("alignment-score"), f"e_{{i{j}}} = v_a^⊤ tanh(·)", weight="v_a",
-                    score=True, step=j)
+                    score=True, step=j, width="1")
         g.link(ann[j - 1], u_a)
         g.link(u_a, add)
         g.chain(add, tanh, v_a)
@@ -152,26 +162,27 @@ def _bahdanau(spec: Spec, registry: Registry, words: Words) -> Graph:
         scores.append(v_a)
     # The decoder, made after the encoder's columns so that Graphviz puts it to their right.
     s_prev = g.add("s_prev", "hidden-state", words("phrase.seq2seq-previous-state"), "s_{i-1}", query=True,
-                   step="i-1", stack="decoder")
+                   step="i-1", stack="decoder", shape=STATE)
     y_prev = g.add("y_prev", "token", words("phrase.seq2seq-decoder-input"), "y_{i-1}", step="i",
-                   stack="decoder")
-    w_a = g.add("w_a", "linear", words("linear"), "W_a s_{i-1}", weight="W_a")
+                   stack="decoder", shape=TOKEN)
+    w_a = g.add("w_a", "linear", words("linear"), "W_a s_{i-1}", weight="W_a", width="d_h")
     g.link(s_prev, w_a, query=True, back=True)  # runs down from the decoder, beside the stack
     for add in adds:
         # W_a s_{i-1} is broadcast to every column: as constraint edges this fan-out would make dot shuffle
         # the columns for T_x >= 4, so it does not pull on the layout (`back`).
         g.link(w_a, add, back=True)
-    soft = g.add("softmax", "softmax", words("softmax"), "")
+    # the scores of all S positions in one softmax; the context is a weighted sum of annotations [h→; h←]
+    soft = g.add("softmax", "softmax", words("softmax"), "", shape=("B", "S"))
     alpha = g.add("alpha", "attention-weights", words("attention-weights"), _weights("α_{i", src))
-    ctx = g.add("context", "context", words("context"), "c_i = Σ_j α_{ij} h_j", step="i")
+    ctx = g.add("context", "context", words("context"), "c_i = Σ_j α_{ij} h_j", step="i", shape=("B", "2d_h"))
     for v_a in scores:
         g.link(v_a, soft)
     g.chain(soft, alpha, ctx)
     for j in positions:
         g.link(ann[j - 1], ctx, label=f"h_{{{j}}}")
     s_i = g.add("s_i", "hidden-state", words("phrase.seq2seq-decoder-state"), "s_i = f(s_{i-1}, y_{i-1}, c_i)",
-                step="i", stack="decoder")
-    y_i = g.add("y_i", "output", words("output"), "y_i", step="i", stack="decoder")
+                step="i", stack="decoder", shape=STATE)
+    y_i = g.add("y_i", "output", words("output"), "y_i", step="i", stack="decoder", width="V")
     g.link(s_prev, s_i, "recurrent")
     g.link(y_prev, s_i)
     g.link(ctx, s_i)
@@ -209,43 +220,45 @@ def _luong(spec: Spec, registry: Registry, words: Words) -> Graph:
     positions = range(1, src + 1)
     h_bar = f"h{BAR}"
     h_tilde = f"h{TILDE}"
-    tokens = [g.add(f"src{s}", "token", words("token"), f"x_{{{s}}}", step=s, stack="encoder") for s in positions]
+    tokens = [g.add(f"src{s}", "token", words("token"), f"x_{{{s}}}", step=s, stack="encoder", shape=TOKEN)
+              for s in positions]
     enc = [g.add(f"enc{s}", "hidden-state", words("phrase.seq2seq-encoder-state"), f"{h_bar}_{{{s}}}", step=s,
-                 stack="encoder") for s in positions]
+                 stack="encoder", shape=STATE) for s in positions]
     for tok, h in zip(tokens, enc, strict=True):
         g.link(tok, h)
     g.chain(*enc, role="recurrent")
 
     y_prev = g.add("y_prev", "token", words("phrase.seq2seq-decoder-input"), "y_{t-1}", step="t",
-                   stack="decoder")
-    feed = g.add("feed", "concat", words("concat"), f"[y_{{t-1}}; {h_tilde}_{{t-1}}]", step="t", stack="decoder")
+                   stack="decoder", shape=TOKEN)
+    feed = g.add("feed", "concat", words("concat"), f"[y_{{t-1}}; {h_tilde}_{{t-1}}]", step="t", stack="decoder",
+                 shape=FED)
     h_prev = g.add("h_prev", "hidden-state", words("phrase.seq2seq-previous-state"), "h_{t-1}", step="t-1",
-                   stack="decoder")
+                   stack="decoder", shape=STATE)
     h_t = g.add("h_t", "hidden-state", words("phrase.seq2seq-decoder-state"), "h_t", query=True, step="t",
-                stack="decoder")
+                stack="decoder", shape=STATE)
     g.chain(y_prev, feed, h_t)
     g.link(h_prev, h_t, "recurrent")
 
     score = g.add("score", "matmul", words("alignment-score"), f"score(h_t, {h_bar}_s) = h_t^⊤ W_a {h_bar}_s",
-                  score="general")
+                  score="general", shape=("B", "S"))
     g.link(h_t, score, query=True)
     for s in positions:
         g.link(enc[s - 1], score)
     soft = g.add("softmax", "softmax", words("softmax"), "")
     alpha = g.add("alpha", "attention-weights", words("attention-weights"), _weights("a_t(", src, ")"))
-    ctx = g.add("context", "context", words("context"), f"c_t = Σ_s a_t(s) {h_bar}_s", step="t")
+    ctx = g.add("context", "context", words("context"), f"c_t = Σ_s a_t(s) {h_bar}_s", step="t", shape=STATE)
     g.chain(score, soft, alpha, ctx)
     for s in positions:
         g.link(enc[s - 1], ctx, label=f"{h_bar}_{{{s}}}")
     cat = g.add("concat", "concat", words("concat"), "[c_t; h_t]", step="t", stack="decoder")
-    w_c = g.add("w_c", "linear", words("linear"), "W_c", weight="W_c", stack="decoder")
+    w_c = g.add("w_c", "linear", words("linear"), "W_c", weight="W_c", stack="decoder", width="d_h")
     tanh = g.add("tanh", "activation", words("activation.tanh"), "", fn="tanh", stack="decoder")
     att = g.add("h_tilde", "hidden-state", words("attentional-hidden-state"), f"{h_tilde}_t", attentional=True,
                 step="t", stack="decoder")
-    out_soft = g.add("out_softmax", "softmax", words("softmax"), f"W_s {h_tilde}_t", stack="decoder")
+    out_soft = g.add("out_softmax", "softmax", words("softmax"), f"W_s {h_tilde}_t", stack="decoder", width="V")
     y_t = g.add("y_t", "output", words("output"), "y_t", step="t", stack="decoder")
     feed_next = g.add("feed_next", "concat", words("phrase.seq2seq-next-input"), f"[y_t; {h_tilde}_t]",
-                      step="t+1", stack="decoder")
+                      step="t+1", stack="decoder", shape=FED)
     g.link(ctx, cat)
     g.link(h_t, cat)
     g.chain(cat, w_c, tanh, att, out_soft, y_t)

@@ -142,6 +142,12 @@ class _Builder:
         result.out = x
         return result
 
+    def length(self, stack: str) -> str:
+        """The sequence axis of a stack: S for the source side of an encoder-decoder drawn with its decoder, T
+        otherwise (an encoder layer on its own reads a sequence of T positions)."""
+        drawn_with_decoder = self.spec["view"] in ("overview", "decoder-layer")
+        return "S" if stack == "encoder" and self.variant == "encoder-decoder" and drawn_with_decoder else "T"
+
     # -- a whole stack ---------------------------------------------------------------------------
     def embeddings(self, stack: str) -> str:
         """The input and its embeddings, summed; returns the ⊕ node that feeds the first layer."""
@@ -150,32 +156,33 @@ class _Builder:
         total = g.add(f"{p}_sum", "elementwise-add", words("elementwise-add"), "", stack=stack)
         if self.variant == "encoder-decoder":
             label = words("input") if stack == "encoder" else words("shifted-outputs")
-            source = g.add(f"{p}_input", "input", label, "", stack=stack)
-            embed = g.add(f"{p}_embed", "embedding", words("embedding"), "×√d_{model}", stack=stack, scaled=True)
+            source = g.add(f"{p}_input", "input", label, "", stack=stack, shape=("B", self.length(stack)))
+            embed = g.add(f"{p}_embed", "embedding", words("embedding"), "×√d_{model}", stack=stack, scaled=True,
+                          width="d")
             pos = g.add(f"{p}_pos", "positional-encoding", words("positional-encoding"), "sin, cos", stack=stack,
-                        kind="sinusoidal")
+                        kind="sinusoidal", shape=(self.length(stack), "d"))
             g.link(source, embed)
             g.link(embed, total)
             g.link(pos, total)
             return total
         math = "[CLS] A [SEP] B [SEP]" if self.variant == "encoder-only" else ""
-        source = g.add(f"{p}_input", "input", words("phrase.transformer-tokens"), math, stack=stack)
+        source = g.add(f"{p}_input", "input", words("phrase.transformer-tokens"), math, stack=stack, shape=("B", "T"))
         if self.variant == "encoder-only":
             tok = g.add(f"{p}_embed", "embedding", words("phrase.transformer-token-embedding"), "E_{tok}",
-                        stack=stack, kind="token")
+                        stack=stack, kind="token", width="d")
             seg = g.add(f"{p}_segment", "embedding", words("phrase.transformer-segment-embedding"), "E_{seg}",
-                        stack=stack, kind="segment")
+                        stack=stack, kind="segment", width="d")
             pos = g.add(f"{p}_pos", "positional-encoding", words("phrase.transformer-position-embedding"),
-                        "E_{pos}", stack=stack, kind="learned")
+                        "E_{pos}", stack=stack, kind="learned", shape=("T", "d"))
             g.link(source, tok)
             g.link(source, seg)
             for part in (tok, seg, pos):
                 g.link(part, total)
             return total
         tok = g.add(f"{p}_embed", "embedding", words("phrase.transformer-token-embedding"), "W_{e}", stack=stack,
-                    kind="token")
+                    kind="token", width="d")
         pos = g.add(f"{p}_pos", "positional-encoding", words("phrase.transformer-position-embedding"), "W_{p}",
-                    stack=stack, kind="learned")
+                    stack=stack, kind="learned", shape=("T", "d"))
         g.link(source, tok)
         g.link(tok, total)
         g.link(pos, total)
@@ -218,8 +225,9 @@ class _Builder:
         g, words = self.g, self.words
         if self.variant == "encoder-only":
             encoder = self.stack("encoder")
-            mlm = g.add("mlm_head", "linear", words("mlm-head"), "", task="mlm")
-            nsp = g.add("nsp_head", "linear", words("nsp-head"), "", task="nsp")
+            mlm = g.add("mlm_head", "linear", words("mlm-head"), "", task="mlm", width="V")
+            # IsNext / NotNext, read from the [CLS] position only
+            nsp = g.add("nsp_head", "linear", words("nsp-head"), "", task="nsp", width="2", pooled=True)
             g.link(encoder.out, mlm)
             g.link(encoder.out, nsp, label="[CLS]")
             g.link(mlm, g.add("mlm_out", "output", words("phrase.transformer-mlm-output"), "", task="mlm"))
@@ -250,7 +258,7 @@ class _Builder:
 
     def output_head(self, x: str, math: str, label: str) -> None:
         g, words = self.g, self.words
-        linear = g.add("out_linear", "linear", words("linear"), math, tied=True)
+        linear = g.add("out_linear", "linear", words("linear"), math, tied=True, width="V")
         soft = g.add("out_softmax", "softmax", words("softmax"), "")
         out = g.add("out", "output", label, "")
         g.chain(x, linear, soft, out, spine=True)
@@ -265,9 +273,10 @@ class _Builder:
             # Framed as the encoder, and framed first, so that Graphviz puts it on the left like the paper's
             # figure, away from the residual edges.
             enc = g.add("enc_out", "input", words("phrase.transformer-encoder-output"), "", stack="encoder",
-                        source="encoder-output")
+                        source="encoder-output", shape=("B", "S", "d"))
             g.group("encoder", words("encoder"), [enc], "", stack="encoder")
-        x = g.add("layer_in", "input", words("phrase.transformer-layer-input"), "x", stack=stack)
+        x = g.add("layer_in", "input", words("phrase.transformer-layer-input"), "x", stack=stack,
+                  shape=("B", self.length(stack), "d"))
         layer = self.layer(stack, stack[:3], x)
         g.group(f"{stack}_layer", words(role), layer.members, role, repeat=self.n, stack=stack)
         for target in layer.cross:
@@ -324,5 +333,7 @@ SUBJECT = Subject(
         "transformer view=decoder-layer norm=pre",
         "transformer variant=encoder-only view=encoder-layer",
         "transformer variant=decoder-only view=decoder-layer norm=pre",
+        "transformer shapes=true",
+        "transformer view=encoder-layer shapes=true d_model=512 heads=8 d_ff=2048",
     ),
 )

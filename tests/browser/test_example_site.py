@@ -207,3 +207,49 @@ def test_katex_fonts_load_from_the_site(page, site: str, path: str) -> None:
     assert equation and equation["width"] > 100 and equation["height"] > 20
     page.locator(".sqd-formulas").first.scroll_into_view_if_needed()
     page.screenshot(path=str(artifact(f"formulas-{path.strip('/').replace('/', '-')}.png")), full_page=False)
+
+
+SHAPE_LABEL = re.compile(r"^\((?:[\w·+]+,)*[\w·+]+\)$")
+"""An edge's shape label as drawn: ``(4,128)``, ``(B,h,T,T)``, ``(B,T,d)`` (scripts are separate text runs)."""
+
+
+@pytest.mark.parametrize(("path", "scheme", "colour", "seen"), [
+    ("en/rnn/", "default", "rgb(15, 23, 42)", "(4,128)"),
+    ("zh/rnn/", "slate", "rgb(226, 232, 240)", "(4,128)"),
+    ("en/attention/", "slate", "rgb(226, 232, 240)", "(B,h,T,T)"),
+    ("zh/transformer/", "default", "rgb(15, 23, 42)", "(B,T,512)"),
+])
+def test_shape_labels_are_readable_and_beside_their_edges(page, site: str, path: str, scheme: str, colour: str,
+                                                          seen: str) -> None:
+    """shapes=true figures as a reader meets them: every shape label at 10 px or more in the page's text colour, and
+    on no box; the RNN states PyTorch's output and h_n under the figure."""
+    page.goto(site + path, wait_until="networkidle")
+    if scheme == "slate":  # the reader's way: Material's palette toggle
+        page.locator("form[data-md-component=palette] label:visible").first.click()
+    page.wait_for_function(f"document.body.getAttribute('data-md-color-scheme') === '{scheme}'")
+    figure = page.locator("figure.sqd-figure", has=page.locator("svg text", has_text=seen)).first
+    figure.scroll_into_view_if_needed()
+    from playwright.sync_api import expect
+
+    expect(figure.locator("g.edge > text").first).to_have_css("fill", colour)  # after the scheme's transition
+    figure.screenshot(path=str(artifact(f"shapes-{path.replace('/', '-')}{scheme}.png")))
+    drawn = figure.evaluate("""fig => {
+        const box = el => { const r = el.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+        const labels = [...fig.querySelectorAll('g.edge > text')].map(t => ({
+            text: t.textContent, box: box(t), fill: getComputedStyle(t).fill,
+            px: parseFloat(t.getAttribute('font-size')) * t.getScreenCTM().a}));
+        const nodes = [...fig.querySelectorAll('g.node > :is(path, polygon, ellipse)')].map(box);
+        return {labels, nodes, caption: fig.querySelector('figcaption')?.textContent || ''};
+    }""")
+    shapes = [label for label in drawn["labels"] if SHAPE_LABEL.match(label["text"])]
+    assert seen in {label["text"] for label in shapes}
+    for label in shapes:
+        assert label["px"] >= 10, f"{label['text']} is drawn at {label['px']:.1f} px"
+        assert label["fill"] == colour
+        left, top, right, bottom = label["box"]
+        for n_left, n_top, n_right, n_bottom in drawn["nodes"]:
+            overlap_x = min(right, n_right) - max(left, n_left)
+            overlap_y = min(bottom, n_bottom) - max(top, n_top)
+            assert overlap_x <= 1 or overlap_y <= 1, f"{label['text']} lies on a box"
+    if "rnn" in path:
+        assert drawn["caption"].endswith("output (4,10,256), h_n (2,4,256)")
