@@ -21,7 +21,7 @@ from typing import Any
 import yaml
 
 from seqdiagrams.errors import Location, SpecError, Subtype, at_block, did_you_mean, shown
-from seqdiagrams.params import BoolParam
+from seqdiagrams.params import STEP_PARAMS, BoolParam
 
 MAX_BLOCK_BYTES = 64 * 1024
 """Largest block (info string + body) accepted."""
@@ -56,8 +56,12 @@ class Spec:
         return self.key_locs.get(key, self.loc)
 
     def canonical(self) -> str:
-        """Stable JSON of subject and parameters (no locations): the identity used by caches and ids."""
-        return json.dumps({"subject": self.subject, "params": _jsonable(self.params)}, sort_keys=True,
+        """Stable JSON of subject and parameters (no locations): the identity used by caches and ids.
+
+        The step keys are left out at their defaults, so figures drawn before they existed keep their identity."""
+        params = {key: value for key, value in self.params.items()
+                  if key not in STEP_PARAMS or value != STEP_PARAMS[key].default}
+        return json.dumps({"subject": self.subject, "params": _jsonable(params)}, sort_keys=True,
                           ensure_ascii=False, separators=(",", ":"))
 
     def digest(self) -> str:

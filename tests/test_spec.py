@@ -114,6 +114,7 @@ def test_defaults_are_filled_in():
     assert dict(spec.params) == {
         "lang": "en", "caption": "", "title": "", "direction": "", "theme": "auto", "highlight": (), "id": "",
         "unroll": 1, "layers": 1, "bidirectional": False, "outputs": "all", "variant": "elman",
+        "steps": False, "animate": False, "step_seconds": 1.5,
     }
 
 

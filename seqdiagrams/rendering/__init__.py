@@ -12,10 +12,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from seqdiagrams.errors import Diagnostic, SpecError, Subtype, at_block, did_you_mean, internal_error
+from seqdiagrams.params import STEP_PARAMS
 from seqdiagrams.rendering.dot import emit
 from seqdiagrams.rendering.engine import graphviz_version, layout
 from seqdiagrams.rendering.html import figure
-from seqdiagrams.rendering.svg import finish_svg, natural_width, view_box_of
+from seqdiagrams.rendering.svg import animation_css, finish_svg, natural_width, view_box_of
+from seqdiagrams.steps import plan, step_numbers
 from seqdiagrams.subjects import GRAPH_FORMATS, get_subject
 
 if TYPE_CHECKING:
@@ -26,6 +28,7 @@ if TYPE_CHECKING:
     from seqdiagrams.registry import Registry
     from seqdiagrams.rendering.cache import DiskCache
     from seqdiagrams.spec import Spec
+    from seqdiagrams.steps import Step
 
 OutputFormat = Literal["svg", "dot", "ir-json", "html", "png", "md", "json"]
 FORMATS: tuple[str, ...] = ("svg", "dot", "ir-json", "html", "png", "md", "json")
@@ -173,6 +176,14 @@ def renderer_versions() -> str:
     return "/".join(parts)
 
 
+def figure_steps(spec: Spec, graph: Graph, registry: Registry) -> list[Step]:
+    """The steps a figure is shown in: none unless its block asks for them (``steps``, ``animate``)."""
+    asked = spec["steps"] if get_subject(spec.subject).params["steps"] is STEP_PARAMS["steps"] else False
+    if not (asked or spec["animate"]):  # mamba's own `steps` is the length of its scan plot, not a step-through
+        return []
+    return plan(graph, registry, asked if isinstance(asked, tuple) else (), spec)
+
+
 def _render(spec: Spec, fmt: OutputFormat, registry: Registry, ordinal: int, cache: DiskCache | None,
             styles: bool) -> str | bytes:
     subject = get_subject(spec.subject)
@@ -191,13 +202,15 @@ def _render(spec: Spec, fmt: OutputFormat, registry: Registry, ordinal: int, cac
     graph = build_graph(spec, registry)
     if fmt == "ir-json":
         return graph.to_json()
-    dot = emit(graph, spec["highlight"])
+    steps = figure_steps(spec, graph, registry)
+    dot = emit(graph, spec["highlight"], step_numbers(steps))
     if fmt == "dot":
         return dot
     if fmt == "png":
         return _layout(dot, "png", cache)
     prefix = id_prefix(spec, ordinal)
-    svg = finish_svg(_layout(dot, "svg", cache), prefix, graph.title, graph.desc, spec["theme"], styles)
+    motion = animation_css(prefix, len(steps), spec["step_seconds"]) if spec["animate"] else ""
+    svg = finish_svg(_layout(dot, "svg", cache), prefix, graph.title, graph.desc, spec["theme"], styles, motion)
     if fmt == "svg":
         return svg + "\n"
     wide = natural_width(view_box_of(svg)) > COLUMN_PX

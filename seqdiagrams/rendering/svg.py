@@ -31,7 +31,8 @@ XLINK_NS = "http://www.w3.org/1999/xlink"
 _URL_REF = re.compile(r"url\(#([^)]+)\)")
 
 
-def finish_svg(raw: bytes, prefix: str, title: str, desc: str, theme: str, styles: bool = True) -> str:
+def finish_svg(raw: bytes, prefix: str, title: str, desc: str, theme: str, styles: bool = True,
+               extra_css: str = "") -> str:
     """Return the finished ``<svg>`` element as text (no XML declaration, no DOCTYPE).
 
     Graphviz's SVG is regular, machine-written XML, so it is finished with a few anchored
@@ -43,10 +44,11 @@ def finish_svg(raw: bytes, prefix: str, title: str, desc: str, theme: str, style
     text = _COMMENT.sub("", text[text.index("<svg"):])
     text = _TITLE.sub("", text).replace(WORD_JOINER, "")
     text = _SHIFTED.sub(_script_text, prefix_ids(text, prefix))
+    text = _STEP_GROUP.sub(lambda m: f'{m.group(0)} data-sqd-step="{m.group(1)}"', text)
     root = ROOT_TAG.match(text)
     if root is None:
         raise ValueError("Graphviz output has no <svg> root")
-    head = svg_head(view_box_of(root.group(0)), prefix, title, desc, theme, styles)
+    head = svg_head(view_box_of(root.group(0)), prefix, title, desc, theme, styles, extra_css)
     return head + text[root.end():].rstrip()
 
 
@@ -68,6 +70,27 @@ def _script_text(match: re.Match[str]) -> str:
     offset = size * (SCRIPT_DROP if shift == "sub" else -SCRIPT_RISE)
     tag = _Y.sub(lambda m: f'y="{float(m.group(1)) + offset:.2f}"', tag.replace(f' baseline-shift="{shift}"', ""))
     return _FONT_SIZE.sub(f'font-size="{size * SCRIPT_SCALE:.2f}"', tag)
+
+
+HOLD_STEPS = 2
+"""An animated figure shows its complete state for this many step durations before the loop starts again."""
+
+
+def animation_css(prefix: str, count: int, seconds: float) -> str:
+    """CSS that reveals the ``count`` steps of figure ``prefix`` in a loop, ``seconds`` each (no script).
+
+    Step 1 is always shown; step k fades in at (k−1)/(count+hold) of the cycle and stays until the cycle ends.
+    Keyframes are named after the figure, so animated figures of different lengths share a page. A reader who
+    asks for reduced motion gets the complete figure, still."""
+    cycle = (count + HOLD_STEPS) * seconds
+    fade = 100 * min(0.3, seconds / 3) / cycle
+    rules = []
+    for k in range(2, count + 1):
+        start = 100 * (k - 1) * seconds / cycle
+        rules.append(f"@keyframes {prefix}-s{k}{{0%,{start:.2f}%{{opacity:0}}{start + fade:.2f}%,100%{{opacity:1}}}}"
+                     f'#{prefix} [data-sqd-step="{k}"]{{animation:{prefix}-s{k} {cycle:g}s linear infinite}}')
+    rules.append(f"@media (prefers-reduced-motion: reduce){{#{prefix} [data-sqd-step]{{animation:none}}}}")
+    return "".join(rules)
 
 
 def prefix_ids(text: str, prefix: str) -> str:
@@ -115,6 +138,8 @@ _ID = re.compile(r'\b(id)="([^"]+)"')
 _HREF = re.compile(r'((?:xlink:)?href)="#([^"]+)"')
 _SHIFTED = re.compile(r'<text\b[^>]*\bbaseline-shift="(sub|super)"[^>]*\bfont-size="([0-9.]+)"[^>]*>')
 """A shifted span; Graphviz writes ``baseline-shift`` before ``font-size`` (a test checks none is left)."""
+_STEP_GROUP = re.compile(r'<g id="[^"]*" class="(?:node|edge)\b[^"]*\bsqd&#45;step&#45;([0-9]+)[^"]*"')
+"""A node or edge group of a figure shown step by step (the emitter's ``sqd-step-k`` class, as Graphviz writes it)."""
 _FONT_SIZE = re.compile(r'\bfont-size="([0-9.]+)"')
 _Y = re.compile(r'\by="(-?[0-9.]+)"')
 ROOT_TAG = re.compile(r"<svg\b[^>]*>")

@@ -95,7 +95,7 @@ class Subject:
             raise TypeError(f"subject {self.name!r} needs build= or render=")
         if self.build is not None and self.render is not None and self.renders is None:
             raise TypeError(f"subject {self.name!r} has build= and render=, so it needs renders=")
-        object.__setattr__(self, "params", merged(dict(self.own_params)))
+        object.__setattr__(self, "params", merged(dict(self.own_params), diagram=self.build is not None))
 
     def uses_render(self, spec: Spec) -> bool:
         """Whether ``spec`` is drawn by ``render`` (else by ``build`` and the Graphviz pipeline)."""
