@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 
 from seqdiagrams.errors import SpecError, Subtype
 from seqdiagrams.registry import Registry
 from seqdiagrams.rendering import build_graph, figure_steps, render_spec
+from seqdiagrams.rendering.tooltips import equation_titles
 from seqdiagrams.spec import parse
 from seqdiagrams.steps import flow_edges, plan, step_numbers
 from seqdiagrams.subjects import catalog
@@ -169,3 +171,35 @@ def test_step_seconds_is_bounded() -> None:
         assert "step_seconds" in diagnostic.message
         assert diagnostic.subtype in (Subtype.OUT_OF_RANGE, Subtype.BAD_VALUE)
     assert "step_seconds" in str(error_of("table step_seconds=2").diagnostic.message)  # diagrams only
+
+
+def test_a_figure_link_to_an_equation_outside_its_set_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "overlay.yaml"
+    path.write_text("formula_sets:\n  lstm:\n    arch: lstm\n    title: {en: 'LSTM', zh: 'LSTM'}\n"
+                    "    equations: [lstm.forget]\n    figure:\n      subject: lstm\n"
+                    "      nodes: {gate_f: lstm.forget, gate_i: lstm.input}\n",
+                    encoding="utf-8")
+    with pytest.raises(SpecError) as info:
+        Registry.load([path])
+    diagnostic = info.value.diagnostic
+    assert "`formula_sets.lstm.figure.nodes.gate_i`: `lstm.input` is not an equation of this set" in diagnostic.message
+    assert "lstm.forget" in diagnostic.message and (diagnostic.loc.path, diagnostic.loc.line) == (str(path), 8)
+
+
+def test_figure_links_name_diagram_nodes_and_keys() -> None:
+    """Every node a formula set links to exists in its figure for the parameters the link holds for."""
+    for set_id, item in Registry.default().data.formula_sets.items():
+        if item.figure is None:
+            continue
+        subject = catalog()[item.figure.subject]
+        assert subject.build is not None and set(item.figure.when) <= set(subject.params), set_id
+        when = " ".join(f"{k}={str(v).lower()}" for k, v in item.figure.when.items())
+        graph = build_graph(parse(f"seqarch {item.figure.subject} {when}"), Registry.default())
+        missing = set(item.figure.nodes) - {n.id for n in graph.nodes}
+        assert missing <= {"head2", "head8"} if set_id == "mha" else not missing, (set_id, missing)
+
+
+def test_variants_the_equations_do_not_describe_get_no_tooltip() -> None:
+    for block in ("lstm forget_gate=false", "lstm peephole=true", "gru convention=swapped", "attention mask=causal",
+                  "rnn variant=jordan", "transformer norm=pre"):
+        assert equation_titles(build_graph(parse("seqarch " + block), Registry.default()), Registry.default()) == {}

@@ -17,6 +17,7 @@ from seqdiagrams.rendering.dot import emit
 from seqdiagrams.rendering.engine import graphviz_version, layout
 from seqdiagrams.rendering.html import figure
 from seqdiagrams.rendering.svg import animation_css, finish_svg, natural_width, view_box_of
+from seqdiagrams.rendering.tooltips import equation_titles
 from seqdiagrams.steps import plan, step_numbers
 from seqdiagrams.subjects import GRAPH_FORMATS, get_subject
 
@@ -210,7 +211,8 @@ def _render(spec: Spec, fmt: OutputFormat, registry: Registry, ordinal: int, cac
         return _layout(dot, "png", cache)
     prefix = id_prefix(spec, ordinal)
     motion = animation_css(prefix, len(steps), spec["step_seconds"]) if spec["animate"] else ""
-    svg = finish_svg(_layout(dot, "svg", cache), prefix, graph.title, graph.desc, spec["theme"], styles, motion)
+    svg = finish_svg(_layout(dot, "svg", cache), prefix, graph.title, graph.desc, spec["theme"], styles, motion,
+                     equation_titles(graph, registry))
     if fmt == "svg":
         return svg + "\n"
     wide = natural_width(view_box_of(svg)) > COLUMN_PX

@@ -21,9 +21,13 @@ from __future__ import annotations
 
 import html
 import re
+from typing import TYPE_CHECKING
 
 from seqdiagrams.rendering.dot import WORD_JOINER
 from seqdiagrams.rendering.theme import CLUSTER, EDGE, EDGE_DARK, EDGE_STYLES, FAMILIES, HIGHLIGHT, TEXT
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
@@ -32,7 +36,7 @@ _URL_REF = re.compile(r"url\(#([^)]+)\)")
 
 
 def finish_svg(raw: bytes, prefix: str, title: str, desc: str, theme: str, styles: bool = True,
-               extra_css: str = "") -> str:
+               extra_css: str = "", tooltips: Mapping[str, str] | None = None) -> str:
     """Return the finished ``<svg>`` element as text (no XML declaration, no DOCTYPE).
 
     Graphviz's SVG is regular, machine-written XML, so it is finished with a few anchored
@@ -42,7 +46,7 @@ def finish_svg(raw: bytes, prefix: str, title: str, desc: str, theme: str, style
     """
     text = raw.decode("utf-8")
     text = _COMMENT.sub("", text[text.index("<svg"):])
-    text = _TITLE.sub("", text).replace(WORD_JOINER, "")
+    text = _titled(text, tooltips or {}).replace(WORD_JOINER, "")
     text = _SHIFTED.sub(_script_text, prefix_ids(text, prefix))
     text = _STEP_GROUP.sub(lambda m: f'{m.group(0)} data-sqd-step="{m.group(1)}"', text)
     root = ROOT_TAG.match(text)
@@ -50,6 +54,20 @@ def finish_svg(raw: bytes, prefix: str, title: str, desc: str, theme: str, style
         raise ValueError("Graphviz output has no <svg> root")
     head = svg_head(view_box_of(root.group(0)), prefix, title, desc, theme, styles, extra_css)
     return head + text[root.end():].rstrip()
+
+
+def _titled(text: str, tooltips: Mapping[str, str]) -> str:
+    """Graphviz's ``<title>`` elements dropped (they hold internal node names), except that a node with a tooltip
+    gets its text as ``<title>`` and, when Graphviz wrapped it in a link (an operator circle), as the link's title."""
+    def link(match: re.Match[str]) -> str:
+        tip = tooltips.get(html.unescape(match.group(2)))
+        return match.group(0) if tip is None else match.group(1) + html.escape(tip) + '"'
+
+    def own(match: re.Match[str]) -> str:
+        tip = tooltips.get(html.unescape(match.group(1)))
+        return "" if tip is None else f"<title>{html.escape(tip, quote=False)}</title>\n"
+
+    return _TITLE.sub(own, _LINK_TITLE.sub(link, text) if tooltips else text)
 
 
 SCRIPT_SCALE = 5 / 6
@@ -133,7 +151,9 @@ def svg_head(view_box: str, prefix: str, title: str, desc: str, theme: str, styl
 
 
 _COMMENT = re.compile(r"<!--.*?-->\n?", re.S)
-_TITLE = re.compile(r"<title>[^<]*</title>\n?")
+_TITLE = re.compile(r"<title>([^<]*)</title>\n?")
+_LINK_TITLE = re.compile(r'(<title>([^<]*)</title>\n<g id="a_node[0-9]+"><a xlink:title=")[^"]*"')
+"""A node's Graphviz title followed by the link Graphviz wraps a node with a ``tooltip`` in."""
 _ID = re.compile(r'\b(id)="([^"]+)"')
 _HREF = re.compile(r'((?:xlink:)?href)="#([^"]+)"')
 _SHIFTED = re.compile(r'<text\b[^>]*\bbaseline-shift="(sub|super)"[^>]*\bfont-size="([0-9.]+)"[^>]*>')
