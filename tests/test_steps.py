@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from seqdiagrams.errors import SpecError, Subtype
+from seqdiagrams.page_assets import BUNDLES, needed, tags
 from seqdiagrams.registry import Registry
 from seqdiagrams.rendering import build_graph, figure_steps, render_spec
 from seqdiagrams.rendering.tooltips import equation_titles
@@ -203,3 +204,25 @@ def test_variants_the_equations_do_not_describe_get_no_tooltip() -> None:
     for block in ("lstm forget_gate=false", "lstm peephole=true", "gru convention=swapped", "attention mask=causal",
                   "rnn variant=jordan", "transformer norm=pre"):
         assert equation_titles(build_graph(parse("seqarch " + block), Registry.default()), Registry.default()) == {}
+
+
+def test_a_figure_in_steps_carries_hidden_controls_and_its_captions() -> None:
+    spec = parse('seqarch attention steps=true caption="<b>&"')
+    html = str(render_spec(spec, "html", Registry.default()))
+    captions = [step.caption for step in figure_steps(spec, build_graph(spec, Registry.default()), Registry.default())]
+    assert f'data-sqd-steps="{len(captions)}"' in html
+    assert '<div class="sqd-stepper" data-sqd-status="Step {k} of {n}: {caption}" hidden>' in html
+    assert '<p class="sqd-step-status" aria-live="polite"></p>' in html
+    assert "<li>" + "</li><li>".join(captions) + "</li>" in html.replace("&gt;", ">")
+    assert "<b>&" not in html  # the user's caption is escaped like every text
+    assert needed(html) == ("steps",)
+    assert "data-sqd-steps" not in str(render_spec(parse("seqarch attention animate=true"), "html",
+                                                   Registry.default()))  # an animation needs no controls
+
+
+def test_the_step_script_is_loaded_deferred_from_the_site() -> None:
+    assert tags(("steps",), "..") == '<script defer src="../assets/seqdiagrams/steps/steps.js"></script>'
+    from seqdiagrams.assets import VENDOR
+
+    script = (VENDOR.parent / BUNDLES["steps"].scripts[0]).read_text(encoding="utf-8")
+    assert "document$" in script and "fetch(" not in script and "http" not in script

@@ -15,8 +15,8 @@ from seqdiagrams.errors import Diagnostic, SpecError, Subtype, at_block, did_you
 from seqdiagrams.params import STEP_PARAMS
 from seqdiagrams.rendering.dot import emit
 from seqdiagrams.rendering.engine import graphviz_version, layout
-from seqdiagrams.rendering.html import figure
-from seqdiagrams.rendering.svg import animation_css, finish_svg, natural_width, view_box_of
+from seqdiagrams.rendering.html import Stepper, figure
+from seqdiagrams.rendering.svg import STEPPER_CSS, animation_css, finish_svg, natural_width, view_box_of
 from seqdiagrams.rendering.tooltips import equation_titles
 from seqdiagrams.steps import plan, step_numbers
 from seqdiagrams.subjects import GRAPH_FORMATS, get_subject
@@ -179,10 +179,15 @@ def renderer_versions() -> str:
 
 def figure_steps(spec: Spec, graph: Graph, registry: Registry) -> list[Step]:
     """The steps a figure is shown in: none unless its block asks for them (``steps``, ``animate``)."""
-    asked = spec["steps"] if get_subject(spec.subject).params["steps"] is STEP_PARAMS["steps"] else False
-    if not (asked or spec["animate"]):  # mamba's own `steps` is the length of its scan plot, not a step-through
+    asked = _asks_for_steps(spec)
+    if not (asked or spec["animate"]):
         return []
     return plan(graph, registry, asked if isinstance(asked, tuple) else (), spec)
+
+
+def _asks_for_steps(spec: Spec) -> bool | tuple[tuple[str, ...], ...]:
+    """The block's ``steps`` value; mamba's own ``steps`` is the length of its scan plot, not a step-through."""
+    return spec["steps"] if get_subject(spec.subject).params["steps"] is STEP_PARAMS["steps"] else False
 
 
 def _render(spec: Spec, fmt: OutputFormat, registry: Registry, ordinal: int, cache: DiskCache | None,
@@ -210,11 +215,16 @@ def _render(spec: Spec, fmt: OutputFormat, registry: Registry, ordinal: int, cac
     if fmt == "png":
         return _layout(dot, "png", cache)
     prefix = id_prefix(spec, ordinal)
-    motion = animation_css(prefix, len(steps), spec["step_seconds"]) if spec["animate"] else ""
-    svg = finish_svg(_layout(dot, "svg", cache), prefix, graph.title, graph.desc, spec["theme"], styles, motion,
+    css = animation_css(prefix, len(steps), spec["step_seconds"]) if spec["animate"] else ""
+    css += STEPPER_CSS if _asks_for_steps(spec) else ""
+    svg = finish_svg(_layout(dot, "svg", cache), prefix, graph.title, graph.desc, spec["theme"], styles, css,
                      equation_titles(graph, registry))
     if fmt == "svg":
         return svg + "\n"
     wide = natural_width(view_box_of(svg)) > COLUMN_PX
     full_size = registry.label("phrase.figure-full-size", spec["lang"]) if wide else None
-    return figure(svg, prefix, graph.caption or graph.title, spec["id"], full_size) + "\n"
+    stepper = None
+    if steps and _asks_for_steps(spec):  # an animation plays by itself; a step-through waits for the reader
+        words = [registry.label(f"phrase.figure-step-{key}", spec["lang"]) for key in ("previous", "next", "status")]
+        stepper = Stepper(tuple(step.caption for step in steps), *words)
+    return figure(svg, prefix, graph.caption or graph.title, spec["id"], full_size, stepper) + "\n"

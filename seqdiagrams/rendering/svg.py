@@ -231,6 +231,19 @@ FIGURE_CSS = (
 the full-size view, a ``<details>`` toggle that lets a wide figure overflow its column, scrolled sideways. Themes
 style ``<details>`` as admonitions (Material, pymdownx): the toggle reverts to the browser's plain disclosure."""
 
+STEPPER_CSS = (
+    ".sqd-stepping .sqd-later{visibility:hidden}"
+    ".sqd-stepper{display:flex;flex-wrap:wrap;gap:.4em;align-items:baseline;margin:0 0 .4em;font-size:.8em}"
+    ".sqd-stepper[hidden],.sqd-step-list[hidden]{display:none}"
+    ".sqd-stepper>button{font:inherit;padding:.15em .7em;border:1px solid currentColor;border-radius:.3em;"
+    "background:transparent;color:inherit;cursor:pointer}"
+    ".sqd-stepper>button[aria-disabled=true]{opacity:.4;cursor:default}"
+    ".sqd-step-status{margin:0 0 0 .4em!important}"
+    "@media print{.sqd-stepper{display:none!important}.sqd-stepping .sqd-later{visibility:visible}}"
+)
+"""Page rules of a figure shown step by step, carried by such figures only: the steps after the one shown are
+hidden (except in print) once the page script runs, and its controls follow the page's text colour."""
+
 
 def _stylesheet() -> str:
     auto = ".sqd-svg.sqd-theme-auto"
