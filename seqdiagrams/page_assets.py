@@ -44,7 +44,9 @@ class Bundle:
 
 BUNDLES: dict[str, Bundle] = {
     "katex": Bundle(re.compile(r"""class=["']?katex[\s"'>]"""), stylesheets=("vendor/katex/katex.min.css",)),
-    "steps": Bundle(re.compile(r"""data-sqd-steps=["']?[0-9]"""), scripts=("steps/steps.js",)),
+    # a figure in steps, or a node with an equation on a page that also shows that equation's formula section
+    "steps": Bundle(re.compile(r"""data-sqd-steps=["']?[0-9]|\A(?=[\s\S]*data-sqd-eq=)(?=[\s\S]*data-equation=)"""),
+                    scripts=("steps/steps.js",)),
 }
 
 

@@ -226,3 +226,16 @@ def test_the_step_script_is_loaded_deferred_from_the_site() -> None:
 
     script = (VENDOR.parent / BUNDLES["steps"].scripts[0]).read_text(encoding="utf-8")
     assert "document$" in script and "fetch(" not in script and "http" not in script
+
+
+def test_nodes_name_their_equation_for_the_formula_section_of_the_page() -> None:
+    registry = Registry.default()
+    spec = parse("seqarch lstm")
+    html = str(render_spec(spec, "html", registry))
+    expected = equation_titles(build_graph(spec, registry), registry)
+    marked = re.findall(r'<g id="[^"]*" class="node[^"]*" data-sqd-eq="([^"]+)">', html)
+    assert sorted(marked) == sorted(tip.equation for tip in expected.values())
+    assert 'data-sqd-back="↑ in the figure"' in html
+    formulas = str(render_spec(parse("seqarch formulas arch=lstm"), "html", registry))
+    assert "steps" not in needed(html) and "steps" not in needed(formulas)  # one alone needs no script
+    assert needed(html + formulas) == ("katex", "steps")  # a figure and its equations on one page are linked

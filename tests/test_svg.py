@@ -68,7 +68,7 @@ def test_titles_are_the_root_one_and_node_equations(block):
     titles = list(root.iter(f"{SVG}title"))
     assert titles[0] is root[0]
     assert all(parent[t].get("class", "").startswith("node ") for t in titles[1:])
-    assert sorted(t.text for t in titles[1:]) == sorted(expected.values())
+    assert sorted(t.text for t in titles[1:]) == sorted(tip.text for tip in expected.values())
 
 
 @pytest.mark.parametrize("block", BLOCKS)

@@ -217,8 +217,8 @@ def _render(spec: Spec, fmt: OutputFormat, registry: Registry, ordinal: int, cac
     prefix = id_prefix(spec, ordinal)
     css = animation_css(prefix, len(steps), spec["step_seconds"]) if spec["animate"] else ""
     css += STEPPER_CSS if _asks_for_steps(spec) else ""
-    svg = finish_svg(_layout(dot, "svg", cache), prefix, graph.title, graph.desc, spec["theme"], styles, css,
-                     equation_titles(graph, registry))
+    tooltips = equation_titles(graph, registry)
+    svg = finish_svg(_layout(dot, "svg", cache), prefix, graph.title, graph.desc, spec["theme"], styles, css, tooltips)
     if fmt == "svg":
         return svg + "\n"
     wide = natural_width(view_box_of(svg)) > COLUMN_PX
@@ -227,4 +227,5 @@ def _render(spec: Spec, fmt: OutputFormat, registry: Registry, ordinal: int, cac
     if steps and _asks_for_steps(spec):  # an animation plays by itself; a step-through waits for the reader
         words = [registry.label(f"phrase.figure-step-{key}", spec["lang"]) for key in ("previous", "next", "status")]
         stepper = Stepper(tuple(step.caption for step in steps), *words)
-    return figure(svg, prefix, graph.caption or graph.title, spec["id"], full_size, stepper) + "\n"
+    back = registry.label("phrase.figure-equation-back", spec["lang"]) if tooltips else ""
+    return figure(svg, prefix, graph.caption or graph.title, spec["id"], full_size, stepper, back) + "\n"

@@ -34,18 +34,19 @@ class Stepper:
 
 
 def figure(body: str, prefix: str, caption: str, anchor: str, full_size: str | None = None,
-           stepper: Stepper | None = None) -> str:
+           stepper: Stepper | None = None, back: str = "") -> str:
     """A self-contained ``<figure>``: trusted rendered ``body`` (an inline SVG, a table…) and a caption.
 
     ``full_size`` (the toggle's text) adds the full-size view of a figure wider than a text column: a
     ``<details>`` before the SVG that the stylesheet turns into "let the SVG overflow, scrolled sideways".
     A native disclosure is keyboard operable and announced as expanded/collapsed, and needs no script.
     ``stepper`` adds previous/next controls, an ``aria-live`` status and the step captions, all ``hidden`` until
-    the page's step script shows them: without it the reader sees the complete figure.
+    the page's step script shows them: without it the reader sees the complete figure. ``back`` is the text of
+    the link the page script adds to an equation of a formula section back to the node that computes it.
     """
     return _env().get_template("figure.html").render(
         body=markupsafe.Markup(body), prefix=prefix, caption=caption, anchor=anchor, full_size=full_size,
-        stepper=stepper,
+        stepper=stepper, back=back,
     )
 
 

@@ -29,6 +29,8 @@ from seqdiagrams.rendering.theme import CLUSTER, EDGE, EDGE_DARK, EDGE_STYLES, F
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
+    from seqdiagrams.rendering.tooltips import Tooltip
+
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
 
@@ -36,7 +38,7 @@ _URL_REF = re.compile(r"url\(#([^)]+)\)")
 
 
 def finish_svg(raw: bytes, prefix: str, title: str, desc: str, theme: str, styles: bool = True,
-               extra_css: str = "", tooltips: Mapping[str, str] | None = None) -> str:
+               extra_css: str = "", tooltips: Mapping[str, Tooltip] | None = None) -> str:
     """Return the finished ``<svg>`` element as text (no XML declaration, no DOCTYPE).
 
     Graphviz's SVG is regular, machine-written XML, so it is finished with a few anchored
@@ -56,18 +58,22 @@ def finish_svg(raw: bytes, prefix: str, title: str, desc: str, theme: str, style
     return head + text[root.end():].rstrip()
 
 
-def _titled(text: str, tooltips: Mapping[str, str]) -> str:
-    """Graphviz's ``<title>`` elements dropped (they hold internal node names), except that a node with a tooltip
-    gets its text as ``<title>`` and, when Graphviz wrapped it in a link (an operator circle), as the link's title."""
+def _titled(text: str, tooltips: Mapping[str, Tooltip]) -> str:
+    """Graphviz's ``<title>`` elements dropped (they hold internal node names), except that a node with an equation
+    gets its text as ``<title>`` (and, when Graphviz wrapped it in a link, an operator circle, as the link's title)
+    and its equation id as ``data-sqd-eq``, which a page with that equation's formula section links to it."""
     def link(match: re.Match[str]) -> str:
         tip = tooltips.get(html.unescape(match.group(2)))
-        return match.group(0) if tip is None else match.group(1) + html.escape(tip) + '"'
+        return match.group(0) if tip is None else match.group(1) + html.escape(tip.text) + '"'
 
     def own(match: re.Match[str]) -> str:
-        tip = tooltips.get(html.unescape(match.group(1)))
-        return "" if tip is None else f"<title>{html.escape(tip, quote=False)}</title>\n"
+        tip = tooltips.get(html.unescape(match.group(3))) if match.group(2) == "node" else None
+        if tip is None:
+            return match.group(1) + ">\n"
+        return (f'{match.group(1)} data-sqd-eq="{html.escape(tip.equation)}">\n'
+                f"<title>{html.escape(tip.text, quote=False)}</title>\n")
 
-    return _TITLE.sub(own, _LINK_TITLE.sub(link, text) if tooltips else text)
+    return _GROUP_TITLE.sub(own, _LINK_TITLE.sub(link, text) if tooltips else text)
 
 
 SCRIPT_SCALE = 5 / 6
@@ -151,7 +157,8 @@ def svg_head(view_box: str, prefix: str, title: str, desc: str, theme: str, styl
 
 
 _COMMENT = re.compile(r"<!--.*?-->\n?", re.S)
-_TITLE = re.compile(r"<title>([^<]*)</title>\n?")
+_GROUP_TITLE = re.compile(r'(<g id="([a-z]+)[0-9]+" class="[^"]*"[^>]*)>\n<title>([^<]*)</title>\n')
+"""A Graphviz group (graph, cluster, node, edge) and the title Graphviz gives it, its internal name."""
 _LINK_TITLE = re.compile(r'(<title>([^<]*)</title>\n<g id="a_node[0-9]+"><a xlink:title=")[^"]*"')
 """A node's Graphviz title followed by the link Graphviz wraps a node with a ``tooltip`` in."""
 _ID = re.compile(r'\b(id)="([^"]+)"')

@@ -10,6 +10,7 @@ gets no tooltip rather than a wrong one.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -29,8 +30,16 @@ _SUB = str.maketrans("0123456789+-=()aehijklmnoprstuvx", "₀₁₂₃₄₅₆�
 _SUP = str.maketrans("0123456789+-=()in⊤T", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁱⁿᵀᵀ")
 
 
-def equation_titles(graph: Graph, registry: Registry) -> dict[str, str]:
-    """Node id → "name: equation" in the block's language, for the nodes the registry links to an equation."""
+@dataclass(frozen=True)
+class Tooltip:
+    """A node's equation: its registry id (a formula section on the same page marks it ``data-equation``) and text."""
+
+    equation: str
+    text: str
+
+
+def equation_titles(graph: Graph, registry: Registry) -> dict[str, Tooltip]:
+    """Node id → its equation, "name: equation" in the block's language, for the nodes the registry links to one."""
     links = [item.figure for item in registry.data.formula_sets.values() if item.figure is not None
              and item.figure.subject == graph.subject
              and all(graph.params.get(key) == value for key, value in item.figure.when.items())]
@@ -43,7 +52,8 @@ def equation_titles(graph: Graph, registry: Registry) -> dict[str, str]:
     for node, eq_id in links[0].nodes.items():
         if node in ids:
             equation = equations[eq_id][1]
-            titles[node] = equation.label.get(lang) + ("：" if lang == "zh" else ": ") + plain_latex(equation.latex)
+            text = equation.label.get(lang) + ("：" if lang == "zh" else ": ") + plain_latex(equation.latex)
+            titles[node] = Tooltip(eq_id, text)
     return titles
 
 

@@ -32,10 +32,11 @@ theme:
     - scheme: slate
       toggle: {icon: material/brightness-4, name: Light}
 plugins: [search, seqdiagrams]
-nav: [index.md, steps.md, zh.md]
+nav: [index.md, steps.md, zh.md, maths.md, cell.md]
 """
 INDEX = "# Start\n\nNo figure here. [Attention in steps](steps.md)\n"
 STEPS = "# Steps\n\n```seqarch attention mask=causal steps=true\n```\n\n```seqarch transformer steps=true\n```\n"
+MATHS = "# LSTM\n\n```seqarch lstm\n```\n\n```seqarch formulas arch=lstm\n```\n"
 ZH = "---\nlang: zh\n---\n# 分步\n\n```seqarch lstm steps=true\n```\n"
 VISIBLE = """figure => Array.from(figure.querySelectorAll('[data-sqd-step]'))
   .filter(g => getComputedStyle(g).visibility === 'visible').map(g => Number(g.dataset.sqdStep))"""
@@ -53,7 +54,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     root = tmp_path_factory.mktemp("steps")
     (root / "docs").mkdir()
-    for name, text in (("index.md", INDEX), ("steps.md", STEPS), ("zh.md", ZH)):
+    for name, text in (("index.md", INDEX), ("steps.md", STEPS), ("zh.md", ZH), ("maths.md", MATHS),
+                       ("cell.md", "# Cell\n\n```seqarch lstm\n```\n")):
         (root / "docs" / name).write_text(text, encoding="utf-8")
     (root / "mkdocs.yml").write_text(MKDOCS, encoding="utf-8")
     build(load_config(str(root / "mkdocs.yml"), site_dir=str(root / "site")))
@@ -182,6 +184,36 @@ def test_reduced_motion_shows_the_complete_animated_figure(page, motion: str) ->
         assert animated == [] and all(opacity == 1 for _, opacity in shown)
     else:
         assert animated and any(opacity < 1 for _, opacity in shown)  # later steps still hidden
+
+
+def test_a_node_leads_to_its_equation_and_the_equation_back_to_the_node(page, url: str) -> None:
+    page.goto(url + "maths/", wait_until="networkidle")
+    node = page.locator('svg.sqd-svg [data-sqd-eq="lstm.forget"]')
+    equation = page.locator('.sqd-formula[data-equation="lstm.forget"]')
+    assert node.get_attribute("role") == "link" and node.get_attribute("tabindex") == "0"
+    assert node.get_attribute("aria-label").startswith("forget gate: fₜ = σ(")
+    node.click()
+    page.wait_for_timeout(300)
+    assert equation.evaluate("e => e === document.activeElement")
+    in_view = "e => { const r = e.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; }"
+    assert equation.evaluate(in_view)
+    page.screenshot(path=str(artifact("steps-equation-linked.png")))
+    back = equation.locator(".sqd-eq-back")
+    assert back.text_content() == "↑ in the figure"
+    back.click()
+    page.wait_for_timeout(300)
+    assert node.evaluate("n => n === document.activeElement")
+    page.locator('svg.sqd-svg [data-sqd-eq="lstm.input"]').focus()
+    page.keyboard.press("Enter")  # the keyboard way
+    page.wait_for_timeout(300)
+    assert page.locator('.sqd-formula[data-equation="lstm.input"]').evaluate("e => e === document.activeElement")
+
+
+def test_a_figure_without_its_formula_section_on_the_page_loads_no_script(site: Path) -> None:
+    cell = (site / "cell" / "index.html").read_text(encoding="utf-8")
+    assert "data-sqd-eq=" in cell and "steps.js" not in cell  # tooltips need no script
+    maths = (site / "maths" / "index.html").read_text(encoding="utf-8")
+    assert "steps.js" in maths and "data-sqd-steps" not in maths  # the links do
 
 
 def test_the_built_site_never_requests_another_host(page, url: str) -> None:

@@ -1,5 +1,6 @@
-/* seqdiagrams step-through: previous/next buttons and the arrow keys reveal a figure one step at a time.
- * Without this script (or in print) every figure shows complete; it only adds classes and text.
+/* seqdiagrams figures on the page: previous/next buttons and the arrow keys reveal a figure one step at a time;
+ * a node that computes an equation shown on the same page (a formula section) links to it, and back.
+ * Without this script (or in print) every figure shows complete; it only adds classes, links and text.
  * Material's instant navigation swaps pages without a reload: `document$` announces each new page. */
 (function () {
   "use strict";
@@ -45,8 +46,46 @@
     show(1);
   }
 
+  function reveal(element) {
+    element.scrollIntoView({ block: "center" });
+    element.focus({ preventScroll: true });
+  }
+
+  function link(node) {
+    node.setAttribute("data-sqd-linked", "");
+    var name = node.getAttribute("data-sqd-eq");
+    var target = document.querySelector('.sqd-formula[data-equation="' + CSS.escape(name) + '"]');
+    if (!target) return;
+    var title = node.querySelector("title");
+    node.setAttribute("tabindex", "0");
+    node.setAttribute("role", "link");
+    if (title) node.setAttribute("aria-label", title.textContent);
+    node.style.cursor = "pointer";
+    target.setAttribute("tabindex", "-1");
+    node.addEventListener("click", function () { reveal(target); });
+    node.addEventListener("keydown", function (event) {
+      if (event.key !== "Enter" && event.key !== " ") return;
+      reveal(target);
+      event.preventDefault();
+    });
+    if (target.querySelector(".sqd-eq-back")) return; // several nodes compute it: the first one is linked back
+    var figure = node.closest("figure");
+    var back = document.createElement("a");
+    back.className = "sqd-eq-back";
+    back.href = "#" + node.id;
+    back.textContent = (figure && figure.getAttribute("data-sqd-back")) || "\u2191";
+    back.style.marginLeft = ".6em";
+    back.style.fontSize = ".8em";
+    back.addEventListener("click", function (event) {
+      event.preventDefault();
+      reveal(node);
+    });
+    (target.querySelector(".sqd-formula-label") || target).appendChild(back);
+  }
+
   function setupAll() {
     Array.prototype.forEach.call(document.querySelectorAll("figure[data-sqd-steps]:not([data-sqd-ready])"), setup);
+    Array.prototype.forEach.call(document.querySelectorAll("svg.sqd-svg [data-sqd-eq]:not([data-sqd-linked])"), link);
   }
 
   if (window.document$ && typeof window.document$.subscribe === "function") {
