@@ -225,7 +225,7 @@ class SeqdiagramsPlugin(BasePlugin[SeqdiagramsConfig]):  # type: ignore[valid-ty
 
     @event_priority(100)
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str | None:
-        """Load KaTeX from the site itself, on the pages that use them only.
+        """Load KaTeX and the step-through script from the site itself, on the pages that use them only.
 
         Runs before other plugins rewrite the page (a minifier drops the quotes the markers have).
         """
@@ -278,7 +278,7 @@ def _bundle_files(names: set[str]) -> Iterator[tuple[str, Path]]:
     folders: set[Path] = set()
     for name in sorted(names):
         bundle = BUNDLES[name]
-        for relative in bundle.stylesheets:
+        for relative in bundle.files:
             if not (static / relative).exists():
                 log.warning("the vendored asset %s is missing: reinstall seqdiagrams", relative)
                 continue

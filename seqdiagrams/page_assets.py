@@ -5,7 +5,8 @@ MkDocs plugin, the Sphinx extension) ask :func:`needed` about each page's HTML a
 :func:`tags` for exactly those, with URLs relative to the page, so sites work offline and
 from any sub-path. Markers are found with or without quotes around the attribute, so a page
 already minified (``class=katex``, a ``minify`` plugin listed before ours) is recognised too.
-No page loads a script of ours: timelines are drawn at build time. Host-neutral.
+Timelines are drawn at build time; the one script of ours, the step-through of figures with ``steps``, is
+loaded by the pages that have one. Host-neutral.
 """
 
 from __future__ import annotations
@@ -32,10 +33,20 @@ class Bundle:
     """Found in the HTML of a page that uses the asset."""
     stylesheets: tuple[str, ...] = ()
     """Stylesheets, each copied with the folder it sits in (KaTeX's ``fonts/`` sits beside its CSS)."""
+    scripts: tuple[str, ...] = ()
+    """Scripts, loaded ``defer`` (after the page, in order) and copied like stylesheets."""
+
+    @property
+    def files(self) -> tuple[str, ...]:
+        """Every file the bundle loads, relative to the package's ``static`` folder."""
+        return self.stylesheets + self.scripts
 
 
 BUNDLES: dict[str, Bundle] = {
     "katex": Bundle(re.compile(r"""class=["']?katex[\s"'>]"""), stylesheets=("vendor/katex/katex.min.css",)),
+    # a figure in steps, or a node with an equation on a page that also shows that equation's formula section
+    "steps": Bundle(re.compile(r"""data-sqd-steps=["']?[0-9]|\A(?=[\s\S]*data-sqd-eq=)(?=[\s\S]*data-equation=)"""),
+                    scripts=("steps/steps.js",)),
 }
 
 
@@ -45,10 +56,11 @@ def needed(page_html: str) -> tuple[str, ...]:
 
 
 def tags(names: tuple[str, ...], base: str) -> str:
-    """The ``<link>`` tags loading ``names`` from ``base`` (the site root relative to the page)."""
-    root = base.rstrip("/") + "/" + SITE_DIR if base else SITE_DIR
-    return "".join(f'<link rel="stylesheet" href="{html.escape(root)}/{css}">'
-                   for name in names for css in BUNDLES[name].stylesheets)
+    """The ``<link>`` and ``<script>`` tags loading ``names`` from ``base`` (the site root relative to the page)."""
+    root = html.escape(base.rstrip("/") + "/" + SITE_DIR if base else SITE_DIR)
+    return "".join([f'<link rel="stylesheet" href="{root}/{css}">' for name in names
+                    for css in BUNDLES[name].stylesheets]
+                   + [f'<script defer src="{root}/{js}"></script>' for name in names for js in BUNDLES[name].scripts])
 
 
 def inject(page_html: str, base: str) -> str:
@@ -71,7 +83,7 @@ def copy_bundles(names: Iterable[str], target: Path) -> list[str]:
     missing: list[str] = []
     for name in sorted(set(names)):
         bundle = BUNDLES[name]
-        for relative in bundle.stylesheets:
+        for relative in bundle.files:
             if not (static / relative).exists():
                 missing.append(relative)
                 continue

@@ -374,6 +374,66 @@ COMMON_PARAMS: dict[str, Param] = {
 """Keys every subject accepts (DESIGN.md §1, common keys)."""
 
 
-def merged(own: dict[str, Param]) -> dict[str, Param]:
-    """A subject's own keys plus the common ones (own keys win)."""
-    return {**COMMON_PARAMS, **own}
+@dataclass(frozen=True)
+class NumberParam(Param):
+    """A decimal number within ``[low, high]``."""
+
+    low: float = 0.0
+    high: float = 1.0
+
+    def convert(self, key: str, raw: Any, loc: Location) -> float:
+        expected = f"a number from {self.low:g} to {self.high:g}"
+        if isinstance(raw, bool):
+            raise _bad(key, raw, expected, loc)
+        try:
+            value = float(str(raw).strip())
+        except ValueError:
+            raise _bad(key, raw, expected, loc) from None
+        if not self.low <= value <= self.high:  # also refuses nan and inf
+            raise SpecError.at(Subtype.OUT_OF_RANGE, f"`{key}` must be between {self.low:g} and {self.high:g}, "
+                               f"got {shown(raw)}", loc, f"use a value from {self.low:g} to {self.high:g}")
+        return value
+
+    def describe(self) -> str:
+        return f"number {self.low:g}–{self.high:g}"
+
+
+@dataclass(frozen=True)
+class StepsParam(Param):
+    """``true``/``false``, or an explicit list of steps: each item names node ids or roles joined by ``+``.
+
+    ``steps=x+wq+q,matmul_qk,scale`` (or a YAML list whose items are strings or lists) becomes
+    ``(("x", "wq", "q"), ("matmul_qk",), ("scale",))``; the names are checked against the figure when it is built.
+    """
+
+    def convert(self, key: str, raw: Any, loc: Location) -> bool | tuple[tuple[str, ...], ...]:
+        if isinstance(raw, bool) or str(raw).strip().lower() in _TRUE | _FALSE:
+            return BoolParam(False, "").convert(key, raw, loc)
+        items = raw if isinstance(raw, Sequence) and not isinstance(raw, str) else str(raw).split(",")
+        groups = tuple(tuple(name.strip() for name in (item if isinstance(item, Sequence) and not isinstance(
+            item, str) else str(item).split("+")) if str(name).strip()) for item in items)
+        groups = tuple(group for group in groups if group)
+        if not 1 <= len(groups) <= MAX_LIST:
+            raise SpecError.at(Subtype.TOO_LARGE if groups else Subtype.OUT_OF_RANGE,
+                               f"`{key}` needs 1 to {MAX_LIST} steps, got {len(groups)}", loc)
+        if any(len(str(name)) > MAX_TEXT for group in groups for name in group):
+            raise SpecError.at(Subtype.TOO_LARGE, f"a name in `{key}` is too long", loc)
+        return tuple(tuple(str(name) for name in group) for group in groups)
+
+    def describe(self) -> str:
+        return f"true|false, or a comma list of steps (1–{MAX_LIST}), each node ids/roles joined by +"
+
+
+STEP_PARAMS: dict[str, Param] = {
+    "steps": StepsParam(False, "reveal the figure one operation at a time on the page: true (data-flow order) "
+                               "or an explicit list of steps"),
+    "animate": BoolParam(False, "the SVG plays its steps in a loop by itself (CSS, no script)"),
+    "step_seconds": NumberParam(1.5, "seconds each step of an animated figure is shown", 0.5, 10.0),
+}
+"""Keys of every diagram (issue 15). At their defaults they are left out of a spec's identity
+(:meth:`~seqdiagrams.spec.Spec.canonical`): a figure that asks for no steps keeps its ids and cache entries."""
+
+
+def merged(own: dict[str, Param], diagram: bool = False) -> dict[str, Param]:
+    """A subject's own keys plus the common ones (own keys win), and the step keys for a ``diagram``."""
+    return {**COMMON_PARAMS, **(STEP_PARAMS if diagram else {}), **own}

@@ -94,10 +94,10 @@ class _FigureText(HTMLParser):
             return
         classes = (dict(attrs).get("class") or "").split()
         mode = self.mode
-        if mode == "skip" or tag in ("script", "style") or "mermaid" in classes:
-            mode = "skip"
-        elif mode == "svg":
-            mode = "text" if tag in ("title", "desc") else "svg"
+        if mode == "skip" or tag in ("script", "style") or {"mermaid", "sqd-stepper", "sqd-step-list"} & set(classes):
+            mode = "skip"  # a figure's step controls and captions are the page script's, not the page's words
+        elif mode == "svg":  # the figure's own title and description; a node's equation tooltip is not its text
+            mode = "text" if tag in ("title", "desc") and self.stack[-1][0] == "svg" else "svg"
         elif mode == "math":
             mode = "text" if tag == "annotation" else "math"
         elif tag == "svg":

@@ -21,7 +21,7 @@ from typing import Any
 import yaml
 
 from seqdiagrams.errors import Location, SpecError, Subtype, at_block, did_you_mean, shown
-from seqdiagrams.params import BoolParam, RawEntry, RawMapping
+from seqdiagrams.params import STEP_PARAMS, BoolParam, RawEntry, RawMapping
 
 MAX_BLOCK_BYTES = 64 * 1024
 """Largest block (info string + body) accepted."""
@@ -58,12 +58,16 @@ class Spec:
     def canonical(self) -> str:
         """Stable JSON of subject and parameters (no locations): the identity used by caches and ids.
 
-        The shape keys at their defaults are left out, so a figure drawn without shapes keeps the identity (and
-        element ids) it had before diagrams could show them."""
+        The shape and step keys at their defaults are left out, so a figure drawn without them keeps the identity
+        (and element ids) it had before diagrams could show them."""
         from seqdiagrams.shapes import PARAMS as SHAPE_PARAMS
 
-        params = {k: v for k, v in self.params.items()
-                  if k in self.given or k not in SHAPE_PARAMS or repr(v) != repr(SHAPE_PARAMS[k].default)}
+        def at_default(key: str, value: Any) -> bool:
+            if key in STEP_PARAMS:
+                return bool(value == STEP_PARAMS[key].default)
+            return key in SHAPE_PARAMS and key not in self.given and repr(value) == repr(SHAPE_PARAMS[key].default)
+
+        params = {k: v for k, v in self.params.items() if not at_default(k, v)}
         return json.dumps({"subject": self.subject, "params": _jsonable(params)}, sort_keys=True,
                           ensure_ascii=False, separators=(",", ":"))
 

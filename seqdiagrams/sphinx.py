@@ -407,6 +407,20 @@ def _katex_assets(app: Sphinx, pagename: str, templatename: str, context: dict[s
         app.builder.add_css_file(f"seqdiagrams/{css}")  # type: ignore[attr-defined]
 
 
+def _step_assets(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
+    """On a page with a figure shown in steps only: the step-through script, copied from the package into _static.
+
+    ``add_js_file`` called from ``html-page-context`` adds the script to this page alone."""
+    from seqdiagrams.page_assets import BUNDLES, needed
+
+    if "steps" not in needed(context.get("body", "")):
+        return
+    scripts = BUNDLES["steps"].scripts
+    _copy_static(Path(app.outdir) / "_static" / "seqdiagrams", scripts)
+    for js in scripts:
+        app.add_js_file(f"seqdiagrams/{js}", defer="defer")
+
+
 def _katex_source(node: nodes.Element) -> tuple[str, bool]:
     """The LaTeX KaTeX gets for a math node (a multi-part ``.. math::`` becomes one ``aligned``) and its mode."""
     display = isinstance(node, nodes.math_block)
@@ -619,5 +633,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("doctree-resolved", _katex_batch)
     app.connect("build-finished", _write_css)
     app.connect("html-page-context", _katex_assets)
+    app.connect("html-page-context", _step_assets)
     return {"version": __version__, "env_version": ENV_VERSION,
             "parallel_read_safe": True, "parallel_write_safe": True}

@@ -110,10 +110,10 @@ def test_a_host_page_shows_the_bug_in_an_error_box_and_renders_its_other_blocks(
         monkeypatch: pytest.MonkeyPatch) -> None:
     real = rendering.emit
 
-    def broken_for_gru(graph: Any, highlight: Any) -> str:
+    def broken_for_gru(graph: Any, highlight: Any, reveal: Any = None) -> str:
         if graph.subject == "gru":
             raise RuntimeError("unexpected <node>")
-        return real(graph, highlight)
+        return real(graph, highlight, reveal)
 
     monkeypatch.setattr(rendering, "emit", broken_for_gru)
     reported = []

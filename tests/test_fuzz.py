@@ -26,7 +26,18 @@ from hypothesis import strategies as st
 
 from seqdiagrams.errors import Location, SpecError, Subtype
 from seqdiagrams.ir import NODE_ROLES
-from seqdiagrams.params import ARCH_ALIASES, BoolParam, ChoiceParam, IntParam, ListParam, Param, TextParam
+from seqdiagrams.params import (
+    ARCH_ALIASES,
+    BoolParam,
+    ChoiceParam,
+    IntParam,
+    ListParam,
+    NumberParam,
+    Param,
+    RecordListParam,
+    StepsParam,
+    TextParam,
+)
 from seqdiagrams.registry import Registry
 from seqdiagrams.rendering import render_spec, unmatched_highlights
 from seqdiagrams.spec import parse
@@ -74,6 +85,15 @@ def value_of(param: Param) -> st.SearchStrategy[str]:
         items = st.sampled_from(list(param.choices) or IDS)
         return mostly(st.lists(items, min_size=1, max_size=4, unique=True).map(",".join),
                       st.lists(st.one_of(items, TEXT), max_size=4).map(",".join))
+    if isinstance(param, NumberParam):
+        return mostly(st.floats(param.low, param.high).map(lambda x: f"{x:.2f}"),
+                      st.one_of(st.sampled_from(["nan", "inf", "-1", "1e9"]), TEXT))
+    if isinstance(param, StepsParam):
+        steps = st.lists(st.lists(st.sampled_from(IDS), min_size=1, max_size=3).map("+".join), min_size=1,
+                         max_size=4).map(",".join)
+        return mostly(st.one_of(st.sampled_from(["true", "false"]), steps), TEXT)
+    if isinstance(param, RecordListParam):  # a list of mappings is a body-only value: written inline it is text
+        return TEXT
     assert isinstance(param, TextParam)
     return TEXT
 

@@ -116,6 +116,7 @@ def test_defaults_are_filled_in():
         "lang": "en", "caption": "", "title": "", "direction": "", "theme": "auto", "highlight": (), "id": "",
         "unroll": 1, "layers": 1, "bidirectional": False, "outputs": "all", "variant": "elman",
         "shapes": False, **dict.fromkeys(SIZES, 0),
+        "steps": False, "animate": False, "step_seconds": 1.5,
     }
 
 

@@ -437,3 +437,13 @@ def test_example_site_pdfs_build_with_xelatex(tmp_path: Path) -> None:
     assert run.returncode == 0, (run.stdout + run.stderr)[-3000:]
     for name in ("seqmodels-en.pdf", "seqmodels-zh.pdf"):
         assert (tmp_path / "latex" / name).read_bytes().startswith(b"%PDF-")
+
+
+def test_only_a_page_with_a_figure_in_steps_loads_the_step_script(tmp_path: Path) -> None:
+    src = project(tmp_path, {"index.rst": "Steps\n=====\n\n.. toctree::\n\n   plain\n\n"
+                                          ".. seqarch:: attention steps=true\n",
+                             "plain.rst": "Plain\n=====\n\n.. seqarch:: attention\n"})
+    result = build(src)
+    assert re.search(r'<script defer="defer" src="_static/seqdiagrams/steps/steps.js\?v=[0-9a-f]+">', result.html())
+    assert "steps.js" not in result.html("plain")
+    assert (result.out / "_static" / "seqdiagrams" / "steps" / "steps.js").is_file()

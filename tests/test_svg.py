@@ -11,6 +11,7 @@ from seqdiagrams.rendering import COLUMN_PX, build_graph, id_prefix, render_spec
 from seqdiagrams.rendering.dot import emit
 from seqdiagrams.rendering.engine import layout
 from seqdiagrams.rendering.svg import SCRIPT_DROP, SCRIPT_RISE, SCRIPT_SCALE
+from seqdiagrams.rendering.tooltips import equation_titles, plain_latex
 from seqdiagrams.spec import parse
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -58,10 +59,16 @@ def test_svg_is_an_accessible_image(block):
 
 
 @pytest.mark.parametrize("block", BLOCKS)
-def test_only_title_is_the_root_one(block):
+def test_titles_are_the_root_one_and_node_equations(block):
+    """Graphviz's internal node names never show; a node the registry links to an equation has it as title."""
     root = svg_root(block)
+    parent = {child: node for node in root.iter() for child in node}
+    spec = parse(block)
+    expected = equation_titles(build_graph(spec, Registry.default()), Registry.default())
     titles = list(root.iter(f"{SVG}title"))
-    assert titles == [root[0]]
+    assert titles[0] is root[0]
+    assert all(parent[t].get("class", "").startswith("node ") for t in titles[1:])
+    assert sorted(t.text for t in titles[1:]) == sorted(tip.text for tip in expected.values())
 
 
 @pytest.mark.parametrize("block", BLOCKS)
@@ -263,3 +270,22 @@ def test_figure_that_fits_a_column_has_no_full_size_view():
     block = "rnn"
     assert float(svg_root(block).get("viewBox").split()[2]) <= COLUMN_PX
     assert "<details" not in render(block, "html")
+
+
+@pytest.mark.parametrize(("latex", "plain"), [
+    (r"f_t = \sigma(W_f x_t + U_f h_{t-1} + b_f)", "fₜ = σ(W_f xₜ + U_f hₜ₋₁ + b_f)"),
+    (r"c_t = f_t \odot c_{t-1} + i_t \odot \tilde c_t", "cₜ = fₜ ⊙ cₜ₋₁ + iₜ ⊙ c̃ₜ"),
+    (r"\operatorname{softmax}\!\left(\dfrac{QK^\top}{\sqrt{d_k}}\right)V", "softmax((QKᵀ)/(√(dₖ)))V"),
+    (r"z_0 = \sqrt{d_{\text{model}}}\;E[\text{token}]", "z₀ = √(d_(model)) E[token]"),
+    (r"M_{ij} = \begin{cases}0 & j\le i\\ -\infty & j > i\end{cases}", "Mᵢⱼ = [0 , j≤ i; -∞ , j > i]"),
+])
+def test_equations_read_as_plain_text(latex: str, plain: str) -> None:
+    assert plain_latex(latex) == plain
+
+
+def test_operator_circles_show_their_equation_too() -> None:
+    """Graphviz wraps a circle in a link whose title a browser shows on hover: it carries the equation as well."""
+    svg = render("lstm lang=zh")
+    cell = Registry.default().data.equations_by_id()["lstm.cell"][1]
+    text = cell.label.get("zh") + "：" + plain_latex(cell.latex)
+    assert f'xlink:title="{text}"' in svg and f"<title>{text}</title>" in svg

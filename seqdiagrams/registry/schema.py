@@ -226,6 +226,16 @@ class Symbol(_Strict):
         return self.zh if lang == "zh" else self.en
 
 
+class FigureLink(_Strict):
+    """Which figure computes a formula set's equations: a diagram subject, the parameter values for which these
+    equations are exactly its maths (the LSTM set fits ``forget_gate=true peephole=false`` only), and, per node id,
+    the equation that node computes."""
+
+    subject: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
+    when: dict[str, str | bool | int] = Field(default_factory=dict, max_length=10)
+    nodes: dict[str, str] = Field(min_length=1, max_length=80)
+
+
 class FormulaSet(_Strict):
     """A formula section (``seqarch formulas``): equations of the registry, in order, and their symbols.
 
@@ -239,6 +249,8 @@ class FormulaSet(_Strict):
     equations: tuple[str, ...] = Field(min_length=1, max_length=40)
     symbols: tuple[str, ...] = Field(default=(), max_length=80)
     note: Text | None = None
+    figure: FigureLink | None = None
+    """The diagram whose nodes compute this set's equations (their tooltips, and links to this section)."""
 
     @model_validator(mode="after")
     def _no_repeats(self) -> FormulaSet:
@@ -427,6 +439,10 @@ class RegistryData(_Strict):
                 if eq_id not in seen:
                     hint = did_you_mean(eq_id, tuple(seen)) or ""
                     problems.append(f"formula_sets.{set_id}.equations: unknown equation `{eq_id}` {hint}".rstrip())
+            for node_id, eq_id in (item.figure.nodes if item.figure else {}).items():
+                if eq_id not in item.equations:
+                    problems.append(f"formula_sets.{set_id}.figure.nodes.{node_id}: `{eq_id}` is not an equation "
+                                    f"of this set (it lists {', '.join(item.equations)})")
             for symbol_id in item.symbols:
                 if symbol_id not in self.symbols:
                     hint = did_you_mean(symbol_id, tuple(self.symbols)) or ""

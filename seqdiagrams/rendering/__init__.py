@@ -14,10 +14,13 @@ from typing import TYPE_CHECKING, Literal
 from markupsafe import Markup, escape
 
 from seqdiagrams.errors import Diagnostic, SpecError, Subtype, at_block, did_you_mean, internal_error
+from seqdiagrams.params import STEP_PARAMS
 from seqdiagrams.rendering.dot import emit
 from seqdiagrams.rendering.engine import graphviz_version, layout
-from seqdiagrams.rendering.html import figure
-from seqdiagrams.rendering.svg import finish_svg, natural_width, view_box_of
+from seqdiagrams.rendering.html import Stepper, figure
+from seqdiagrams.rendering.svg import STEPPER_CSS, animation_css, finish_svg, natural_width, view_box_of
+from seqdiagrams.rendering.tooltips import equation_titles
+from seqdiagrams.steps import plan, step_numbers
 from seqdiagrams.subjects import GRAPH_FORMATS, get_subject
 
 if TYPE_CHECKING:
@@ -28,6 +31,7 @@ if TYPE_CHECKING:
     from seqdiagrams.registry import Registry
     from seqdiagrams.rendering.cache import DiskCache
     from seqdiagrams.spec import Spec
+    from seqdiagrams.steps import Step
 
 OutputFormat = Literal["svg", "dot", "ir-json", "html", "png", "md", "json"]
 FORMATS: tuple[str, ...] = ("svg", "dot", "ir-json", "html", "png", "md", "json")
@@ -180,6 +184,19 @@ def renderer_versions() -> str:
     return "/".join(parts)
 
 
+def figure_steps(spec: Spec, graph: Graph, registry: Registry) -> list[Step]:
+    """The steps a figure is shown in: none unless its block asks for them (``steps``, ``animate``)."""
+    asked = _asks_for_steps(spec)
+    if not (asked or spec["animate"]):
+        return []
+    return plan(graph, registry, asked if isinstance(asked, tuple) else (), spec)
+
+
+def _asks_for_steps(spec: Spec) -> bool | tuple[tuple[str, ...], ...]:
+    """The block's ``steps`` value; mamba's own ``steps`` is the length of its scan plot, not a step-through."""
+    return spec["steps"] if get_subject(spec.subject).params["steps"] is STEP_PARAMS["steps"] else False
+
+
 def _render(spec: Spec, fmt: OutputFormat, registry: Registry, ordinal: int, cache: DiskCache | None,
             styles: bool) -> str | bytes:
     subject = get_subject(spec.subject)
@@ -199,18 +216,28 @@ def _render(spec: Spec, fmt: OutputFormat, registry: Registry, ordinal: int, cac
     graph = build_graph(spec, registry)
     if fmt == "ir-json":
         return graph.to_json()
-    dot = emit(graph, spec["highlight"])
+    steps = figure_steps(spec, graph, registry)
+    dot = emit(graph, spec["highlight"], step_numbers(steps))
     if fmt == "dot":
         return dot
     if fmt == "png":
         return _layout(dot, "png", cache)
     prefix = id_prefix(spec, ordinal)
-    svg = finish_svg(_layout(dot, "svg", cache), prefix, graph.title, graph.desc, spec["theme"], styles)
+    css = animation_css(prefix, len(steps), spec["step_seconds"]) if spec["animate"] else ""
+    css += STEPPER_CSS if _asks_for_steps(spec) else ""
+    tooltips = equation_titles(graph, registry)
+    svg = finish_svg(_layout(dot, "svg", cache), prefix, graph.title, graph.desc, spec["theme"], styles, css, tooltips)
     if fmt == "svg":
         return svg + "\n"
     wide = natural_width(view_box_of(svg)) > COLUMN_PX
     full_size = registry.label("phrase.figure-full-size", spec["lang"]) if wide else None
-    return figure(svg, prefix, caption_html(graph.caption or graph.title, spec), spec["id"], full_size) + "\n"
+    stepper = None
+    if steps and _asks_for_steps(spec):  # an animation plays by itself; a step-through waits for the reader
+        words = [registry.label(f"phrase.figure-step-{key}", spec["lang"]) for key in ("previous", "next", "status")]
+        stepper = Stepper(tuple(step.caption for step in steps), *words)
+    back = registry.label("phrase.figure-equation-back", spec["lang"]) if tooltips else ""
+    return figure(svg, prefix, caption_html(graph.caption or graph.title, spec), spec["id"], full_size, stepper,
+                  back) + "\n"
 
 
 def caption_html(caption: str, spec: Spec) -> Markup:

@@ -29,7 +29,7 @@ from seqdiagrams.rendering.theme import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Mapping
 
     from seqdiagrams.ir import Cluster, Edge, Graph, Node
 
@@ -40,9 +40,14 @@ _CHAR_EM = 0.62  # average advance of a Latin character, in ems
 _PADDING_IN = 0.32
 
 
-def emit(graph: Graph, highlight: Iterable[str] = ()) -> str:
-    """The DOT source of ``graph``; ``highlight`` names node ids or roles to outline."""
+def emit(graph: Graph, highlight: Iterable[str] = (), reveal: Mapping[str, int] | None = None) -> str:
+    """The DOT source of ``graph``; ``highlight`` names node ids or roles to outline.
+
+    ``reveal`` gives node ids their step (:mod:`seqdiagrams.steps`): every node, edge and mark then carries a
+    ``sqd-step-k`` class, which the finished SVG turns into ``data-sqd-step``. Classes do not move anything, so a
+    figure with steps has the layout of the same figure without them."""
     marked = set(highlight)
+    step = _Steps(reveal or {})
     lines = [
         "digraph seqdiagram {",
         _attrs("graph", {
@@ -65,8 +70,8 @@ def emit(graph: Graph, highlight: Iterable[str] = ()) -> str:
         children.setdefault(cluster.parent, []).append(cluster)
     box = _boxes(graph)
     marked |= {box[i] for i in marked if i in box}
-    nodes = {n.id: n for n in _drawn_nodes(graph)}
-    marks = _marks(graph)
+    nodes = {n.id: step.node(n) for n in _drawn_nodes(graph)}
+    marks = _marks(graph, step)
     claimed: set[str] = set()
     placed_after = _row_clusters(graph)
     lines += placed_after.get("", [])
@@ -85,7 +90,7 @@ def emit(graph: Graph, highlight: Iterable[str] = ()) -> str:
         lines += _cluster(cluster, children, nodes, marked, claimed, "  ", graph.direction, marks)
         lines += placed_after.get(cluster.id, [])
     for index, e in _drawn_edges(graph.edges, box):
-        lines += ["  " + line for line in _edge_lines(e, index, graph.direction)]
+        lines += ["  " + line for line in _edge_lines(step.edge(e), index, graph.direction)]
     lines += [f"  {_q(box[a])} -> {_q(box[b])} [style=\"invis\", weight=\"8\"];" for a, b in graph.above
               if box[a] != box[b]]
     ranks = [list(dict.fromkeys(box[i] for i in rank)) for rank in graph.ranks]
@@ -95,6 +100,28 @@ def emit(graph: Graph, highlight: Iterable[str] = ()) -> str:
     lines += [f"  {_q(i)} [group={_q(f'col{k}')}];" for k, column in enumerate(graph.columns) for i in column]
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+@dataclass(frozen=True)
+class _Steps:
+    """Step classes for a figure shown step by step; with no steps, everything is emitted as it always was."""
+
+    of: Mapping[str, int]
+
+    def css(self, *ids: str) -> str:
+        """`` sqd-step-k`` for the latest step among ``ids`` (an edge appears with the later of its ends)."""
+        known = [self.of[i] for i in ids if i in self.of]
+        return f" sqd-step-{max(known)}" if known else ""
+
+    def node(self, node: Node) -> Node:
+        return replace(node, attrs={**node.attrs, _STEP_CLASS: self.css(node.id)}) if self.of else node
+
+    def edge(self, edge: Edge) -> Edge:
+        return replace(edge, attrs={**edge.attrs, _STEP_CLASS: self.css(edge.src, edge.dst)}) if self.of else edge
+
+
+_STEP_CLASS = "_step_class"
+"""Emitter-private attribute of the node and edge copies it draws: their step class (never in the IR)."""
 
 
 @dataclass(frozen=True)
@@ -113,7 +140,7 @@ def _gap_id(index: int) -> str:
     return f"_gap{index}"
 
 
-def _marks(graph: Graph) -> dict[str, list[_Mark]]:
+def _marks(graph: Graph, step: _Steps) -> dict[str, list[_Mark]]:
     """The marks of stub and elided edges, by the node whose cluster they are emitted in.
 
     A stub belongs to its source (in a step's box, it leaves the box); a "⋯" stands between two steps,
@@ -122,9 +149,10 @@ def _marks(graph: Graph) -> dict[str, list[_Mark]]:
     for index, e in enumerate(graph.edges):
         if e.attrs.get("stub"):
             owner, mark = e.src, _Mark(_stub_id(index), _text_node(_stub_id(index), _label_html("", e.label),
-                                                                   "sqd-stub"))
+                                                                   "sqd-stub" + step.css(e.src)))
         elif e.attrs.get("elided"):
-            owner, mark = "", _Mark(_gap_id(index), _text_node(_gap_id(index), Html("⋯"), "sqd-gap"))
+            owner, mark = "", _Mark(_gap_id(index), _text_node(_gap_id(index), Html("⋯"),
+                                                               "sqd-gap" + step.css(e.src, e.dst)))
         else:
             continue
         marks.setdefault(owner, []).append(mark)
@@ -141,7 +169,7 @@ def _edge_lines(edge: Edge, index: int, direction: str) -> list[str]:
     """An IR edge as DOT: one edge, or a stub (edge to its "→ t+1" end), or two halves around a "⋯" mark."""
     if edge.attrs.get("stub"):
         stub = _stub_id(index)
-        line = _edge(replace(edge, dst=stub, label="", attrs={}))
+        line = _edge(replace(edge, dst=stub, label="", attrs={k: v for k, v in edge.attrs.items() if k == _STEP_CLASS}))
         if direction in ("LR", "RL"):
             return [line]
         return [line, f"{{rank=same; {_q(edge.src)}; {_q(stub)};}}"]  # beside its source, across the flow
@@ -363,13 +391,13 @@ def _node(node: Node, marked: set[str]) -> str:
     if node.id in marked or node.role in marked:
         attrs |= {"penwidth": "2.6", "color": HIGHLIGHT[0]}
         classes.append("sqd-hl")
-    attrs["class"] = " ".join(classes)
+    attrs["class"] = " ".join(classes) + node.attrs.get(_STEP_CLASS, "")
     return f"{_q(node.id)} {_attr_list(attrs)};"
 
 
 def _edge(edge: Edge) -> str:
     attrs = dict(EDGE_STYLES[edge.role])
-    attrs["class"] = f"sqd-e sqd-e-{edge.role}"
+    attrs["class"] = f"sqd-e sqd-e-{edge.role}" + edge.attrs.get(_STEP_CLASS, "")
     if edge.label:
         # labels of reversed edges are external (xlabel): a labelled flat edge laid out against its
         # direction trips an assertion in Graphviz's crossing minimisation (mincross fixLabelOrder)

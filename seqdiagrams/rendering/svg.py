@@ -21,9 +21,15 @@ from __future__ import annotations
 
 import html
 import re
+from typing import TYPE_CHECKING
 
 from seqdiagrams.rendering.dot import WORD_JOINER
 from seqdiagrams.rendering.theme import CLUSTER, EDGE, EDGE_DARK, EDGE_STYLES, FAMILIES, HIGHLIGHT, TEXT
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from seqdiagrams.rendering.tooltips import Tooltip
 
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
@@ -31,7 +37,8 @@ XLINK_NS = "http://www.w3.org/1999/xlink"
 _URL_REF = re.compile(r"url\(#([^)]+)\)")
 
 
-def finish_svg(raw: bytes, prefix: str, title: str, desc: str, theme: str, styles: bool = True) -> str:
+def finish_svg(raw: bytes, prefix: str, title: str, desc: str, theme: str, styles: bool = True,
+               extra_css: str = "", tooltips: Mapping[str, Tooltip] | None = None) -> str:
     """Return the finished ``<svg>`` element as text (no XML declaration, no DOCTYPE).
 
     Graphviz's SVG is regular, machine-written XML, so it is finished with a few anchored
@@ -41,13 +48,32 @@ def finish_svg(raw: bytes, prefix: str, title: str, desc: str, theme: str, style
     """
     text = raw.decode("utf-8")
     text = _COMMENT.sub("", text[text.index("<svg"):])
-    text = _TITLE.sub("", text).replace(WORD_JOINER, "")
+    text = _titled(text, tooltips or {}).replace(WORD_JOINER, "")
     text = _SHIFTED.sub(_script_text, prefix_ids(text, prefix))
+    text = _STEP_GROUP.sub(lambda m: f'{m.group(0)} data-sqd-step="{m.group(1)}"', text)
     root = ROOT_TAG.match(text)
     if root is None:
         raise ValueError("Graphviz output has no <svg> root")
-    head = svg_head(view_box_of(root.group(0)), prefix, title, desc, theme, styles)
+    head = svg_head(view_box_of(root.group(0)), prefix, title, desc, theme, styles, extra_css)
     return head + text[root.end():].rstrip()
+
+
+def _titled(text: str, tooltips: Mapping[str, Tooltip]) -> str:
+    """Graphviz's ``<title>`` elements dropped (they hold internal node names), except that a node with an equation
+    gets its text as ``<title>`` (and, when Graphviz wrapped it in a link, an operator circle, as the link's title)
+    and its equation id as ``data-sqd-eq``, which a page with that equation's formula section links to it."""
+    def link(match: re.Match[str]) -> str:
+        tip = tooltips.get(html.unescape(match.group(2)))
+        return match.group(0) if tip is None else match.group(1) + html.escape(tip.text) + '"'
+
+    def own(match: re.Match[str]) -> str:
+        tip = tooltips.get(html.unescape(match.group(3))) if match.group(2) == "node" else None
+        if tip is None:
+            return match.group(1) + ">\n"
+        return (f'{match.group(1)} data-sqd-eq="{html.escape(tip.equation)}">\n'
+                f"<title>{html.escape(tip.text, quote=False)}</title>\n")
+
+    return _GROUP_TITLE.sub(own, _LINK_TITLE.sub(link, text) if tooltips else text)
 
 
 SCRIPT_SCALE = 5 / 6
@@ -68,6 +94,27 @@ def _script_text(match: re.Match[str]) -> str:
     offset = size * (SCRIPT_DROP if shift == "sub" else -SCRIPT_RISE)
     tag = _Y.sub(lambda m: f'y="{float(m.group(1)) + offset:.2f}"', tag.replace(f' baseline-shift="{shift}"', ""))
     return _FONT_SIZE.sub(f'font-size="{size * SCRIPT_SCALE:.2f}"', tag)
+
+
+HOLD_STEPS = 2
+"""An animated figure shows its complete state for this many step durations before the loop starts again."""
+
+
+def animation_css(prefix: str, count: int, seconds: float) -> str:
+    """CSS that reveals the ``count`` steps of figure ``prefix`` in a loop, ``seconds`` each (no script).
+
+    Step 1 is always shown; step k fades in at (k−1)/(count+hold) of the cycle and stays until the cycle ends.
+    Keyframes are named after the figure, so animated figures of different lengths share a page. A reader who
+    asks for reduced motion gets the complete figure, still."""
+    cycle = (count + HOLD_STEPS) * seconds
+    fade = 100 * min(0.3, seconds / 3) / cycle
+    rules = []
+    for k in range(2, count + 1):
+        start = 100 * (k - 1) * seconds / cycle
+        rules.append(f"@keyframes {prefix}-s{k}{{0%,{start:.2f}%{{opacity:0}}{start + fade:.2f}%,100%{{opacity:1}}}}"
+                     f'#{prefix} [data-sqd-step="{k}"]{{animation:{prefix}-s{k} {cycle:g}s linear infinite}}')
+    rules.append(f"@media (prefers-reduced-motion: reduce){{#{prefix} [data-sqd-step]{{animation:none}}}}")
+    return "".join(rules)
 
 
 def prefix_ids(text: str, prefix: str) -> str:
@@ -110,11 +157,16 @@ def svg_head(view_box: str, prefix: str, title: str, desc: str, theme: str, styl
 
 
 _COMMENT = re.compile(r"<!--.*?-->\n?", re.S)
-_TITLE = re.compile(r"<title>[^<]*</title>\n?")
+_GROUP_TITLE = re.compile(r'(<g id="([a-z]+)[0-9]+" class="[^"]*"[^>]*)>\n<title>([^<]*)</title>\n')
+"""A Graphviz group (graph, cluster, node, edge) and the title Graphviz gives it, its internal name."""
+_LINK_TITLE = re.compile(r'(<title>([^<]*)</title>\n<g id="a_node[0-9]+"><a xlink:title=")[^"]*"')
+"""A node's Graphviz title followed by the link Graphviz wraps a node with a ``tooltip`` in."""
 _ID = re.compile(r'\b(id)="([^"]+)"')
 _HREF = re.compile(r'((?:xlink:)?href)="#([^"]+)"')
 _SHIFTED = re.compile(r'<text\b[^>]*\bbaseline-shift="(sub|super)"[^>]*\bfont-size="([0-9.]+)"[^>]*>')
 """A shifted span; Graphviz writes ``baseline-shift`` before ``font-size`` (a test checks none is left)."""
+_STEP_GROUP = re.compile(r'<g id="[^"]*" class="(?:node|edge)\b[^"]*\bsqd&#45;step&#45;([0-9]+)[^"]*"')
+"""A node or edge group of a figure shown step by step (the emitter's ``sqd-step-k`` class, as Graphviz writes it)."""
 _FONT_SIZE = re.compile(r'\bfont-size="([0-9.]+)"')
 _Y = re.compile(r'\by="(-?[0-9.]+)"')
 ROOT_TAG = re.compile(r"<svg\b[^>]*>")
@@ -185,6 +237,19 @@ FIGURE_CSS = (
 """Page rules for figures: the SVG's natural size up to the column (the ``<svg>`` itself carries its width), and
 the full-size view, a ``<details>`` toggle that lets a wide figure overflow its column, scrolled sideways. Themes
 style ``<details>`` as admonitions (Material, pymdownx): the toggle reverts to the browser's plain disclosure."""
+
+STEPPER_CSS = (
+    ".sqd-stepping .sqd-later{visibility:hidden}"
+    ".sqd-stepper{display:flex;flex-wrap:wrap;gap:.4em;align-items:baseline;margin:0 0 .4em;font-size:.8em}"
+    ".sqd-stepper[hidden],.sqd-step-list[hidden]{display:none}"
+    ".sqd-stepper>button{font:inherit;padding:.15em .7em;border:1px solid currentColor;border-radius:.3em;"
+    "background:transparent;color:inherit;cursor:pointer}"
+    ".sqd-stepper>button[aria-disabled=true]{opacity:.4;cursor:default}"
+    ".sqd-step-status{margin:0 0 0 .4em!important}"
+    "@media print{.sqd-stepper{display:none!important}.sqd-stepping .sqd-later{visibility:visible}}"
+)
+"""Page rules of a figure shown step by step, carried by such figures only: the steps after the one shown are
+hidden (except in print) once the page script runs, and its controls follow the page's text colour."""
 
 
 def _stylesheet() -> str:

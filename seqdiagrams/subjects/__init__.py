@@ -103,7 +103,7 @@ class Subject:
         own = dict(self.own_params)
         if self.build is not None and self.shapes:  # a diagram can label its edges with shapes
             own = {**SHAPE_PARAMS, **own}
-        object.__setattr__(self, "params", merged(own))
+        object.__setattr__(self, "params", merged(own, diagram=self.build is not None))
 
     def uses_render(self, spec: Spec) -> bool:
         """Whether ``spec`` is drawn by ``render`` (else by ``build`` and the Graphviz pipeline)."""
