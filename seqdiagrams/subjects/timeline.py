@@ -1,4 +1,4 @@
-"""Evolution timelines and the problem → solution graph, as Mermaid diagrams from the registry (REFERENCE.md §5).
+"""Evolution timelines and the problem → solution graph from the registry (REFERENCE.md §5), drawn at build time.
 
 Contract. ``style=timeline`` (the default) places the registry's events (``events.yaml``) on a Mermaid
 ``timeline``, one section per era (``eras`` in ``timeline.yaml``), one period per year, events of a year in
@@ -771,7 +771,7 @@ def _graph_html(spec: Spec, registry: Registry, graph: Graph, prefix: str) -> st
 
 SUBJECT = Subject(
     name="timeline",
-    help="Mermaid evolution timeline of sequence models by era, or the problem → solution graph",
+    help="evolution timeline of sequence models by era, the problem → solution graph, or the table of eras",
     own_params=PARAMS,
     render=render,
     formats=("html", "md", "json"),
