@@ -73,7 +73,9 @@ def emit(graph: Graph, highlight: Iterable[str] = (), reveal: Mapping[str, int] 
     nodes = {n.id: step.node(n) for n in _drawn_nodes(graph)}
     marks = _marks(graph, step)
     claimed: set[str] = set()
-    placed_after = _row_clusters(graph)
+    slots = _row_slots(graph, box)
+    rows = [[member for member, _ in row] for row in slots]  # each row with its "⋯" marks and spacers
+    placed_after = _row_clusters(graph, rows)
     lines += placed_after.get("", [])
     last = [c for c in children.get("", []) if c.attrs.get("last")]
     for cluster in children.get("", []):
@@ -95,8 +97,8 @@ def emit(graph: Graph, highlight: Iterable[str] = (), reveal: Mapping[str, int] 
               if box[a] != box[b]]
     ranks = [list(dict.fromkeys(box[i] for i in rank)) for rank in graph.ranks]
     lines += ["  {rank=same; " + " ".join(_q(i) + ";" for i in rank) + "}" for rank in ranks if rank]
-    lines += _rows(graph)
-    lines += _gap_columns(graph)
+    lines += _rows(rows)
+    lines += _gap_columns(slots)
     lines += [f"  {_q(i)} [group={_q(f'col{k}')}];" for k, column in enumerate(graph.columns) for i in column]
     lines.append("}")
     return "\n".join(lines) + "\n"
@@ -179,7 +181,7 @@ def _edge_lines(edge: Edge, index: int, direction: str) -> list[str]:
     return [_edge(edge)]
 
 
-def _row_clusters(graph: Graph) -> dict[str, list[str]]:
+def _row_clusters(graph: Graph, rows: list[list[str]]) -> dict[str, list[str]]:
     """Invisible clusters for the unclustered members of rows that also hold clustered ones, by the
     top-level cluster they are declared after (``""``: before all of them).
 
@@ -198,7 +200,7 @@ def _row_clusters(graph: Graph) -> dict[str, list[str]]:
         for member in cluster.members:
             owner.setdefault(member, top(cluster.id))
     out: dict[str, list[str]] = {}
-    for index, row in enumerate(_rows_with_gaps(graph)):
+    for index, row in enumerate(rows):
         if not owner.keys() & set(row):
             continue
         after = ""
@@ -211,19 +213,12 @@ def _row_clusters(graph: Graph) -> dict[str, list[str]]:
     return out
 
 
-def _rows_with_gaps(graph: Graph) -> list[list[str]]:
-    """The rows, each with the "⋯" mark of an elided edge between two neighbours put between them.
-
-    A row that has no mark between two columns where another row has one (the inputs under an elided
-    chain) gets an invisible spacer there: see :func:`_gap_columns`."""
-    return [[member for member, _ in row] for row in _row_slots(graph)]
-
-
-def _row_slots(graph: Graph) -> list[list[tuple[str, int | None]]]:
-    """Each row's members (marks and spacers included), each with the column gap it fills (or None)."""
+def _row_slots(graph: Graph, box: dict[str, str]) -> list[list[tuple[str, int | None]]]:
+    """Each row's members, each with the column gap it fills (or None): the "⋯" mark of an elided edge
+    stands between its two neighbours, and a row with no mark between two columns where another row has one
+    (the inputs under an elided chain) gets an invisible spacer there (see :func:`_gap_columns`)."""
     gaps = {frozenset((e.src, e.dst)): _gap_id(i) for i, e in enumerate(graph.edges) if e.attrs.get("elided")}
     column = {member: k for k, members in enumerate(graph.columns) for member in members}
-    box = _boxes(graph)
     boxed = [list(dict.fromkeys(box[m] for m in row)) for row in graph.rows]  # a stack's members: its box
     slots = {column[a] for row in boxed for a, b in itertools.pairwise(row)
              if frozenset((a, b)) in gaps and a in column}
@@ -240,7 +235,7 @@ def _row_slots(graph: Graph) -> list[list[tuple[str, int | None]]]:
     return rows
 
 
-def _gap_columns(graph: Graph) -> list[str]:
+def _gap_columns(slots: list[list[tuple[str, int | None]]]) -> list[str]:
     """Spacers and a chain of invisible edges through each column of "⋯" marks.
 
     Graphviz places a mark of an elided chain past the clusters of the steps around it (a row of step boxes
@@ -248,7 +243,7 @@ def _gap_columns(graph: Graph) -> list[str]:
     are tied into one column like the steps' own."""
     chains: dict[int, list[str]] = {}
     spacers = []
-    for row in _row_slots(graph):
+    for row in slots:
         for member, slot in row:
             if slot is None:
                 continue
@@ -260,10 +255,10 @@ def _gap_columns(graph: Graph) -> list[str]:
     return spacers + links
 
 
-def _rows(graph: Graph) -> list[str]:
+def _rows(rows: list[list[str]]) -> list[str]:
     """Rows in order: one rank each, held in the given order by invisible edges between neighbours."""
     lines = []
-    for members in _rows_with_gaps(graph):
+    for members in rows:
         lines.append("  {rank=same; " + " ".join(_q(i) + ";" for i in members) + "}")
         lines += [f"  {_q(a)} -> {_q(b)} [style=\"invis\"];" for a, b in itertools.pairwise(members)]
     return lines
