@@ -18,6 +18,7 @@ from seqdiagrams.params import STEP_PARAMS
 from seqdiagrams.rendering.dot import emit
 from seqdiagrams.rendering.engine import graphviz_version, layout
 from seqdiagrams.rendering.html import Stepper, figure
+from seqdiagrams.rendering.measure import COLUMN_PX
 from seqdiagrams.rendering.svg import STEPPER_CSS, animation_css, finish_svg, natural_width, view_box_of
 from seqdiagrams.rendering.tooltips import equation_titles
 from seqdiagrams.steps import plan, step_numbers
@@ -36,8 +37,6 @@ if TYPE_CHECKING:
 OutputFormat = Literal["svg", "dot", "ir-json", "html", "png", "md", "json"]
 FORMATS: tuple[str, ...] = ("svg", "dot", "ir-json", "html", "png", "md", "json")
 """Every output format; each subject supports a subset (``Subject.formats``)."""
-COLUMN_PX = 680
-"""The text column figures are designed for (Material at 1280 px, FIGURES.md): wider ones get a full-size view."""
 
 
 def _layout(dot: str, fmt: Literal["svg", "png"], cache: DiskCache | None) -> bytes:

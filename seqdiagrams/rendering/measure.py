@@ -23,7 +23,8 @@ if TYPE_CHECKING:
     from seqdiagrams.rendering.engine import Placed
 
 COLUMN_PX = 680
-"""The text column a figure is judged in: Material's content width at a 1280 px window."""
+"""The text column a figure is judged in: Material's content width at a 1280 px window. Figures wider than it
+get the full-size view on the page (``rendering._render``)."""
 PT_TO_PX = 1.0
 """CSS px per Graphviz point as a page shows a diagram: the finished SVG (``svg.svg_head``, scale 1) is at
 most one CSS px per user unit wide, and its user units are Graphviz's points (not the 4/3 px per point a
