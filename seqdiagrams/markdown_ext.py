@@ -29,10 +29,12 @@ from __future__ import annotations
 import hashlib
 import html
 import logging
+import os
 import re
 import sys
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from markdown import Extension
@@ -51,10 +53,12 @@ if TYPE_CHECKING:
 
     from seqdiagrams.registry import Registry
     from seqdiagrams.rendering.cache import DiskCache
-    from seqdiagrams.scan import Block
+    from seqdiagrams.scan import Block, Include
 
 log = logging.getLogger("seqdiagrams")
 
+SOURCE_PRIORITY = 32.5
+"""Before snippets (32): the page's own lines, so lines snippets insert can be traced back."""
 FIND_PRIORITY = 31.08
 """After snippets (32) and pymdownx.critic (31.1); before superfences' raw-fence stash (31.05)."""
 PRIORITY = 28
@@ -69,6 +73,8 @@ _DOLLARS = (r"(?<![\\$])(?:\$\$(?P<display>(?:\\.|[^\\$\x02\x03])+?)\$\$"
 """``$$…$$`` or ``$…$`` (not after a backslash; inline math neither starts nor ends with a space)."""
 _GENERIC = re.compile(r'<(?P<tag>span|div)(?P<before>[^<>]*?) class="(?P<cls>[^"]*)"(?P<after>[^<>]*)>'
                       r"(?P<body>[^<]*)</(?P=tag)>")
+_FRONT_MATTER = re.compile(r"-{3}[ \t]*\n.*?\n(?:\.{3}|-{3})[ \t]*\n\n*", re.DOTALL)
+"""YAML front matter and the blank lines after it, as MkDocs removes them."""
 
 
 @dataclass
@@ -116,6 +122,8 @@ class SeqarchExtension(Extension):
         headings to name and slug them), where math stays LaTeX text so heading ids do not change."""
         self.pending: dict[str, tuple[Block, int]] = {}
         """Blocks found on the page being converted, by the token line that stands for each."""
+        self.before: list[str] | None = None
+        """The page's lines before pymdownx.snippets inserted any file (None when not recorded)."""
 
     @cached_property
     def registry(self) -> Registry:
@@ -125,6 +133,7 @@ class SeqarchExtension(Extension):
 
     def extendMarkdown(self, md: Markdown) -> None:
         md.registerExtension(self)
+        md.preprocessors.register(SeqarchSource(md, self), "seqarch-source", SOURCE_PRIORITY)
         md.preprocessors.register(SeqarchFinder(md, self), "seqarch-find", FIND_PRIORITY)
         md.preprocessors.register(SeqarchPreprocessor(md, self), "seqarch", PRIORITY)
         if self.options.katex == "page":
@@ -183,6 +192,18 @@ class SeqarchExtension(Extension):
         self.report(diagnostic)
 
 
+class SeqarchSource(Preprocessor):
+    """Keeps the page's lines as they are before snippets, so the finder can say where each block was written."""
+
+    def __init__(self, md: Markdown, extension: SeqarchExtension) -> None:
+        super().__init__(md)
+        self.extension = extension
+
+    def run(self, lines: list[str]) -> list[str]:
+        self.extension.before = _normalised(lines)
+        return lines
+
+
 class SeqarchFinder(Preprocessor):
     """Replaces each seqarch block's lines by one token line, before any extension stashes fences."""
 
@@ -191,16 +212,20 @@ class SeqarchFinder(Preprocessor):
         self.extension = extension
 
     def run(self, lines: list[str]) -> list[str]:
-        from seqdiagrams.scan import scan_markdown_lines
+        from seqdiagrams.scan import scan_markdown_lines, trace_lines
 
         self.extension.md_host = self.md
         if (context := _zensical_page(self.md, lines)) is not None:
             self.extension.page = context
         page = self.extension.page
         # whitespace normalisation (30) runs after us: see the lines as it will leave them
-        lines = "\n".join(lines).removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        lines = _normalised(lines)
         expanded = [line.expandtabs(self.md.tab_length) for line in lines]
         blocks = scan_markdown_lines(expanded, page.path, page.line_offset)
+        before, self.extension.before = self.extension.before, None
+        if blocks and before is not None and before != lines:
+            origins = trace_lines(before, lines)
+            blocks = [_written_at(self.md, block, origins[block.start], before, lines, page) for block in blocks]
         self.extension.pending = {}
         if not blocks:
             return lines
@@ -210,11 +235,70 @@ class SeqarchFinder(Preprocessor):
         for ordinal, block in enumerate(blocks):
             token = f"seqarch-block-{stamp}-{ordinal}"
             self.extension.pending[token] = (block, ordinal)
+            quote = block.indent[:block.indent.rfind(">") + 1]  # blank lines that stay inside a blockquote
             out += lines[cursor:block.start]
-            out += ["", block.indent + token, ""]
+            out += [quote, block.indent + token, quote]
             cursor = block.end
         out += lines[cursor:]
         return out
+
+
+def _normalised(lines: list[str]) -> list[str]:
+    """The page's lines as whitespace normalisation (30) will leave them: no BOM, no CR."""
+    return "\n".join(lines).removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def _written_at(md: Markdown, block: Block, origin: int | Include, before: list[str], lines: list[str],
+                page: PageContext) -> Block:
+    """``block`` located where it is written: its line in the page, or in the snippet file it came from.
+
+    A block whose snippet file cannot be read back (a URL, a nested snippet) is reported at the line
+    of the page's snippet directive.
+    """
+    from seqdiagrams.scan import moved
+
+    if isinstance(origin, int):
+        return moved(block, page.path, origin + 1 + page.line_offset)
+    window = [line.strip() for line in lines[block.start:block.end]]
+    for path in _snippet_files(md, before[origin.start:origin.end]):
+        try:
+            text = Path(path).read_text(encoding="utf-8-sig").splitlines()
+        except (OSError, UnicodeDecodeError):
+            continue
+        for index in range(len(text) - len(window) + 1):
+            if [line.strip() for line in text[index:index + len(window)]] == window:
+                margin = len(lines[block.start]) - len(text[index])  # the directive's indentation
+                return moved(block, _shown_path(path), index + 1, -margin)
+    return moved(block, page.path, origin.start + 1 + page.line_offset)
+
+
+def _shown_path(path: str) -> str:
+    """A snippet file's path as a reader finds it: relative to the working folder when it lies inside."""
+    relative = os.path.relpath(path)
+    return path if relative.startswith(os.pardir) else relative
+
+
+def _snippet_files(md: Markdown, directive: list[str]) -> list[str]:
+    """The files named by the snippets directive ``directive`` (one line, or a ``--8<--`` block),
+    found the way pymdownx.snippets finds them (its base paths)."""
+    if "snippet" not in md.preprocessors:
+        return []
+    snippets = md.preprocessors["snippet"]
+    pattern = getattr(snippets, "RE_ALL_SNIPPETS", None)
+    if pattern is None or not hasattr(snippets, "get_snippet_path"):
+        return []
+    names: list[str] = []
+    block = False
+    for line in directive:
+        match = pattern.match(line)
+        if match and match.group("snippet") and not match.group("escape"):
+            names.append(match.group("snippet")[1:-1])
+        elif match and match.group("block_marker"):
+            block = not block
+        elif block and line.strip() and not line.strip().startswith(";"):
+            names.append(line.strip())
+    split = getattr(snippets, "split_path", lambda name: (name,))
+    return [path for name in names if (path := snippets.get_snippet_path((split(name) or (name,))[0]))]
 
 
 class SeqarchPreprocessor(Preprocessor):
@@ -232,11 +316,12 @@ class SeqarchPreprocessor(Preprocessor):
             return lines
         out: list[str] = []
         for line in lines:
-            token = line.strip()
+            token = line.lstrip(" \t>").rstrip()
             if token in pending:
                 block, ordinal = pending.pop(token)
                 html = self.extension.render_block(block, ordinal)
-                out.append(line[:len(line) - len(line.lstrip())] + self.md.htmlStash.store(html))
+                prefix = line[:len(line) - len(line.lstrip(" \t>"))]  # indentation and blockquote markers
+                out.append(prefix + self.md.htmlStash.store(html))
             else:
                 out.append(line)
         for block, _ in pending.values():
@@ -358,8 +443,6 @@ def _zensical_page(md: Markdown, lines: list[str]) -> PageContext | None:
     path = getattr(page, "path", None)
     if not isinstance(path, str):
         return None
-    from pathlib import Path
-
     from seqdiagrams.options import page_lang
 
     meta = getattr(page, "meta", None) or {}
@@ -397,10 +480,18 @@ def _zensical_strict(md: Markdown | None) -> bool:
 
 
 def front_matter_lines(raw: str, markdown: str) -> int:
-    """Lines a host removed above ``markdown`` (YAML front matter) in ``raw``, so locations match the file."""
-    raw = raw.lstrip("\ufeff").replace("\r\n", "\n")
-    index = raw.find(markdown[:200]) if markdown else -1
-    return raw[:index].count("\n") if index > 0 else 0
+    """Lines a host removed above ``markdown`` (front matter) in ``raw``, so locations match the file.
+
+    MkDocs and Zensical remove a prefix (the front matter and the blank lines after it) and convert
+    the rest: the lines above that rest are counted. When a plugin has already rewritten the page,
+    the page is not such a rest any more; then the YAML front matter is measured in ``raw`` itself.
+    """
+    raw = raw.removeprefix("\ufeff").replace("\r\n", "\n")
+    markdown = markdown.replace("\r\n", "\n")
+    if markdown and raw.endswith(markdown):
+        return raw[:len(raw) - len(markdown)].count("\n")
+    match = _FRONT_MATTER.match(raw)
+    return raw[:match.end()].count("\n") if match else 0
 
 
 def _log_warning(diagnostic: Diagnostic) -> None:
