@@ -15,19 +15,12 @@ only sets the page context (path, line offset, front matter ``lang``) and the re
 Under Zensical, which calls Python-Markdown once per page, the extension reads that context
 from Zensical's own ``rendering_context`` preprocessor, so diagnostics name the page there too.
 
-With ``katex="page"`` the page's own math is typeset at build time too: a postprocessor
-replaces ``pymdownx.arithmatex`` generic output (``<span class="arithmatex">\(…\)</span>``,
-``<div class="arithmatex">\[…\]</div>``) with KaTeX HTML, and where arithmatex is not used an
-inline pattern turns ``$…$`` and ``$$…$$`` into that same markup first. Code spans and blocks are
-never touched (their text is escaped before the postprocessor sees the page). Formulas are
-rendered in one engine call per page and cached on disk by content and KaTeX version; a formula
-KaTeX rejects is reported at its line and shown as written, in KaTeX's error style.
+With ``katex="page"`` the page's own math is typeset at build time too (:mod:`seqdiagrams.markdown_math`).
 """
 
 from __future__ import annotations
 
 import hashlib
-import html
 import logging
 import os
 import re
@@ -38,10 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from markdown import Extension
-from markdown.inlinepatterns import InlineProcessor
-from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
-from markdown.treeprocessors import Treeprocessor
 
 from seqdiagrams.errors import Diagnostic, Location, SpecError, Subtype
 from seqdiagrams.options import SiteOptions
@@ -51,6 +41,7 @@ if TYPE_CHECKING:
 
     from markdown import Markdown
 
+    from seqdiagrams.markdown_math import Formula
     from seqdiagrams.registry import Registry
     from seqdiagrams.rendering.cache import DiskCache
     from seqdiagrams.scan import Block, Include
@@ -63,16 +54,6 @@ FIND_PRIORITY = 31.08
 """After snippets (32) and pymdownx.critic (31.1); before superfences' raw-fence stash (31.05)."""
 PRIORITY = 28
 """After whitespace normalisation (30), before fenced code and superfences (25)."""
-MATH_INLINE_PRIORITY = 185
-"""``$…$`` without arithmatex: after arithmatex's own pattern (189.9), so it wins where present."""
-MATH_POST_PRIORITY = 10
-"""After stashed HTML is restored (30) and ``&`` substituted (20): figures' math is typeset too."""
-
-_DOLLARS = (r"(?<![\\$])(?:\$\$(?P<display>(?:\\.|[^\\$\x02\x03])+?)\$\$"
-            r"|\$(?![\s$])(?P<inline>(?:\\.|[^\\$\x02\x03])+?)(?<!\s)\$)")
-"""``$$…$$`` or ``$…$`` (not after a backslash; inline math neither starts nor ends with a space)."""
-_GENERIC = re.compile(r'<(?P<tag>span|div)(?P<before>[^<>]*?) class="(?P<cls>[^"]*)"(?P<after>[^<>]*)>'
-                      r"(?P<body>[^<]*)</(?P=tag)>")
 _FRONT_MATTER = re.compile(r"-{3}[ \t]*\n.*?\n(?:\.{3}|-{3})[ \t]*\n\n*", re.DOTALL)
 """YAML front matter and the blank lines after it, as MkDocs removes them."""
 
@@ -117,9 +98,8 @@ class SeqarchExtension(Extension):
         """False when the host links the diagram stylesheet once per page (the MkDocs plugin does)."""
         self.source = ""
         """The text of the page being converted (after preprocessors before ours), to locate bad math."""
-        self.tree_done = False
-        """Whether the tree is finished: before that, postprocessors only see fragments (toc runs them on
-        headings to name and slug them), where math stays LaTeX text so heading ids do not change."""
+        self.formulas: list[Formula] = []
+        """The page's own formulas, collected from the tree and waiting to be typeset (``katex="page"``)."""
         self.pending: dict[str, tuple[Block, int]] = {}
         """Blocks found on the page being converted, by the token line that stands for each."""
         self.before: list[str] | None = None
@@ -137,9 +117,9 @@ class SeqarchExtension(Extension):
         md.preprocessors.register(SeqarchFinder(md, self), "seqarch-find", FIND_PRIORITY)
         md.preprocessors.register(SeqarchPreprocessor(md, self), "seqarch", PRIORITY)
         if self.options.katex == "page":
-            md.inlinePatterns.register(DollarMathPattern(_DOLLARS, md), "seqarch-dollar-math", MATH_INLINE_PRIORITY)
-            md.postprocessors.register(MathPostprocessor(md, self), "seqarch-math", MATH_POST_PRIORITY)
-            md.treeprocessors.register(_TreeDone(md, self), "seqarch-tree-done", -100)
+            from seqdiagrams import markdown_math
+
+            markdown_math.register(md, self)
 
     def render_block(self, block: Block, ordinal: int) -> str:
         """HTML for one block, or a visible error box (and a report) when it is invalid."""
@@ -310,7 +290,6 @@ class SeqarchPreprocessor(Preprocessor):
 
     def run(self, lines: list[str]) -> list[str]:
         self.extension.source = "\n".join(lines)
-        self.extension.tree_done = False
         pending = self.extension.pending
         if not pending:
             return lines
@@ -332,103 +311,6 @@ class SeqarchPreprocessor(Preprocessor):
                 "(28) stashed or dropped it; please report this with your markdown_extensions list"))
         self.extension.pending = {}
         return out
-
-
-class DollarMathPattern(InlineProcessor):
-    """``$…$`` and ``$$…$$`` as arithmatex's generic markup, on pages without pymdownx.arithmatex."""
-
-    def handleMatch(self, m: re.Match[str], data: str) -> tuple[Any, int | None, int | None]:
-        if any(type(ext).__name__ == "ArithmatexExtension" for ext in self.md.registeredExtensions):
-            return None, None, None
-        from xml.etree import ElementTree as ET
-
-        from markdown.util import AtomicString
-
-        element = ET.Element("span", {"class": "arithmatex"})
-        display = m.group("display")
-        element.text = AtomicString(f"\\[{display}\\]" if display is not None else f"\\({m.group('inline')}\\)")
-        return element, m.start(0), m.end(0)
-
-
-class _TreeDone(Treeprocessor):
-    """Runs last: from now on postprocessors see the whole page."""
-
-    def __init__(self, md: Markdown, extension: SeqarchExtension) -> None:
-        super().__init__(md)
-        self.extension = extension
-
-    def run(self, root: Any) -> None:
-        self.extension.tree_done = True
-
-
-class MathPostprocessor(Postprocessor):
-    """Replaces arithmatex generic output with KaTeX HTML rendered at build time."""
-
-    def __init__(self, md: Markdown, extension: SeqarchExtension) -> None:
-        super().__init__(md)
-        self.extension = extension
-
-    def run(self, text: str) -> str:
-        from seqdiagrams.rendering.cache import DiskCache
-        from seqdiagrams.rendering.katex import render_many
-
-        found = [(m, math) for m in _GENERIC.finditer(text) if (math := _generic_math(m)) is not None]
-        if not found:
-            return text
-        if not self.extension.tree_done:  # a heading for the table of contents: its LaTeX, as text
-            return _GENERIC.sub(lambda m: html.escape(math[0], quote=False) if (math := _generic_math(m)) else
-                                m.group(0), text)
-        if self.extension.cache is None:
-            self.extension.cache = DiskCache()
-        try:
-            results = render_many([math for _, math in found], self.extension.cache)
-        except SpecError as exc:  # no engine in this installation: leave the math to the browser, say why once
-            self.extension.report(exc.diagnostic)
-            return text
-        self.extension.stats.math += len(found)
-        out: list[str] = []
-        pos = 0
-        for (m, (latex, display)), result in zip(found, results, strict=True):
-            out.append(text[pos:m.start()])
-            cls = " ".join("sqd-math" if c == "arithmatex" else c for c in m.group("cls").split())
-            if isinstance(result, str):
-                body = result
-            else:
-                self._bad(latex, display, str(result))
-                cls += " sqd-math-error"
-                body = (f'<span class="katex-error" title="{html.escape(str(result))}" style="color:#cc0000">'
-                        f"{html.escape(latex, quote=False)}</span>")
-            tag = m.group("tag")
-            out.append(f'<{tag}{m.group("before")} class="{cls}"{m.group("after")}>{body}</{tag}>')
-            pos = m.end()
-        out.append(text[pos:])
-        return "".join(out)
-
-    def _bad(self, latex: str, display: bool, message: str) -> None:
-        """Report a formula KaTeX rejected at its place in the page (strict: raise)."""
-        page, source = self.extension.page, self.extension.source
-        index = source.find(latex.strip())
-        loc = Location(page.path)
-        if index >= 0:
-            line = source.count("\n", 0, index)
-            loc = Location(page.path, page.line_offset + line + 1, index - (source.rfind("\n", 0, index) + 1) + 1)
-        shown = " ".join(latex.split())
-        shown = shown if len(shown) <= 60 else shown[:57] + "..."
-        message = " ".join(message.split())
-        self.extension.warn(Diagnostic(Subtype.RENDER, f"KaTeX cannot typeset the formula `{shown}`: {message}",
-                                       loc, "it is shown as written, in red; fix the LaTeX"))
-
-
-def _generic_math(m: re.Match[str]) -> tuple[str, bool] | None:
-    """``(latex, display)`` of an arithmatex generic element, or None for any other element."""
-    if "arithmatex" not in m.group("cls").split():
-        return None
-    body = html.unescape(m.group("body")).strip()
-    if body.startswith("\\(") and body.endswith("\\)"):
-        return body[2:-2].strip(), False
-    if body.startswith("\\[") and body.endswith("\\]"):
-        return body[2:-2].strip(), True
-    return None
 
 
 def _zensical_page(md: Markdown, lines: list[str]) -> PageContext | None:
