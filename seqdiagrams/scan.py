@@ -102,16 +102,21 @@ def trace_lines(before: Sequence[str], after: Sequence[str]) -> list[int | Inclu
     files' lines; the rest of the page is unchanged, so the two line lists align by their longest
     common runs, and the lines in between are the inserted ones.
     """
-    if before == after:
-        return list(range(len(after)))
-    origins: list[int | Include] = []
-    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    head = 0
+    while head < min(len(before), len(after)) and before[head] == after[head]:
+        head += 1
+    tail = 0  # lines equal at the end too: only the part between is aligned line by line
+    while tail < min(len(before), len(after)) - head and before[-1 - tail] == after[-1 - tail]:
+        tail += 1
+    origins: list[int | Include] = list(range(head))
+    middle = difflib.SequenceMatcher(None, before[head:len(before) - tail], after[head:len(after) - tail],
+                                     autojunk=False)
+    for tag, i1, i2, j1, j2 in middle.get_opcodes():
         if tag == "equal":
-            origins += range(i1, i2)
+            origins += range(head + i1, head + i2)
         else:
-            origins += [Include(i1, i2, j1)] * (j2 - j1)
-    return origins
+            origins += [Include(head + i1, head + i2, head + j1)] * (j2 - j1)
+    return origins + list(range(len(before) - tail, len(before)))
 
 
 def moved(block: Block, path: str | None, line: int, cols: int = 0) -> Block:

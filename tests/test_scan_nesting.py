@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from seqdiagrams.errors import Diagnostic, Location
 from seqdiagrams.markdown_ext import SeqarchExtension, front_matter_lines
-from seqdiagrams.scan import scan_markdown
+from seqdiagrams.scan import scan_markdown, trace_lines
 
 HOST_EXTENSIONS = ["admonition", "pymdownx.details", "pymdownx.superfences", "pymdownx.tabbed"]
 
@@ -169,3 +169,12 @@ def test_front_matter_measured_in_the_file_when_a_plugin_rewrote_the_page() -> N
 def test_no_front_matter() -> None:
     assert front_matter_lines("Text.\n", "Text.\n") == 0
     assert front_matter_lines("Text.\n", "Other.\n") == 0
+
+
+def test_trace_lines_aligns_the_page_around_what_snippets_inserted() -> None:
+    before = ["# T", "", '--8<-- "a.md"', "", "text", "", '--8<-- "b.md"', "", "end"]
+    after = ["# T", "", "a1", "", "a2", "", "text", "", "b1", "", "end"]
+    origins = trace_lines(before, after)
+    assert [o if isinstance(o, int) else (o.start, o.first) for o in origins] == [
+        0, 1, (2, 2), (2, 2), (2, 2), 3, 4, 5, (6, 8), 7, 8]
+    assert trace_lines(before, before) == list(range(len(before)))
