@@ -15,31 +15,23 @@ only sets the page context (path, line offset, front matter ``lang``) and the re
 Under Zensical, which calls Python-Markdown once per page, the extension reads that context
 from Zensical's own ``rendering_context`` preprocessor, so diagnostics name the page there too.
 
-With ``katex="page"`` the page's own math is typeset at build time too: a postprocessor
-replaces ``pymdownx.arithmatex`` generic output (``<span class="arithmatex">\(…\)</span>``,
-``<div class="arithmatex">\[…\]</div>``) with KaTeX HTML, and where arithmatex is not used an
-inline pattern turns ``$…$`` and ``$$…$$`` into that same markup first. Code spans and blocks are
-never touched (their text is escaped before the postprocessor sees the page). Formulas are
-rendered in one engine call per page and cached on disk by content and KaTeX version; a formula
-KaTeX rejects is reported at its line and shown as written, in KaTeX's error style.
+With ``katex="page"`` the page's own math is typeset at build time too (:mod:`seqdiagrams.markdown_math`).
 """
 
 from __future__ import annotations
 
 import hashlib
-import html
 import logging
+import os
 import re
 import sys
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from markdown import Extension
-from markdown.inlinepatterns import InlineProcessor
-from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
-from markdown.treeprocessors import Treeprocessor
 
 from seqdiagrams.errors import Diagnostic, Location, SpecError, Subtype
 from seqdiagrams.options import SiteOptions
@@ -49,26 +41,21 @@ if TYPE_CHECKING:
 
     from markdown import Markdown
 
+    from seqdiagrams.markdown_math import Formula
     from seqdiagrams.registry import Registry
     from seqdiagrams.rendering.cache import DiskCache
-    from seqdiagrams.scan import Block
+    from seqdiagrams.scan import Block, Include
 
 log = logging.getLogger("seqdiagrams")
 
+SOURCE_PRIORITY = 32.5
+"""Before snippets (32): the page's own lines, so lines snippets insert can be traced back."""
 FIND_PRIORITY = 31.08
 """After snippets (32) and pymdownx.critic (31.1); before superfences' raw-fence stash (31.05)."""
 PRIORITY = 28
 """After whitespace normalisation (30), before fenced code and superfences (25)."""
-MATH_INLINE_PRIORITY = 185
-"""``$…$`` without arithmatex: after arithmatex's own pattern (189.9), so it wins where present."""
-MATH_POST_PRIORITY = 10
-"""After stashed HTML is restored (30) and ``&`` substituted (20): figures' math is typeset too."""
-
-_DOLLARS = (r"(?<![\\$])(?:\$\$(?P<display>(?:\\.|[^\\$\x02\x03])+?)\$\$"
-            r"|\$(?![\s$])(?P<inline>(?:\\.|[^\\$\x02\x03])+?)(?<!\s)\$)")
-"""``$$…$$`` or ``$…$`` (not after a backslash; inline math neither starts nor ends with a space)."""
-_GENERIC = re.compile(r'<(?P<tag>span|div)(?P<before>[^<>]*?) class="(?P<cls>[^"]*)"(?P<after>[^<>]*)>'
-                      r"(?P<body>[^<]*)</(?P=tag)>")
+_FRONT_MATTER = re.compile(r"-{3}[ \t]*\n.*?\n(?:\.{3}|-{3})[ \t]*\n\n*", re.DOTALL)
+"""YAML front matter and the blank lines after it, as MkDocs removes them."""
 
 
 @dataclass
@@ -111,11 +98,12 @@ class SeqarchExtension(Extension):
         """False when the host links the diagram stylesheet once per page (the MkDocs plugin does)."""
         self.source = ""
         """The text of the page being converted (after preprocessors before ours), to locate bad math."""
-        self.tree_done = False
-        """Whether the tree is finished: before that, postprocessors only see fragments (toc runs them on
-        headings to name and slug them), where math stays LaTeX text so heading ids do not change."""
+        self.formulas: list[Formula] = []
+        """The page's own formulas, collected from the tree and waiting to be typeset (``katex="page"``)."""
         self.pending: dict[str, tuple[Block, int]] = {}
         """Blocks found on the page being converted, by the token line that stands for each."""
+        self.before: list[str] | None = None
+        """The page's lines before pymdownx.snippets inserted any file (None when not recorded)."""
 
     @cached_property
     def registry(self) -> Registry:
@@ -125,12 +113,13 @@ class SeqarchExtension(Extension):
 
     def extendMarkdown(self, md: Markdown) -> None:
         md.registerExtension(self)
+        md.preprocessors.register(SeqarchSource(md, self), "seqarch-source", SOURCE_PRIORITY)
         md.preprocessors.register(SeqarchFinder(md, self), "seqarch-find", FIND_PRIORITY)
         md.preprocessors.register(SeqarchPreprocessor(md, self), "seqarch", PRIORITY)
         if self.options.katex == "page":
-            md.inlinePatterns.register(DollarMathPattern(_DOLLARS, md), "seqarch-dollar-math", MATH_INLINE_PRIORITY)
-            md.postprocessors.register(MathPostprocessor(md, self), "seqarch-math", MATH_POST_PRIORITY)
-            md.treeprocessors.register(_TreeDone(md, self), "seqarch-tree-done", -100)
+            from seqdiagrams import markdown_math
+
+            markdown_math.register(md, self)
 
     def render_block(self, block: Block, ordinal: int) -> str:
         """HTML for one block, or a visible error box (and a report) when it is invalid."""
@@ -183,6 +172,18 @@ class SeqarchExtension(Extension):
         self.report(diagnostic)
 
 
+class SeqarchSource(Preprocessor):
+    """Keeps the page's lines as they are before snippets, so the finder can say where each block was written."""
+
+    def __init__(self, md: Markdown, extension: SeqarchExtension) -> None:
+        super().__init__(md)
+        self.extension = extension
+
+    def run(self, lines: list[str]) -> list[str]:
+        self.extension.before = _normalised(lines)
+        return lines
+
+
 class SeqarchFinder(Preprocessor):
     """Replaces each seqarch block's lines by one token line, before any extension stashes fences."""
 
@@ -191,16 +192,20 @@ class SeqarchFinder(Preprocessor):
         self.extension = extension
 
     def run(self, lines: list[str]) -> list[str]:
-        from seqdiagrams.scan import scan_markdown_lines
+        from seqdiagrams.scan import scan_markdown_lines, trace_lines
 
         self.extension.md_host = self.md
         if (context := _zensical_page(self.md, lines)) is not None:
             self.extension.page = context
         page = self.extension.page
         # whitespace normalisation (30) runs after us: see the lines as it will leave them
-        lines = "\n".join(lines).removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        lines = _normalised(lines)
         expanded = [line.expandtabs(self.md.tab_length) for line in lines]
         blocks = scan_markdown_lines(expanded, page.path, page.line_offset)
+        before, self.extension.before = self.extension.before, None
+        if blocks and before is not None and before != lines:
+            origins = trace_lines(before, lines)
+            blocks = [_written_at(self.md, block, origins[block.start], before, lines, page) for block in blocks]
         self.extension.pending = {}
         if not blocks:
             return lines
@@ -210,11 +215,70 @@ class SeqarchFinder(Preprocessor):
         for ordinal, block in enumerate(blocks):
             token = f"seqarch-block-{stamp}-{ordinal}"
             self.extension.pending[token] = (block, ordinal)
+            quote = block.indent[:block.indent.rfind(">") + 1]  # blank lines that stay inside a blockquote
             out += lines[cursor:block.start]
-            out += ["", block.indent + token, ""]
+            out += [quote, block.indent + token, quote]
             cursor = block.end
         out += lines[cursor:]
         return out
+
+
+def _normalised(lines: list[str]) -> list[str]:
+    """The page's lines as whitespace normalisation (30) will leave them: no BOM, no CR."""
+    return "\n".join(lines).removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def _written_at(md: Markdown, block: Block, origin: int | Include, before: list[str], lines: list[str],
+                page: PageContext) -> Block:
+    """``block`` located where it is written: its line in the page, or in the snippet file it came from.
+
+    A block whose snippet file cannot be read back (a URL, a nested snippet) is reported at the line
+    of the page's snippet directive.
+    """
+    from seqdiagrams.scan import moved
+
+    if isinstance(origin, int):
+        return moved(block, page.path, origin + 1 + page.line_offset)
+    window = [line.strip() for line in lines[block.start:block.end]]
+    for path in _snippet_files(md, before[origin.start:origin.end]):
+        try:
+            text = Path(path).read_text(encoding="utf-8-sig").splitlines()
+        except (OSError, UnicodeDecodeError):
+            continue
+        for index in range(len(text) - len(window) + 1):
+            if [line.strip() for line in text[index:index + len(window)]] == window:
+                margin = len(lines[block.start]) - len(text[index])  # the directive's indentation
+                return moved(block, _shown_path(path), index + 1, -margin)
+    return moved(block, page.path, origin.start + 1 + page.line_offset)
+
+
+def _shown_path(path: str) -> str:
+    """A snippet file's path as a reader finds it: relative to the working folder when it lies inside."""
+    relative = os.path.relpath(path)
+    return path if relative.startswith(os.pardir) else relative
+
+
+def _snippet_files(md: Markdown, directive: list[str]) -> list[str]:
+    """The files named by the snippets directive ``directive`` (one line, or a ``--8<--`` block),
+    found the way pymdownx.snippets finds them (its base paths)."""
+    if "snippet" not in md.preprocessors:
+        return []
+    snippets = md.preprocessors["snippet"]
+    pattern = getattr(snippets, "RE_ALL_SNIPPETS", None)
+    if pattern is None or not hasattr(snippets, "get_snippet_path"):
+        return []
+    names: list[str] = []
+    block = False
+    for line in directive:
+        match = pattern.match(line)
+        if match and match.group("snippet") and not match.group("escape"):
+            names.append(match.group("snippet")[1:-1])
+        elif match and match.group("block_marker"):
+            block = not block
+        elif block and line.strip() and not line.strip().startswith(";"):
+            names.append(line.strip())
+    split = getattr(snippets, "split_path", lambda name: (name,))
+    return [path for name in names if (path := snippets.get_snippet_path((split(name) or (name,))[0]))]
 
 
 class SeqarchPreprocessor(Preprocessor):
@@ -226,17 +290,17 @@ class SeqarchPreprocessor(Preprocessor):
 
     def run(self, lines: list[str]) -> list[str]:
         self.extension.source = "\n".join(lines)
-        self.extension.tree_done = False
         pending = self.extension.pending
         if not pending:
             return lines
         out: list[str] = []
         for line in lines:
-            token = line.strip()
+            token = line.lstrip(" \t>").rstrip()
             if token in pending:
                 block, ordinal = pending.pop(token)
                 html = self.extension.render_block(block, ordinal)
-                out.append(line[:len(line) - len(line.lstrip())] + self.md.htmlStash.store(html))
+                prefix = line[:len(line) - len(line.lstrip(" \t>"))]  # indentation and blockquote markers
+                out.append(prefix + self.md.htmlStash.store(html))
             else:
                 out.append(line)
         for block, _ in pending.values():
@@ -247,103 +311,6 @@ class SeqarchPreprocessor(Preprocessor):
                 "(28) stashed or dropped it; please report this with your markdown_extensions list"))
         self.extension.pending = {}
         return out
-
-
-class DollarMathPattern(InlineProcessor):
-    """``$…$`` and ``$$…$$`` as arithmatex's generic markup, on pages without pymdownx.arithmatex."""
-
-    def handleMatch(self, m: re.Match[str], data: str) -> tuple[Any, int | None, int | None]:
-        if any(type(ext).__name__ == "ArithmatexExtension" for ext in self.md.registeredExtensions):
-            return None, None, None
-        from xml.etree import ElementTree as ET
-
-        from markdown.util import AtomicString
-
-        element = ET.Element("span", {"class": "arithmatex"})
-        display = m.group("display")
-        element.text = AtomicString(f"\\[{display}\\]" if display is not None else f"\\({m.group('inline')}\\)")
-        return element, m.start(0), m.end(0)
-
-
-class _TreeDone(Treeprocessor):
-    """Runs last: from now on postprocessors see the whole page."""
-
-    def __init__(self, md: Markdown, extension: SeqarchExtension) -> None:
-        super().__init__(md)
-        self.extension = extension
-
-    def run(self, root: Any) -> None:
-        self.extension.tree_done = True
-
-
-class MathPostprocessor(Postprocessor):
-    """Replaces arithmatex generic output with KaTeX HTML rendered at build time."""
-
-    def __init__(self, md: Markdown, extension: SeqarchExtension) -> None:
-        super().__init__(md)
-        self.extension = extension
-
-    def run(self, text: str) -> str:
-        from seqdiagrams.rendering.cache import DiskCache
-        from seqdiagrams.rendering.katex import render_many
-
-        found = [(m, math) for m in _GENERIC.finditer(text) if (math := _generic_math(m)) is not None]
-        if not found:
-            return text
-        if not self.extension.tree_done:  # a heading for the table of contents: its LaTeX, as text
-            return _GENERIC.sub(lambda m: html.escape(math[0], quote=False) if (math := _generic_math(m)) else
-                                m.group(0), text)
-        if self.extension.cache is None:
-            self.extension.cache = DiskCache()
-        try:
-            results = render_many([math for _, math in found], self.extension.cache)
-        except SpecError as exc:  # no engine in this installation: leave the math to the browser, say why once
-            self.extension.report(exc.diagnostic)
-            return text
-        self.extension.stats.math += len(found)
-        out: list[str] = []
-        pos = 0
-        for (m, (latex, display)), result in zip(found, results, strict=True):
-            out.append(text[pos:m.start()])
-            cls = " ".join("sqd-math" if c == "arithmatex" else c for c in m.group("cls").split())
-            if isinstance(result, str):
-                body = result
-            else:
-                self._bad(latex, display, str(result))
-                cls += " sqd-math-error"
-                body = (f'<span class="katex-error" title="{html.escape(str(result))}" style="color:#cc0000">'
-                        f"{html.escape(latex, quote=False)}</span>")
-            tag = m.group("tag")
-            out.append(f'<{tag}{m.group("before")} class="{cls}"{m.group("after")}>{body}</{tag}>')
-            pos = m.end()
-        out.append(text[pos:])
-        return "".join(out)
-
-    def _bad(self, latex: str, display: bool, message: str) -> None:
-        """Report a formula KaTeX rejected at its place in the page (strict: raise)."""
-        page, source = self.extension.page, self.extension.source
-        index = source.find(latex.strip())
-        loc = Location(page.path)
-        if index >= 0:
-            line = source.count("\n", 0, index)
-            loc = Location(page.path, page.line_offset + line + 1, index - (source.rfind("\n", 0, index) + 1) + 1)
-        shown = " ".join(latex.split())
-        shown = shown if len(shown) <= 60 else shown[:57] + "..."
-        message = " ".join(message.split())
-        self.extension.warn(Diagnostic(Subtype.RENDER, f"KaTeX cannot typeset the formula `{shown}`: {message}",
-                                       loc, "it is shown as written, in red; fix the LaTeX"))
-
-
-def _generic_math(m: re.Match[str]) -> tuple[str, bool] | None:
-    """``(latex, display)`` of an arithmatex generic element, or None for any other element."""
-    if "arithmatex" not in m.group("cls").split():
-        return None
-    body = html.unescape(m.group("body")).strip()
-    if body.startswith("\\(") and body.endswith("\\)"):
-        return body[2:-2].strip(), False
-    if body.startswith("\\[") and body.endswith("\\]"):
-        return body[2:-2].strip(), True
-    return None
 
 
 def _zensical_page(md: Markdown, lines: list[str]) -> PageContext | None:
@@ -358,8 +325,6 @@ def _zensical_page(md: Markdown, lines: list[str]) -> PageContext | None:
     path = getattr(page, "path", None)
     if not isinstance(path, str):
         return None
-    from pathlib import Path
-
     from seqdiagrams.options import page_lang
 
     meta = getattr(page, "meta", None) or {}
@@ -397,10 +362,18 @@ def _zensical_strict(md: Markdown | None) -> bool:
 
 
 def front_matter_lines(raw: str, markdown: str) -> int:
-    """Lines a host removed above ``markdown`` (YAML front matter) in ``raw``, so locations match the file."""
-    raw = raw.lstrip("\ufeff").replace("\r\n", "\n")
-    index = raw.find(markdown[:200]) if markdown else -1
-    return raw[:index].count("\n") if index > 0 else 0
+    """Lines a host removed above ``markdown`` (front matter) in ``raw``, so locations match the file.
+
+    MkDocs and Zensical remove a prefix (the front matter and the blank lines after it) and convert
+    the rest: the lines above that rest are counted. When a plugin has already rewritten the page,
+    the page is not such a rest any more; then the YAML front matter is measured in ``raw`` itself.
+    """
+    raw = raw.removeprefix("\ufeff").replace("\r\n", "\n")
+    markdown = markdown.replace("\r\n", "\n")
+    if markdown and raw.endswith(markdown):
+        return raw[:len(raw) - len(markdown)].count("\n")
+    match = _FRONT_MATTER.match(raw)
+    return raw[:match.end()].count("\n") if match else 0
 
 
 def _log_warning(diagnostic: Diagnostic) -> None:

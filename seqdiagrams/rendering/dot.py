@@ -1,20 +1,30 @@
 """IR → DOT. The emitter owns every layout and styling decision; subjects only say what connects to what.
 
-All text goes out as Graphviz HTML-like labels built from escaped pieces, so no user or
-registry string can close a quote, inject an attribute or trigger Graphviz's ``\\N``-style
-escapes. Node widths are set from an estimate that counts CJK characters as full-width,
-so Chinese labels fit their boxes even where the layout font measures them short.
+This module emits nodes, edges, clusters and the marks the emitter adds for edges (stub ends, "⋯");
+DOT syntax and escaped labels live in :mod:`~seqdiagrams.rendering.dot_syntax`, the figure grammar's
+row and column hints in :mod:`~seqdiagrams.rendering.dot_rows`.
 """
 
 from __future__ import annotations
 
-import html
-import itertools
-import re
 import unicodedata
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from seqdiagrams.rendering.dot_rows import gap_columns, gap_id, rank_rows, row_clusters, row_slots
+from seqdiagrams.rendering.dot_syntax import (
+    FONT_SIZE,
+    WORD_JOINER,
+    Html,
+    attr_line,
+    attr_list,
+    escape,
+    label_html,
+    math_html,
+    node_width,
+    plain_math,
+    quote,
+)
 from seqdiagrams.rendering.theme import (
     CLUSTER,
     EDGE,
@@ -33,11 +43,11 @@ if TYPE_CHECKING:
 
     from seqdiagrams.ir import Cluster, Edge, Graph, Node
 
-FONT_SIZE = 12
+__all__ = ["FONT_SIZE", "WORD_JOINER", "Html", "emit", "math_html", "plain_math"]
+"""Importable from here as before the split (other modules and the tests use these names)."""
+
 _SUPERSCRIPT_HEIGHT = "0.44"
 """Inches: a one-line symbol with a superscript (h_1^{(2)}) needs more than the default 0.36 in."""
-_CHAR_EM = 0.62  # average advance of a Latin character, in ems
-_PADDING_IN = 0.32
 
 
 def emit(graph: Graph, highlight: Iterable[str] = (), reveal: Mapping[str, int] | None = None) -> str:
@@ -50,17 +60,17 @@ def emit(graph: Graph, highlight: Iterable[str] = (), reveal: Mapping[str, int] 
     step = _Steps(reveal or {})
     lines = [
         "digraph seqdiagram {",
-        _attrs("graph", {
+        attr_line("graph", {
             "rankdir": graph.direction, "newrank": "true", "compound": "true", "bgcolor": "transparent",
             "pad": "0.15", "nodesep": f"{graph.nodesep:g}", "ranksep": "0.42", "fontname": FONT,
             "fontsize": str(FONT_SIZE),
             "fontcolor": TEXT[0], "class": "sqd-graph",
         }),
-        _attrs("node", {
+        attr_line("node", {
             "shape": "box", "style": "rounded,filled", "fontname": FONT, "fontsize": str(FONT_SIZE),
             "fontcolor": TEXT[0], "penwidth": "1.2", "margin": "0.12,0.06", "height": "0.36",
         }),
-        _attrs("edge", {
+        attr_line("edge", {
             "fontname": FONT, "fontsize": str(FONT_SIZE - 2), "fontcolor": TEXT[0], "color": EDGE[0],
             "arrowsize": "0.7", "penwidth": "1.2",
         }),
@@ -73,9 +83,9 @@ def emit(graph: Graph, highlight: Iterable[str] = (), reveal: Mapping[str, int] 
     nodes = {n.id: step.node(n) for n in _drawn_nodes(graph)}
     marks = _marks(graph, step)
     claimed: set[str] = set()
-    slots = _row_slots(graph, box)
+    slots = row_slots(graph, box)
     rows = [[member for member, _ in row] for row in slots]  # each row with its "⋯" marks and spacers
-    placed_after = _row_clusters(graph, rows)
+    placed_after = row_clusters(graph, rows)
     lines += placed_after.get("", [])
     last = [c for c in children.get("", []) if c.attrs.get("last")]
     for cluster in children.get("", []):
@@ -93,13 +103,13 @@ def emit(graph: Graph, highlight: Iterable[str] = (), reveal: Mapping[str, int] 
         lines += placed_after.get(cluster.id, [])
     for index, e in _drawn_edges(graph.edges, box):
         lines += ["  " + line for line in _edge_lines(step.edge(e), index, graph.direction)]
-    lines += [f"  {_q(box[a])} -> {_q(box[b])} [style=\"invis\", weight=\"8\"];" for a, b in graph.above
+    lines += [f"  {quote(box[a])} -> {quote(box[b])} [style=\"invis\", weight=\"8\"];" for a, b in graph.above
               if box[a] != box[b]]
     ranks = [list(dict.fromkeys(box[i] for i in rank)) for rank in graph.ranks]
-    lines += ["  {rank=same; " + " ".join(_q(i) + ";" for i in rank) + "}" for rank in ranks if rank]
-    lines += _rows(rows)
-    lines += _gap_columns(slots)
-    lines += [f"  {_q(i)} [group={_q(f'col{k}')}];" for k, column in enumerate(graph.columns) for i in column]
+    lines += ["  {rank=same; " + " ".join(quote(i) + ";" for i in rank) + "}" for rank in ranks if rank]
+    lines += rank_rows(rows)
+    lines += gap_columns(slots)
+    lines += [f"  {quote(i)} [group={quote(f'col{k}')}];" for k, column in enumerate(graph.columns) for i in column]
     lines.append("}")
     return "\n".join(lines) + "\n"
 
@@ -138,10 +148,6 @@ def _stub_id(index: int) -> str:
     return f"_stub{index}"
 
 
-def _gap_id(index: int) -> str:
-    return f"_gap{index}"
-
-
 def _marks(graph: Graph, step: _Steps) -> dict[str, list[_Mark]]:
     """The marks of stub and elided edges, by the node whose cluster they are emitted in.
 
@@ -150,10 +156,10 @@ def _marks(graph: Graph, step: _Steps) -> dict[str, list[_Mark]]:
     marks: dict[str, list[_Mark]] = {}
     for index, e in enumerate(graph.edges):
         if e.attrs.get("stub"):
-            owner, mark = e.src, _Mark(_stub_id(index), _text_node(_stub_id(index), _label_html("", e.label),
+            owner, mark = e.src, _Mark(_stub_id(index), _text_node(_stub_id(index), label_html("", e.label),
                                                                    "sqd-stub" + step.css(e.src)))
         elif e.attrs.get("elided"):
-            owner, mark = "", _Mark(_gap_id(index), _text_node(_gap_id(index), Html("⋯"),
+            owner, mark = "", _Mark(gap_id(index), _text_node(gap_id(index), Html("⋯"),
                                                                "sqd-gap" + step.css(e.src, e.dst)))
         else:
             continue
@@ -164,7 +170,7 @@ def _marks(graph: Graph, step: _Steps) -> dict[str, list[_Mark]]:
 def _text_node(node_id: str, label: Html, css: str) -> str:
     attrs = {"shape": "plaintext", "style": "", "label": label, "width": "0", "height": "0", "margin": "0.04",
              "fontsize": str(FONT_SIZE - 1), "class": css}
-    return f"{_q(node_id)} {_attr_list(attrs)};"
+    return f"{quote(node_id)} {attr_list(attrs)};"
 
 
 def _edge_lines(edge: Edge, index: int, direction: str) -> list[str]:
@@ -174,94 +180,11 @@ def _edge_lines(edge: Edge, index: int, direction: str) -> list[str]:
         line = _edge(replace(edge, dst=stub, label="", attrs={k: v for k, v in edge.attrs.items() if k == _STEP_CLASS}))
         if direction in ("LR", "RL"):
             return [line]
-        return [line, f"{{rank=same; {_q(edge.src)}; {_q(stub)};}}"]  # beside its source, across the flow
+        return [line, f"{{rank=same; {quote(edge.src)}; {quote(stub)};}}"]  # beside its source, across the flow
     if edge.attrs.get("elided"):
-        gap = _gap_id(index)
+        gap = gap_id(index)
         return [_edge(replace(edge, dst=gap)), _edge(replace(edge, src=gap, label=""))]
     return [_edge(edge)]
-
-
-def _row_clusters(graph: Graph, rows: list[list[str]]) -> dict[str, list[str]]:
-    """Invisible clusters for the unclustered members of rows that also hold clustered ones, by the
-    top-level cluster they are declared after (``""``: before all of them).
-
-    Graphviz keeps the members of a cluster together and pushes a row's unclustered members (an initial
-    state beside a row of step boxes, a "⋯" between two of them) past them, whatever the row's order; in a
-    cluster of their own, declared right after the cluster of their left neighbour, they keep their place."""
-    parents = {c.id: c.parent for c in graph.clusters}
-
-    def top(cluster_id: str) -> str:
-        while parents.get(cluster_id):
-            cluster_id = parents[cluster_id]
-        return cluster_id
-
-    owner: dict[str, str] = {}
-    for cluster in graph.clusters:
-        for member in cluster.members:
-            owner.setdefault(member, top(cluster.id))
-    out: dict[str, list[str]] = {}
-    for index, row in enumerate(rows):
-        if not owner.keys() & set(row):
-            continue
-        after = ""
-        for i, member in enumerate(row):
-            if member in owner:
-                after = owner[member]
-                continue
-            name = _q(f"cluster__row{index}_{i}")
-            out.setdefault(after, []).append(f"  subgraph {name} {{graph [style=\"invis\"]; {_q(member)};}}")
-    return out
-
-
-def _row_slots(graph: Graph, box: dict[str, str]) -> list[list[tuple[str, int | None]]]:
-    """Each row's members, each with the column gap it fills (or None): the "⋯" mark of an elided edge
-    stands between its two neighbours, and a row with no mark between two columns where another row has one
-    (the inputs under an elided chain) gets an invisible spacer there (see :func:`_gap_columns`)."""
-    gaps = {frozenset((e.src, e.dst)): _gap_id(i) for i, e in enumerate(graph.edges) if e.attrs.get("elided")}
-    column = {member: k for k, members in enumerate(graph.columns) for member in members}
-    boxed = [list(dict.fromkeys(box[m] for m in row)) for row in graph.rows]  # a stack's members: its box
-    slots = {column[a] for row in boxed for a, b in itertools.pairwise(row)
-             if frozenset((a, b)) in gaps and a in column}
-    rows = []
-    for index, row in enumerate(boxed):
-        members: list[tuple[str, int | None]] = [(m, None) for m in row[:1]]
-        for a, b in itertools.pairwise(row):
-            if frozenset((a, b)) in gaps:
-                members.append((gaps[frozenset((a, b))], column.get(a)))
-            elif column.get(a) in slots and column.get(b) == column[a] + 1:
-                members.append((f"_gapcol{column[a]}_{index}", column[a]))
-            members.append((b, None))
-        rows.append(members)
-    return rows
-
-
-def _gap_columns(slots: list[list[tuple[str, int | None]]]) -> list[str]:
-    """Spacers and a chain of invisible edges through each column of "⋯" marks.
-
-    Graphviz places a mark of an elided chain past the clusters of the steps around it (a row of step boxes
-    with ⋯ between step 2 and step n) unless the marks of all rows, and spacers in the rows without one,
-    are tied into one column like the steps' own."""
-    chains: dict[int, list[str]] = {}
-    spacers = []
-    for row in slots:
-        for member, slot in row:
-            if slot is None:
-                continue
-            chains.setdefault(slot, []).append(member)
-            if member.startswith("_gapcol"):
-                spacers.append(f'  {_q(member)} [style="invis", shape="point", width="0", label=""];')
-    links = [f'  {_q(a)} -> {_q(b)} [style="invis", constraint="false"];'
-             for chain in chains.values() for a, b in itertools.pairwise(chain)]
-    return spacers + links
-
-
-def _rows(rows: list[list[str]]) -> list[str]:
-    """Rows in order: one rank each, held in the given order by invisible edges between neighbours."""
-    lines = []
-    for members in rows:
-        lines.append("  {rank=same; " + " ".join(_q(i) + ";" for i in members) + "}")
-        lines += [f"  {_q(a)} -> {_q(b)} [style=\"invis\"];" for a, b in itertools.pairwise(members)]
-    return lines
 
 
 def _boxes(graph: Graph) -> dict[str, str]:
@@ -336,9 +259,9 @@ def _cluster(cluster: Cluster, children: dict[str, list[Cluster]], nodes: dict[s
              claimed: set[str], indent: str, direction: str, marks: dict[str, list[_Mark]]) -> list[str]:
     if not _has_box(cluster, children, nodes):  # every member is drawn by a stack framed elsewhere
         return []
-    label = _label_html(cluster.label, _repeat(cluster))
-    out = [f"{indent}subgraph {_q('cluster_' + cluster.id)} {{",
-           indent + "  " + _attrs("graph", {
+    label = label_html(cluster.label, _repeat(cluster))
+    out = [f"{indent}subgraph {quote('cluster_' + cluster.id)} {{",
+           indent + "  " + attr_line("graph", {
                "label": label, "style": "rounded,dashed", "color": CLUSTER[0], "penwidth": "1.1",
                "labeljust": "l", "margin": "10",
                # Graphviz flips cluster labels with rankdir=BT; keep them at the visual top
@@ -367,13 +290,13 @@ def _node(node: Node, marked: set[str]) -> str:
     attrs = {"fillcolor": family.light_fill, "color": family.light_stroke}
     if node.role in ROUND_ROLES:
         attrs |= {"shape": "circle", "width": "0.34", "fixedsize": "true", "fontsize": "15",
-                  "label": Html(_escape(node.attrs.get("glyph", OPERATOR_GLYPH[node.role]))),
+                  "label": Html(escape(node.attrs.get("glyph", OPERATOR_GLYPH[node.role]))),
                   "tooltip": node.label}
     else:
         name = node.label
         if node.role == "activation" and node.math == "":
             classes.append("sqd-act")
-        attrs |= {"label": _label_html(name, node.math), "width": f"{_width(name, node.math):.2f}"}
+        attrs |= {"label": label_html(name, node.math), "width": f"{node_width(name, node.math):.2f}"}
         if "^" in node.math and not name:
             # a superscript rises above the line; a one-line box of the default height would clip it
             attrs["height"] = _SUPERSCRIPT_HEIGHT
@@ -387,7 +310,7 @@ def _node(node: Node, marked: set[str]) -> str:
         attrs |= {"penwidth": "2.6", "color": HIGHLIGHT[0]}
         classes.append("sqd-hl")
     attrs["class"] = " ".join(classes) + node.attrs.get(_STEP_CLASS, "")
-    return f"{_q(node.id)} {_attr_list(attrs)};"
+    return f"{quote(node.id)} {attr_list(attrs)};"
 
 
 def _edge(edge: Edge) -> str:
@@ -398,7 +321,7 @@ def _edge(edge: Edge) -> str:
         # direction trips an assertion in Graphviz's crossing minimisation (mincross fixLabelOrder)
         # ``label_beside`` edges too: their label then takes no room of its own in the layout
         beside = edge.role == "recurrent" or edge.attrs.get("label_beside")
-        attrs["xlabel" if beside else "label"] = _label_html("", edge.label)
+        attrs["xlabel" if beside else "label"] = label_html("", edge.label)
     if edge.attrs.get("back"):
         attrs["constraint"] = "false"
     if edge.attrs.get("spine"):
@@ -407,89 +330,5 @@ def _edge(edge: Edge) -> str:
         attrs["style"] = "dashed"  # a prediction fed back as the next input, not a learned path
     if edge.attrs.get("reverse"):  # laid out tail-to-head (keeps a right-to-left chain in order), drawn as is
         attrs["dir"] = "back"
-        return f"{_q(edge.dst)} -> {_q(edge.src)} {_attr_list(attrs)};"
-    return f"{_q(edge.src)} -> {_q(edge.dst)} {_attr_list(attrs)};"
-
-
-class Html(str):
-    """An HTML-like label body, already escaped; emitted between ``<`` and ``>`` instead of quotes."""
-
-
-def _label_html(name: str, math: str) -> Html:
-    """An HTML-like label: the component name (a line per ``\\n`` of a wrapped name), then its symbol in italics."""
-    parts = []
-    if name:
-        parts += [_escape(line) for line in name.split("\n")]
-    if math:
-        parts += [f"<I>{math_html(line)}</I>" for line in math.split("\n")]
-    return Html("<BR/>".join(parts) or " ")
-
-
-WORD_JOINER = "\u2060"
-"""Invisible; breaks Graphviz's ``\\N``-style escapes and is removed again from the finished SVG."""
-_GRAPHVIZ_ESCAPE = re.compile(r"\\(?=[GNEHTL])")
-
-
-def _escape(text: str) -> str:
-    """HTML-escape, and break ``\\N``/``\\G``…: Graphviz expands them even inside HTML labels."""
-    return html.escape(_GRAPHVIZ_ESCAPE.sub("\\\\" + WORD_JOINER, text))
-
-
-def math_html(text: str) -> str:
-    """Render ``h_{t-1}``/``W^{(2)}`` style markup as escaped HTML with SUB/SUP."""
-    out: list[str] = []
-    i = 0
-    while i < len(text):
-        char = text[i]
-        if char in "_^" and i + 1 < len(text):
-            tag = "SUB" if char == "_" else "SUP"
-            if text[i + 1] == "{":
-                end = _closing_brace(text, i + 1)
-                inner, i = text[i + 2:end], end + 1
-            else:
-                inner, i = text[i + 1], i + 2
-            out.append(f"<{tag}>{math_html(inner)}</{tag}>")
-            continue
-        out.append(_escape(char))
-        i += 1
-    return "".join(out)
-
-
-def _closing_brace(text: str, start: int) -> int:
-    depth = 0
-    for j in range(start, len(text)):
-        depth += {"{": 1, "}": -1}.get(text[j], 0)
-        if depth == 0:
-            return j
-    return len(text)
-
-
-def plain_math(text: str) -> str:
-    """``h_{t-1}`` → ``h_t-1``-free plain text for alt text: braces dropped, markers kept readable."""
-    return text.replace("_{", "_").replace("^{", "^").replace("{", "").replace("}", "")
-
-
-def _width(name: str, math: str) -> float:
-    """Minimum node width in inches, counting East-Asian wide characters as one em."""
-    def ems(line: str) -> float:
-        return sum(1.0 if unicodedata.east_asian_width(c) in "WF" else _CHAR_EM for c in line)
-
-    widest = max(*(ems(line) for line in name.split("\n")),
-                 *(ems(plain_math(line)) * 0.9 for line in math.split("\n")))
-    return round(widest * FONT_SIZE / 72 + _PADDING_IN, 2)
-
-
-def _q(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def _attr_list(attrs: dict[str, str]) -> str:
-    items = []
-    for key, value in attrs.items():
-        rendered = f"<{value}>" if isinstance(value, Html) else _q(value)
-        items.append(f"{key}={rendered}")
-    return "[" + ", ".join(items) + "]"
-
-
-def _attrs(kind: str, attrs: dict[str, str]) -> str:
-    return f"  {kind} {_attr_list(attrs)};"
+        return f"{quote(edge.dst)} -> {quote(edge.src)} {attr_list(attrs)};"
+    return f"{quote(edge.src)} -> {quote(edge.dst)} {attr_list(attrs)};"
