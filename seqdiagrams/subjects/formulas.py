@@ -36,8 +36,9 @@ from typing import TYPE_CHECKING
 
 from seqdiagrams.errors import SpecError, Subtype, did_you_mean
 from seqdiagrams.params import ARCH_ALIASES, BoolParam, TextParam, unalias
+from seqdiagrams.rendering.mathtext import MathError, Owner, Typeset, inline_math, split_math, typeset
 from seqdiagrams.subjects import Output, Subject
-from seqdiagrams.subjects._common import MATH, Words, html_text, is_web, split_math, typeset
+from seqdiagrams.subjects._common import Words, html_text, is_web
 
 if TYPE_CHECKING:
     from seqdiagrams.registry import Registry
@@ -82,6 +83,8 @@ class Formula:
     number: int | None
     sources: tuple[str, ...]
     highlight: bool = False
+    entry: tuple[str | int, ...] = ()
+    """Where the registry holds the equation (``("archs", "lstm", "equations", 2)``): a located LaTeX error."""
 
 
 @dataclass(frozen=True)
@@ -126,9 +129,11 @@ def section_of(spec: Spec, registry: Registry) -> Section:
                                spec.location_of("highlight"), did_you_mean(item, chosen.equations))
     formulas = []
     for number, eq_id in enumerate(chosen.equations, 1):
-        eq = equations[eq_id][1]
+        arch, eq = equations[eq_id]
+        entry = ("equations", data.equations.index(eq)) if arch is None else (
+            "archs", arch, "equations", data.archs[arch].equations.index(eq))
         formulas.append(Formula(eq.id, eq.latex, eq.label.get(lang), eq.note.get(lang) if eq.note else "",
-                                number if spec["numbered"] else None, eq.sources, eq_id in wanted))
+                                number if spec["numbered"] else None, eq.sources, eq_id in wanted, entry))
     keys: list[str] = []
     for formula in formulas:
         keys += [key for key in formula.sources if key not in keys]
@@ -188,37 +193,38 @@ def render(spec: Spec, registry: Registry, fmt: str, id_prefix: str, styles: boo
     section = section_of(spec, registry)
     caption = spec["title"] or section.title
     words = Words(registry, spec.lang)
-    if fmt == "json":
+    if fmt == "json":  # data: the LaTeX as written, for whatever reads it
         return Output(_json(section), caption)
+    math = _typeset(section, spec, registry)  # also checks what Markdown pages and pdfLaTeX will typeset
     if fmt == "md":
         return Output(_markdown(section, words), caption)
     if fmt == "latex":
         return Output(_latex(section, words), caption)
     style = f"<style>{STYLESHEET}</style>\n" if styles else ""  # self-contained, as diagrams are
-    return Output(style + _html(section, words, id_prefix, _typeset(section, spec)), caption)
+    return Output(style + _html(section, words, id_prefix, math), caption)
 
 
 # -- KaTeX ---------------------------------------------------------------------------------------------
 
 
-def _typeset(section: Section, spec: Spec) -> dict[tuple[bool, str], str]:
-    """KaTeX HTML of every formula the section shows (one engine call), by ``(display, latex)``."""
-    owners: dict[tuple[bool, str], str] = {}
-    for formula in section.formulas:
-        owners.setdefault((True, formula.latex), f"equation `{formula.id}`")
-        for text in (formula.label, formula.note):
-            owners.update({(False, math): f"the note of equation `{formula.id}`" for math in MATH.findall(text)
-                           if (False, math) not in owners})
-    for sid, latex, meaning in section.symbols:
-        owners.setdefault((False, latex), f"symbol `{sid}`")
-        owners.update({(False, math): f"the meaning of symbol `{sid}`" for math in MATH.findall(meaning)
-                       if (False, math) not in owners})
-    for math in MATH.findall(section.note):
-        owners.setdefault((False, math), f"the note of formula set `{section.set_id}`")
-    for key, text, _ in section.sources:
-        for math in MATH.findall(text):
-            owners.setdefault((False, math), f"source `{key}`")
-    return typeset(owners, spec)
+def _typeset(section: Section, spec: Spec, registry: Registry) -> Typeset:
+    """KaTeX HTML of every formula the section shows (one engine call), by ``(display, latex)``.
+
+    This is where the registry's LaTeX is checked: a formula KaTeX refuses is an error at the registry entry
+    that writes it (an equation's or a symbol's ``latex``), or at the block for math inside other text."""
+    owners = {(True, f.latex): Owner(f"equation `{f.id}`", (*f.entry, "latex")) for f in section.formulas}
+    for sid, latex, _ in section.symbols:
+        owners.setdefault((False, latex), Owner(f"symbol `{sid}`", ("symbols", sid, "latex")))
+    texts = [(text, Owner(f"the note of equation `{f.id}`")) for f in section.formulas for text in (f.label, f.note)]
+    texts += [(meaning, Owner(f"the meaning of symbol `{sid}`")) for sid, _, meaning in section.symbols]
+    texts += [(section.note, Owner(f"the note of formula set `{section.set_id}`"))]
+    texts += [(text, Owner(f"source `{key}`")) for key, text, _ in section.sources]
+    for key, owner in inline_math(texts).items():
+        owners.setdefault(key, owner)
+    try:
+        return typeset(owners, spec.loc)
+    except MathError as exc:
+        raise exc.located(spec.loc, "fix its LaTeX in the registry overlay that defines it", registry) from None
 
 
 # -- HTML ----------------------------------------------------------------------------------------------
