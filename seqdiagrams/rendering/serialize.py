@@ -1,0 +1,56 @@
+"""Models to output: one serializer per model and format, and the ``render`` a model subject declares.
+
+A subject that is not a diagram builds a model (:mod:`seqdiagrams.models`) from the block and the registry;
+:func:`render_model` turns its model builder into the ``render`` of its :class:`~seqdiagrams.subjects.Subject`,
+which writes the model in the requested format with the serializers below. A formula that KaTeX refuses
+while a model is written becomes an error located at the registry entry that holds it, or at the block.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from seqdiagrams.models import TableModel
+from seqdiagrams.rendering.mathtext import MathError
+from seqdiagrams.rendering.tables import table_html, table_json, table_md
+from seqdiagrams.subjects import Output
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from seqdiagrams.errors import Location
+    from seqdiagrams.registry import Registry
+    from seqdiagrams.spec import Spec
+
+Model = TableModel
+"""Every model a subject may return."""
+
+
+def to_json(document: Any) -> str:
+    """The JSON every model's data is written as: UTF-8 text, two-space indents, a final newline."""
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def serialize(model: Model, fmt: str, prefix: str, styles: bool, block: Location) -> str:
+    """``model`` written as ``fmt`` (html: a figure's body with element ids under ``prefix``; ``styles``: its
+    stylesheet inline). Raises :class:`~seqdiagrams.rendering.mathtext.MathError` for a formula KaTeX refuses."""
+    if isinstance(model, TableModel):
+        if fmt == "json":
+            return to_json(table_json(model))
+        return table_md(model) if fmt == "md" else table_html(model, prefix, block)
+    raise TypeError(f"no serializer for {type(model).__name__}")
+
+
+def render_model(build: Callable[[Spec, Registry], Model]) -> Callable[[Spec, Registry, str, str, bool], Output]:
+    """The ``render`` of a subject whose ``build`` returns a model: the model serialized, its caption."""
+
+    def render(spec: Spec, registry: Registry, fmt: str, prefix: str, styles: bool = True) -> Output:
+        model = build(spec, registry)
+        try:
+            body = serialize(model, fmt, prefix, styles, spec.loc)
+        except MathError as exc:
+            raise exc.located(spec.loc, "fix its LaTeX in the registry overlay that defines it", registry) from None
+        return Output(body, model.caption)
+
+    return render
