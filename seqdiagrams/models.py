@@ -98,17 +98,14 @@ class Formula:
     latex: str
     label: str
     note: str
-    number: str | None
-    """The equation's number as the language writes it (``(1)``), or None when the section is not numbered."""
+    number: int | None
+    """The equation's number when the section is numbered, else None."""
+    number_label: str
+    """The number as the block's language writes it (``(1)``), or empty."""
     sources: tuple[str, ...]
     highlight: bool = False
     entry: tuple[str | int, ...] = ()
     """Where the registry holds the equation (``("archs", "lstm", "equations", 2)``): a located LaTeX error."""
-
-    @property
-    def numbered(self) -> int | None:
-        """The equation's position when the section is numbered (JSON's ``number``)."""
-        return None if self.number is None else int("".join(c for c in self.number if c.isdigit()))
 
 
 @dataclass(frozen=True)

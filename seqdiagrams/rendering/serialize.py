@@ -11,7 +11,8 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from seqdiagrams.models import TableModel
+from seqdiagrams.models import FormulaSection, TableModel
+from seqdiagrams.rendering.formula_sections import section_html, section_json, section_latex, section_md
 from seqdiagrams.rendering.mathtext import MathError
 from seqdiagrams.rendering.tables import table_html, table_json, table_md
 from seqdiagrams.subjects import Output
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
     from seqdiagrams.registry import Registry
     from seqdiagrams.spec import Spec
 
-Model = TableModel
+Model = TableModel | FormulaSection
 """Every model a subject may return."""
 
 
@@ -39,6 +40,12 @@ def serialize(model: Model, fmt: str, prefix: str, styles: bool, block: Location
         if fmt == "json":
             return to_json(table_json(model))
         return table_md(model) if fmt == "md" else table_html(model, prefix, block)
+    if isinstance(model, FormulaSection):
+        if fmt == "json":
+            return to_json(section_json(model))
+        if fmt == "md":
+            return section_md(model, block)
+        return section_latex(model, block) if fmt == "latex" else section_html(model, prefix, styles, block)
     raise TypeError(f"no serializer for {type(model).__name__}")
 
 

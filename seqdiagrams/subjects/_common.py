@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import html
-import re
 from typing import TYPE_CHECKING, Any
 
 from seqdiagrams.ir import Graph
 from seqdiagrams.rendering import mathtext
 from seqdiagrams.rendering.mathtext import MATH, MathError, Owner, Typeset, split_math
 
-__all__ = ["MATH", "Typeset", "Words", "finish", "html_text", "is_web", "new_graph", "split_math", "typeset"]
+__all__ = ["MATH", "Typeset", "Words", "finish", "new_graph", "split_math", "typeset"]
 
 if TYPE_CHECKING:
     from seqdiagrams.registry import Registry
@@ -55,9 +53,6 @@ def finish(graph: Graph, spec: Spec, title: str, desc: str, caption: str = "") -
     return graph
 
 
-_CODE = re.compile(r"`([^`]+)`")
-_EMPHASIS = re.compile(r"\*([^*\s][^*]*)\*")
-
 def typeset(owners: dict[tuple[bool, str], str], spec: Spec,
             hint: str = "fix its LaTeX in the registry overlay that defines it") -> Typeset:
     """Every ``(display, latex)`` of ``owners`` (what each belongs to) as KaTeX HTML, in one engine call; a
@@ -66,22 +61,3 @@ def typeset(owners: dict[tuple[bool, str], str], spec: Spec,
         return mathtext.typeset({key: Owner(what) for key, what in owners.items()}, spec.loc)
     except MathError as exc:
         raise exc.located(spec.loc, hint) from None
-
-
-def html_text(text: str, math: Typeset) -> str:
-    """Registry text as HTML: escaped, ``$…$`` typeset (from ``math``), ``*emphasis*`` and ``code`` marked up."""
-    out = []
-    for is_math, part in split_math(text):
-        if is_math and (False, part) in math:
-            out.append(math[(False, part)])
-        elif is_math:
-            out.append(html.escape(f"${part}$", quote=False))
-        else:
-            escaped = html.escape(part, quote=False)
-            out.append(_CODE.sub(r"<code>\1</code>", _EMPHASIS.sub(r"<em>\1</em>", escaped)))
-    return "".join(out)
-
-
-def is_web(url: str | None) -> bool:
-    """Whether a source's URL can be shown as a link (http or https only)."""
-    return bool(url) and str(url).startswith(("https://", "http://"))
