@@ -141,3 +141,120 @@ class FormulaSection:
     symbols: tuple[Symbol, ...]
     references: tuple[Reference, ...]
     words: SectionWords
+
+
+# -- timelines, the evolution graph, the table of eras ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Frame:
+    """What every drawing of a timeline block shares: its accessible name and caption, language and scheme."""
+
+    kind: str
+    """``timeline``, ``graph`` or ``table``."""
+    title: str
+    caption: str
+    lang: str
+    theme: str
+    """``light`` or ``dark`` when the block pins its scheme, else ``auto``."""
+
+
+class _Framed:
+    """A model drawn in a :class:`Frame`: its caption is the frame's."""
+
+    frame: Frame
+
+    @property
+    def caption(self) -> str:
+        return self.frame.caption
+
+
+@dataclass(frozen=True)
+class EraLabel:
+    """An era as a drawing names it: its id, its label and the architecture family it is known for (its colour)."""
+
+    id: str
+    label: str
+    family: str
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    """An event as placed: at ``year``, which is its ``first`` appearance or its ``venue`` (``dating``)."""
+
+    year: int
+    dating: str
+    era: EraLabel | None
+    arch: str | None
+    label: str
+    text: str
+    """The label with the venue or the other date beside it."""
+    sources: tuple[str, ...]
+    first_appearance: str
+    venue: str
+    mark: str = ""
+    """`` †`` beside the year of work without a peer-reviewed venue, when events are placed at venues."""
+
+
+@dataclass(frozen=True)
+class TimelineModel(_Framed):
+    """``timeline style=timeline``: events in time order, grouped by era."""
+
+    frame: Frame
+    dates: str
+    direction: str
+    """Mermaid's direction (``LR`` or ``TD``)."""
+    desc: str
+    events: tuple[TimelineEvent, ...]
+    headers: tuple[str, ...]
+    """Year (which date), event, first appearance, venue, sources: the plain table's header."""
+
+
+@dataclass(frozen=True)
+class GraphNode:
+    """A node of the evolution graph: the registry's (with architectures and sources) or the block's own."""
+
+    id: str
+    kind: str
+    """``problem`` or ``solution``."""
+    label: str
+    archs: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class EvolutionModel(_Framed):
+    """``timeline style=graph``: nodes in drawing order (registry nodes first) and ``(src, dst, kind)`` edges."""
+
+    frame: Frame
+    direction: str
+    desc: str
+    nodes: tuple[GraphNode, ...]
+    edges: tuple[tuple[str, str, str], ...]
+    kinds: Mapping[str, str]
+    """What each node kind is called (``problem`` → "problem")."""
+    relations: Mapping[str, str]
+    """What each edge kind is called (``solves`` → "solved by")."""
+    headers: tuple[str, str, str]
+
+
+@dataclass(frozen=True)
+class EraRow:
+    """An era of the table: the years its events span and its breakthroughs and limitations (graph nodes)."""
+
+    era: EraLabel
+    start: int
+    end: int
+    breakthroughs: tuple[GraphNode, ...]
+    limitations: tuple[GraphNode, ...]
+
+
+@dataclass(frozen=True)
+class EraTableModel(_Framed):
+    """``timeline style=table``: every era of the registry, in order."""
+
+    frame: Frame
+    headers: tuple[str, str, str, str]
+    rows: tuple[EraRow, ...]
+    separator: str
+    """How the language separates items of a list within a cell (``; `` or ``；``)."""

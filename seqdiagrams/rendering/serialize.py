@@ -11,10 +11,11 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from seqdiagrams.models import FormulaSection, TableModel
+from seqdiagrams.models import EraTableModel, EvolutionModel, FormulaSection, TableModel, TimelineModel
 from seqdiagrams.rendering.formula_sections import section_html, section_json, section_latex, section_md
 from seqdiagrams.rendering.mathtext import MathError
 from seqdiagrams.rendering.tables import table_html, table_json, table_md
+from seqdiagrams.rendering.timelines import timeline_html, timeline_json, timeline_md
 from seqdiagrams.subjects import Output
 
 if TYPE_CHECKING:
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
     from seqdiagrams.registry import Registry
     from seqdiagrams.spec import Spec
 
-Model = TableModel | FormulaSection
+Model = TableModel | FormulaSection | TimelineModel | EvolutionModel | EraTableModel
 """Every model a subject may return."""
 
 
@@ -46,7 +47,9 @@ def serialize(model: Model, fmt: str, prefix: str, styles: bool, block: Location
         if fmt == "md":
             return section_md(model, block)
         return section_latex(model, block) if fmt == "latex" else section_html(model, prefix, styles, block)
-    raise TypeError(f"no serializer for {type(model).__name__}")
+    if fmt == "json":
+        return to_json(timeline_json(model))
+    return timeline_md(model) if fmt == "md" else timeline_html(model, prefix, styles)
 
 
 def render_model(build: Callable[[Spec, Registry], Model]) -> Callable[[Spec, Registry, str, str, bool], Output]:

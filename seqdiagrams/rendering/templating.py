@@ -62,7 +62,7 @@ def _registry_html(text: str, math: Typeset) -> markupsafe.Markup:
     return markupsafe.Markup(html_text(text, math))
 
 
-def _text(text: str) -> markupsafe.Markup:
+def escape_text(text: str) -> markupsafe.Markup:
     """Plain text escaped as the hand-written HTML always was: quotes left as they are outside attributes."""
     return markupsafe.Markup(html.escape(text, quote=False))
 
@@ -70,7 +70,7 @@ def _text(text: str) -> markupsafe.Markup:
 @cache
 def html_env() -> jinja2.Environment:
     """HTML templates, autoescaped (attributes and text alike)."""
-    return _env(True, {"registry_html": _registry_html, "text": _text})
+    return _env(True, {"registry_html": _registry_html, "text": escape_text})
 
 
 # -- Markdown ------------------------------------------------------------------------------------------
