@@ -13,7 +13,7 @@ format: escaping is the serializer's job. This module imports nothing of the pac
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -258,3 +258,21 @@ class EraTableModel(_Framed):
     rows: tuple[EraRow, ...]
     separator: str
     """How the language separates items of a list within a cell (``; `` or ``；``)."""
+
+
+# -- plots ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlotModel:
+    """A plot: its data (the JSON output, and what the drawing of ``kind`` reads) and its words.
+
+    ``kind`` names the drawing (:data:`seqdiagrams.rendering.serialize.PLOTS`); ``title`` and ``desc`` are
+    the SVG's accessible name and description; ``theme`` the block's colour scheme."""
+
+    kind: str
+    data: Mapping[str, Any]
+    title: str
+    desc: str
+    caption: str
+    theme: str

@@ -13,8 +13,7 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup
 
 from seqdiagrams.rendering.mathtext import Owner, Typeset, inline_math, typeset
-from seqdiagrams.rendering.tables import fragment
-from seqdiagrams.rendering.templating import latex_env, markdown_env
+from seqdiagrams.rendering.templating import fragment, latex_env, markdown_env
 
 if TYPE_CHECKING:
     from seqdiagrams.errors import Location

@@ -11,22 +11,30 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from seqdiagrams.models import EraTableModel, EvolutionModel, FormulaSection, TableModel, TimelineModel
+from seqdiagrams.models import EraTableModel, EvolutionModel, FormulaSection, PlotModel, TableModel, TimelineModel
+from seqdiagrams.rendering import complexity_plot
 from seqdiagrams.rendering.formula_sections import section_html, section_json, section_latex, section_md
 from seqdiagrams.rendering.mathtext import MathError
+from seqdiagrams.rendering.plot import PlotText, render_plot
 from seqdiagrams.rendering.tables import table_html, table_json, table_md
 from seqdiagrams.rendering.timelines import timeline_html, timeline_json, timeline_md
 from seqdiagrams.subjects import Output
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
+
+    from matplotlib.figure import Figure
 
     from seqdiagrams.errors import Location
     from seqdiagrams.registry import Registry
     from seqdiagrams.spec import Spec
 
-Model = TableModel | FormulaSection | TimelineModel | EvolutionModel | EraTableModel
+Model = TableModel | FormulaSection | TimelineModel | EvolutionModel | EraTableModel | PlotModel
 """Every model a subject may return."""
+PLOTS: dict[str, tuple[Callable[[Figure, Mapping[str, Any]], None], tuple[float, float]]] = {
+    "complexity": (complexity_plot.draw, complexity_plot.SIZE),
+}
+"""The drawing and size (inches) of each kind of :class:`~seqdiagrams.models.PlotModel`."""
 
 
 def to_json(document: Any) -> str:
@@ -34,9 +42,14 @@ def to_json(document: Any) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
-def serialize(model: Model, fmt: str, prefix: str, styles: bool, block: Location) -> str:
+def serialize(model: Model, fmt: str, prefix: str, styles: bool, block: Location) -> str | bytes:
     """``model`` written as ``fmt`` (html: a figure's body with element ids under ``prefix``; ``styles``: its
     stylesheet inline). Raises :class:`~seqdiagrams.rendering.mathtext.MathError` for a formula KaTeX refuses."""
+    if isinstance(model, PlotModel):
+        draw, size = PLOTS[model.kind]
+        text = PlotText(model.title, model.desc, model.caption)
+        return render_plot(fmt, model.data, lambda fig: draw(fig, model.data), text, prefix, model.theme, size,
+                           styles).body
     if isinstance(model, TableModel):
         if fmt == "json":
             return to_json(table_json(model))

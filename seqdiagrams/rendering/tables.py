@@ -2,32 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
 from seqdiagrams.rendering.mathtext import MATH, Owner, typeset
-from seqdiagrams.rendering.templating import html_env, html_text, markdown_env
+from seqdiagrams.rendering.templating import HtmlCell, fragment, html_env, html_text, markdown_env
 
 if TYPE_CHECKING:
     from seqdiagrams.errors import Location
     from seqdiagrams.models import Cell, TableModel
-
-
-@dataclass(frozen=True)
-class HtmlCell:
-    """A cell as the shared row template (``_table.html``) writes it: ``<tag scope class>body</tag>``."""
-
-    tag: str
-    body: Markup
-    scope: str = ""
-    classes: str = ""
-
-
-def fragment(template: str, **context: Any) -> str:
-    """An HTML template rendered as a figure's body: its lines, without a final newline (the figure adds one)."""
-    return html_env().get_template(template).render(**context).removesuffix("\n")
 
 
 def table_html(model: TableModel, prefix: str, block: Location) -> str:

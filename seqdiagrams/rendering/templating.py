@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import jinja2
 import markupsafe
@@ -71,6 +73,21 @@ def escape_text(text: str) -> markupsafe.Markup:
 def html_env() -> jinja2.Environment:
     """HTML templates, autoescaped (attributes and text alike)."""
     return _env(True, {"registry_html": _registry_html, "text": escape_text})
+
+
+@dataclass(frozen=True)
+class HtmlCell:
+    """A cell as the shared row template (``_table.html``) writes it: ``<tag scope class>body</tag>``."""
+
+    tag: str
+    body: markupsafe.Markup
+    scope: str = ""
+    classes: str = ""
+
+
+def fragment(template: str, **context: Any) -> str:
+    """An HTML template rendered as a figure's body: its lines, without a final newline (the figure adds one)."""
+    return html_env().get_template(template).render(**context).removesuffix("\n")
 
 
 # -- Markdown ------------------------------------------------------------------------------------------

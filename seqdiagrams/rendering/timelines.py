@@ -17,8 +17,7 @@ from markupsafe import Markup
 
 from seqdiagrams.models import EraTableModel, EvolutionModel, TimelineModel
 from seqdiagrams.rendering.mermaid import fence, graph_source, timeline_source
-from seqdiagrams.rendering.tables import HtmlCell, fragment
-from seqdiagrams.rendering.templating import escape_text, markdown_env
+from seqdiagrams.rendering.templating import HtmlCell, escape_text, fragment, markdown_env
 from seqdiagrams.rendering.timeline_style import GRAPH_COLOURS, STYLESHEET, era_colour
 from seqdiagrams.subjects import TextTable
 
