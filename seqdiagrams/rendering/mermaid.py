@@ -7,7 +7,7 @@ such a code, and folds newlines into spaces, so no text from the registry or a u
 change the structure of a diagram.
 
 Pages never run Mermaid: the ``html`` output of the same subjects is drawn at build time
-(:mod:`seqdiagrams.subjects.timeline`), so no theme's Mermaid integration is triggered and nothing is
+(:mod:`seqdiagrams.rendering.timelines`), so no theme's Mermaid integration is triggered and nothing is
 loaded from anywhere. The source is what ``seqdiagrams regen`` keeps in Markdown files (GitHub draws it).
 """
 
