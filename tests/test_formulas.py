@@ -404,15 +404,37 @@ def test_overlay_adds_a_set_that_renders(tmp_path: Path) -> None:
     assert render_math(r"h_t = \tanh(W_{xh}x_t + W_{hh}h_{t-1} + b_h)", True) in html
 
 
-def test_bad_latex_in_an_overlay_names_the_file_and_the_equation(tmp_path: Path) -> None:
+def _line_of(text: str, needle: str) -> int:
+    """The 1-based line of ``text`` that holds ``needle`` (where a located error must point)."""
+    return next(n for n, line in enumerate(text.splitlines(), 1) if needle in line)
+
+
+def test_loading_a_registry_typesets_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Validation is pure: bad LaTeX in an overlay loads (it is found where it is rendered), no engine starts."""
+    def no_engine(*args: object, **kwargs: object) -> None:
+        raise AssertionError("registry validation started KaTeX")
+
+    monkeypatch.setattr(katex, "render_many", no_engine)
     path = overlay(tmp_path, MY_ARCH % (r"h_t = \tanhh(x_t", "rnn.state", "my.h"))
+    registry = Registry.load([path])
+    assert registry.data.archs["my-rnn"].equations[0].latex == r"h_t = \tanhh(x_t"
+
+
+@pytest.mark.parametrize("fmt", ["html", "md", "latex"])
+def test_bad_latex_in_an_overlay_names_the_file_and_the_equation(tmp_path: Path, fmt: str) -> None:
+    text = MY_ARCH % (r"h_t = \tanhh(x_t", "rnn.state", "my.h")
+    path = overlay(tmp_path, text)
+    registry = Registry.load([path])
     with pytest.raises(SpecError) as info:
-        Registry.load([path])
+        render("formulas arch=my-rnn", fmt, registry)
     d = info.value.diagnostic
     assert d.subtype is Subtype.REGISTRY
-    assert (d.loc.path, d.loc.line) == (str(path), 13)  # the `latex:` of the equation
+    assert (d.loc.path, d.loc.line) == (str(path), _line_of(text, r"\tanhh"))  # the `latex:` of the equation
+    assert "registry entry `archs.my-rnn.equations.0.latex`" in d.message
     assert "equation `my-rnn.state`" in d.message and "KaTeX cannot typeset" in d.message
     assert r"Undefined control sequence: \tanhh" in d.message
+    assert json.loads(render("formulas arch=my-rnn", "json", registry))["equations"][0]["latex"] == \
+        r"h_t = \tanhh(x_t"  # JSON is data: the LaTeX as the registry holds it
 
 
 def test_bad_latex_in_an_overlay_in_a_markdown_page(tmp_path: Path, caplog) -> None:
@@ -427,11 +449,14 @@ def test_bad_latex_in_an_overlay_in_a_markdown_page(tmp_path: Path, caplog) -> N
 
 
 def test_bad_symbol_latex_in_an_overlay_is_located(tmp_path: Path) -> None:
-    path = overlay(tmp_path, "symbols:\n  mine: {latex: '\\frac{1}', en: 'x', zh: 'x'}\n")
+    text = MY_ARCH % (r"h_t", "rnn.state", "mine") + "  mine: {latex: '\\frac{1}', en: 'x', zh: 'x'}\n"
+    path = overlay(tmp_path, text)
+    registry = Registry.load([path])
     with pytest.raises(SpecError) as info:
-        Registry.load([path])
+        render("formulas arch=my-rnn", "html", registry)
     d = info.value.diagnostic
-    assert (d.loc.path, d.loc.line) == (str(path), 2) and "symbols.mine.latex" in d.message
+    assert (d.loc.path, d.loc.line) == (str(path), _line_of(text, "mine: {latex"))
+    assert "symbols.mine.latex" in d.message and "symbol `mine`" in d.message
 
 
 @pytest.mark.parametrize(("set_line", "message"), [

@@ -9,7 +9,7 @@ a schema error names the YAML file, line and column of the offending entry.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -38,6 +38,8 @@ class Registry:
 
     data: RegistryData
     digest: str
+    origins: tuple[_Origin, ...] = field(default=(), compare=False, repr=False)
+    """Every file read, in merge order, with its text: what :meth:`locate` searches."""
 
     @classmethod
     def load(cls, overlays: Sequence[str | Path] = ()) -> Registry:
@@ -73,6 +75,12 @@ class Registry:
     def text(self, value: Text, lang: str) -> str:
         return value.get(lang)
 
+    def locate(self, path: Sequence[str | int]) -> Location:
+        """Where the entry at ``path`` (``("symbols", "h", "latex")``) is written: the last file that holds it.
+
+        For faults found after loading, such as LaTeX that KaTeX cannot typeset when a formula is rendered."""
+        return _locate(path, list(self.origins))
+
 
 def _stamp(path: Path) -> tuple[int, int]:
     try:
@@ -98,7 +106,7 @@ def _load(overlays: tuple[str, ...], stamps: tuple[tuple[int, int], ...]) -> Reg
         data = RegistryData.model_validate(merged)
     except ValidationError as exc:
         raise _schema_error(exc, origins) from None
-    return Registry(data, hasher.hexdigest()[:16])
+    return Registry(data, hasher.hexdigest()[:16], tuple(origins))
 
 
 def _read(path: Path, packaged: bool) -> str:

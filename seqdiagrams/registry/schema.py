@@ -3,23 +3,32 @@
 The packaged YAML (``registry/data/*.yaml``) is transcribed from the project's domain
 reference and validated against these models on every load, as is any user overlay.
 Models forbid unknown fields so a typo in a YAML key is an error, not silently ignored.
+Validation is pure: shapes, ids and cross-references (:mod:`.crossrefs`), no rendering.
 """
 
 from __future__ import annotations
 
 import re
-from functools import cache
-from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from seqdiagrams.errors import did_you_mean
-from seqdiagrams.ir import EVOLUTION_EDGES
+from seqdiagrams.registry.crossrefs import cross_reference_problems
 
-_ID = r"^[a-z0-9][a-z0-9.-]*$"
 _EQ_ID = r"^[a-z0-9][A-Za-z0-9.-]*$"  # equation labels keep symbol case: `mamba.A`
-_SOURCE = r"^[A-Z][A-Z0-9-]*$"
+
+
+_MACROS = re.compile(r"\\(def|newcommand|renewcommand|gdef|edef|href|url|includegraphics)\b")
+
+
+def _plain_latex(value: str) -> str:
+    """Registry LaTeX defines nothing and links to nothing (it reaches KaTeX, pdfLaTeX and Markdown pages).
+
+    Whether KaTeX typesets it is checked where a formula is rendered (:mod:`seqdiagrams.rendering.mathtext`):
+    validation stays pure, so loading a registry never starts a JavaScript engine."""
+    if _MACROS.search(value):
+        raise ValueError("macros, links and includes are not allowed in registry LaTeX")
+    return value
 
 
 class _Strict(BaseModel):
@@ -40,22 +49,11 @@ class Equation(_Strict):
     """One labelled formula (``arch.name``), standard KaTeX commands only."""
 
     id: str = Field(pattern=_EQ_ID)
-    latex: str = Field(min_length=1, max_length=2000)
+    latex: Annotated[str, Field(min_length=1, max_length=2000), AfterValidator(_plain_latex)]
     label: Text
     note: Text | None = None
     sources: tuple[str, ...] = ()
 
-    @field_validator("latex")
-    @classmethod
-    def _no_macros(cls, value: str) -> str:
-        if re.search(r"\\(def|newcommand|renewcommand|gdef|edef|href|url|includegraphics)\b", value):
-            raise ValueError("macros, links and includes are not allowed in registry LaTeX")
-        return value
-
-    @field_validator("latex")
-    @classmethod
-    def _typesets(cls, value: str, info: ValidationInfo) -> str:
-        return _check_katex(value, f"equation `{info.data.get('id', '?')}`")
 
 
 class Arch(_Strict):
@@ -211,16 +209,9 @@ class StaticTable(_Strict):
 class Symbol(_Strict):
     """A symbol of the formula glossaries: its LaTeX and what it means, in both languages (may hold ``$…$``)."""
 
-    latex: str = Field(min_length=1, max_length=300)
+    latex: Annotated[str, Field(min_length=1, max_length=300), AfterValidator(_plain_latex)]
     en: str = Field(min_length=1)
     zh: str = Field(min_length=1)
-
-    @field_validator("latex")
-    @classmethod
-    def _typesets(cls, value: str) -> str:
-        if re.search(r"\\(def|newcommand|renewcommand|gdef|edef|href|url|includegraphics)\b", value):
-            raise ValueError("macros, links and includes are not allowed in registry LaTeX")
-        return _check_katex(value, "symbol")
 
     def meaning(self, lang: str) -> str:
         return self.zh if lang == "zh" else self.en
@@ -262,33 +253,6 @@ class FormulaSet(_Strict):
         return self
 
 
-def _check_katex(latex: str, what: str) -> str:
-    """``latex`` when KaTeX typesets it. Only LaTeX that the packaged files do not hold verbatim is rendered
-    (overlays), so loading the packaged registry starts no JavaScript engine; tests cover the packaged LaTeX."""
-    if latex in _packaged_latex():
-        return latex
-    from seqdiagrams.errors import SpecError
-    from seqdiagrams.rendering.katex import KatexError, render_math
-
-    try:
-        render_math(latex, True)
-    except KatexError as exc:
-        raise ValueError(f"{what}: KaTeX cannot typeset this LaTeX: {exc}") from None
-    except SpecError:  # no engine here (mini-racer or the vendored KaTeX missing): formula sections report it
-        return latex
-    return latex
-
-
-@cache
-def _packaged_latex() -> frozenset[str]:
-    """Every single-quoted scalar of the packaged YAML files (where all their LaTeX is written)."""
-    quoted = re.compile(r"'((?:[^']|'')*)'")
-    found: set[str] = set()
-    for path in sorted(Path(__file__).with_name("data").glob("*.yaml")):
-        found.update(m.group(1).replace("''", "'") for m in quoted.finditer(path.read_text(encoding="utf-8")))
-    return frozenset(found)
-
-
 class RegistryData(_Strict):
     """Everything the registry holds, after packaged data and overlays are merged."""
 
@@ -307,98 +271,14 @@ class RegistryData(_Strict):
 
     @model_validator(mode="after")
     def _cross_references(self) -> RegistryData:
-        problems: list[str] = []
-        for arch_id, arch in self.archs.items():
-            if not re.match(_ID, arch_id):
-                problems.append(f"archs.{arch_id}: ids are lower-case words with dashes")
-            problems += self._unknown_sources(f"archs.{arch_id}.sources", arch.sources)
-            for eq in arch.equations:
-                problems += self._unknown_sources(f"archs.{arch_id}.equations", eq.sources, f" (in {eq.id})")
-        for dim_id, dim in self.dims.items():
-            problems += self._unknown_sources(f"dims.{dim_id}.sources", dim.sources)
-            problems += [f"dims.{dim_id}.values.{a}: unknown architecture" for a in dim.values
-                         if a not in self.archs]
-        for i, event in enumerate(self.events):
-            problems += self._unknown_sources(f"events.{i}.sources", event.sources)
-            if event.arch is not None and event.arch not in self.archs:
-                problems.append(f"events.{i}.arch: unknown architecture `{event.arch}`")
-        for table_id, table in self.tables.items():
-            problems += self._unknown_sources(f"tables.{table_id}.sources", table.sources)
-            for row, keys in table.row_sources.items():
-                problems += self._unknown_sources(f"tables.{table_id}.row_sources.{row}", keys)
-        problems += self._era_problems() + self._evolution_problems()
-        problems += self._formula_problems()
+        problems = cross_reference_problems(self)
         if problems:
             raise ValueError("; ".join(problems))
         return self
 
-    def _unknown_sources(self, where: str, keys: tuple[str, ...], detail: str = "") -> list[str]:
-        return [f"{where}: unknown source `{k}`{detail}" for k in keys if k not in self.sources]
-
     def era_of(self, year: int) -> str | None:
         """The id of the era ``year`` falls in."""
         return next((era_id for era_id, era in self.eras.items() if era.start <= year <= era.end), None)
-
-    def _era_problems(self) -> list[str]:
-        """Eras are listed in time order without overlaps, and every event year (first and venue) has one."""
-        problems: list[str] = []
-        previous: tuple[str, Era] | None = None
-        for era_id, era in self.eras.items():
-            if not re.match(_ID, era_id):
-                problems.append(f"eras.{era_id}: ids are lower-case words with dashes")
-            if previous is not None and era.start <= previous[1].end:
-                problems.append(f"eras.{era_id}.start: {era.start} overlaps or precedes era `{previous[0]}` "
-                                f"(ending {previous[1].end}); list eras in time order without overlaps")
-            previous = (era_id, era)
-        if self.eras:
-            for i, event in enumerate(self.events):
-                for key, year in (("year", event.year), ("venue_year", event.venue_year)):
-                    if year is not None and self.era_of(year) is None:
-                        problems.append(f"events.{i}.{key}: {year} is in no era; extend `eras`")
-        return problems
-
-    def _evolution_problems(self) -> list[str]:
-        """Nodes name known archs and sources; edges join known nodes in the direction their kind says."""
-        problems: list[str] = []
-        nodes = self.evolution.nodes
-        for node_id, node in nodes.items():
-            if not re.match(_ID, node_id):
-                problems.append(f"evolution.nodes.{node_id}: ids are lower-case words with dashes")
-            problems += [f"evolution.nodes.{node_id}.archs: unknown architecture `{a}`" for a in node.archs
-                         if a not in self.archs]
-            problems += self._unknown_sources(f"evolution.nodes.{node_id}.sources", node.sources)
-        seen: set[tuple[str, str]] = set()
-        expected = EVOLUTION_EDGES
-        for i, edge in enumerate(self.evolution.edges):
-            missing = [end for end in (edge.src, edge.dst) if end not in nodes]
-            if missing:
-                problems.append(f"evolution.edges.{i}: unknown node `{missing[0]}`")
-                continue
-            if edge.src == edge.dst or (edge.src, edge.dst) in seen:
-                problems.append(f"evolution.edges.{i}: a loop or a repeated edge `{edge.src}` → `{edge.dst}`")
-            seen.add((edge.src, edge.dst))
-            kinds = (nodes[edge.src].kind, nodes[edge.dst].kind)
-            if kinds != expected[edge.kind]:
-                problems.append(f"evolution.edges.{i}.kind: `{edge.kind}` goes from a {expected[edge.kind][0]} "
-                                f"to a {expected[edge.kind][1]}, not from a {kinds[0]} to a {kinds[1]}")
-        return problems + self._era_node_problems()
-
-    def _era_node_problems(self) -> list[str]:
-        """An era's breakthroughs are solutions and its limitations problems, each node in one era at most."""
-        problems: list[str] = []
-        owner: dict[str, str] = {}
-        for era_id, era in self.eras.items():
-            for field_name, kind in (("breakthroughs", "solution"), ("limitations", "problem")):
-                for node_id in getattr(era, field_name):
-                    node = self.evolution.nodes.get(node_id)
-                    if node is None or node.kind != kind:
-                        problems.append(f"eras.{era_id}.{field_name}: `{node_id}` is not a {kind} of the "
-                                        f"evolution graph")
-                    elif node_id in owner:
-                        problems.append(f"eras.{era_id}.{field_name}: `{node_id}` is already in era "
-                                        f"`{owner[node_id]}`")
-                    owner.setdefault(node_id, era_id)
-        return problems
 
     def equations_by_id(self) -> dict[str, tuple[str | None, Equation]]:
         """Every equation by its id, with the id of the architecture that lists it (None: free-standing)."""
@@ -411,40 +291,3 @@ class RegistryData(_Strict):
         if arch in self.formula_sets and self.formula_sets[arch].arch == arch:
             return arch
         return next((set_id for set_id, item in self.formula_sets.items() if item.arch == arch), None)
-
-    def _formula_problems(self) -> list[str]:
-        """Equation ids are unique; formula sets name known archs, equations and symbols."""
-        problems: list[str] = []
-        seen: dict[str, str] = {}
-        for arch_id, arch in self.archs.items():
-            for eq in arch.equations:
-                if eq.id in seen and seen[eq.id] != arch_id:
-                    problems.append(f"archs.{arch_id}.equations: equation id `{eq.id}` is also used in `{seen[eq.id]}`")
-                seen.setdefault(eq.id, arch_id)
-        for i, eq in enumerate(self.equations):
-            if eq.id in seen:
-                problems.append(f"equations.{i}: equation id `{eq.id}` is also used in `{seen[eq.id]}`")
-            seen.setdefault(eq.id, "equations")
-            problems += self._unknown_sources(f"equations.{i}.sources", eq.sources, f" (in {eq.id})")
-        for symbol_id in self.symbols:
-            if not re.match(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", symbol_id):
-                problems.append(f"symbols.{symbol_id}: ids are letters, digits, `_`, `.` and `-`")
-        for set_id, item in self.formula_sets.items():
-            if not re.match(r"^[a-z0-9][a-z0-9-]*$", set_id):
-                problems.append(f"formula_sets.{set_id}: ids are lower-case words with dashes")
-            if item.arch is not None and item.arch not in self.archs:
-                hint = did_you_mean(item.arch, tuple(self.archs)) or ""
-                problems.append(f"formula_sets.{set_id}.arch: unknown architecture `{item.arch}` {hint}".rstrip())
-            for eq_id in item.equations:
-                if eq_id not in seen:
-                    hint = did_you_mean(eq_id, tuple(seen)) or ""
-                    problems.append(f"formula_sets.{set_id}.equations: unknown equation `{eq_id}` {hint}".rstrip())
-            for node_id, eq_id in (item.figure.nodes if item.figure else {}).items():
-                if eq_id not in item.equations:
-                    problems.append(f"formula_sets.{set_id}.figure.nodes.{node_id}: `{eq_id}` is not an equation "
-                                    f"of this set (it lists {', '.join(item.equations)})")
-            for symbol_id in item.symbols:
-                if symbol_id not in self.symbols:
-                    hint = did_you_mean(symbol_id, tuple(self.symbols)) or ""
-                    problems.append(f"formula_sets.{set_id}.symbols: unknown symbol `{symbol_id}` {hint}".rstrip())
-        return problems

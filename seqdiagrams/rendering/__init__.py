@@ -51,7 +51,7 @@ def code_stamp() -> str:
     root = Path(__file__).resolve().parents[1]
     digest = hashlib.sha256()
     for path in sorted(root.rglob("*")):
-        if path.suffix in (".py", ".html") and path.is_file():
+        if (path.suffix in (".py", ".html") or path.parent.name == "templates") and path.is_file():
             digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
 

@@ -1,4 +1,4 @@
-"""Mermaid source: text escaping and line wrapping for the ``md`` output of timelines and graphs.
+"""Mermaid source: the ``md`` output of timelines and graphs, with its text escaping and line wrapping.
 
 Mermaid has its own escaping: ``#quot;``, ``#35;``-style entity codes that it turns into HTML entities
 after parsing (and its strict security level sanitises the result). :func:`escape` turns every
@@ -7,13 +7,17 @@ such a code, and folds newlines into spaces, so no text from the registry or a u
 change the structure of a diagram.
 
 Pages never run Mermaid: the ``html`` output of the same subjects is drawn at build time
-(:mod:`seqdiagrams.subjects.timeline`), so no theme's Mermaid integration is triggered and nothing is
+(:mod:`seqdiagrams.rendering.timelines`), so no theme's Mermaid integration is triggered and nothing is
 loaded from anywhere. The source is what ``seqdiagrams regen`` keeps in Markdown files (GitHub draws it).
 """
 
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from seqdiagrams.models import EvolutionModel, TimelineModel
 
 ENTITIES = {
     '"': "#quot;", "#": "#35;", ";": "#59;", ":": "#58;", "<": "#lt;", ">": "#gt;", "&": "#amp;",
@@ -102,3 +106,52 @@ def _word_boundary(line: list[tuple[str, float]], width: float) -> int | None:
         if boundary and _may_break(before, after):
             return cut
     return None
+
+
+# -- sources ---------------------------------------------------------------------------------------------
+
+_TEXT_WIDTH = {"LR": 8.5, "TD": 17.0}
+"""Width of the text in a timeline event box, in em (Mermaid draws LR boxes 150 px wide, TD boxes 300 px)."""
+NODE_KINDS = ("problem", "solution")
+"""Node kinds of the evolution graph, each a Mermaid class (in this order)."""
+
+
+def fence(source: str) -> str:
+    """Mermaid source in a ```` ```mermaid ```` fence (what GitHub draws)."""
+    return f"```mermaid\n{source}```\n"
+
+
+def timeline_source(model: TimelineModel) -> str:
+    """Mermaid ``timeline`` source: one section per era, one period per year."""
+    lines = [f"timeline {model.direction}", f"    accTitle: {escape(model.frame.title)}",
+             f"    accDescr: {escape(model.desc)}"]
+    width = _TEXT_WIDTH[model.direction]
+    era: str | None = None
+    year: int | None = None
+    for event in model.events:
+        if event.era is not None and event.era.id != era:
+            lines.append(f"    section {escape(event.era.label)}")
+            era, year = event.era.id, None
+        text = "<br>".join(escape(line) for line in wrap_cjk(event.text, width))
+        period = str(event.year) if event.year != year else " " * len(str(event.year))
+        lines.append(f"        {period} : {text}")
+        year = event.year
+    return "\n".join(lines) + "\n"
+
+
+def graph_source(model: EvolutionModel) -> str:
+    """Mermaid ``flowchart`` source: problems as hexagons, solutions as rounded boxes, ``raises`` dotted.
+
+    Nodes are ``n1``, ``n2``…: ids may collide with Mermaid keywords such as ``end``."""
+    ids = {node.id: f"n{i}" for i, node in enumerate(model.nodes, 1)}
+    lines = [f"flowchart {model.direction}", f"    accTitle: {escape(model.frame.title)}",
+             f"    accDescr: {escape(model.desc)}"]
+    for node in model.nodes:
+        text = escape(node.label)
+        lines.append(f"    {ids[node.id]}" + (f'{{{{"{text}"}}}}' if node.kind == "problem" else f'("{text}")'))
+    lines += [f"    {ids[src]} {'-.->' if kind == 'raises' else '-->'} {ids[dst]}" for src, dst, kind in model.edges]
+    for kind in NODE_KINDS:
+        members = [ids[node.id] for node in model.nodes if node.kind == kind]
+        if members:
+            lines.append(f"    class {','.join(members)} {kind}")
+    return "\n".join(lines) + "\n"

@@ -21,19 +21,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from seqdiagrams.errors import SpecError, Subtype
+from seqdiagrams.models import PlotModel
 from seqdiagrams.params import ARCH_ALIASES, ChoiceParam, IntParam, ListParam
-from seqdiagrams.rendering.plot import (
-    AXIS,
-    INK,
-    PAPER,
-    PlotText,
-    binary_size,
-    power_of_ten,
-    render_plot,
-    scientific,
-    stroke,
-    style_axes,
-)
+from seqdiagrams.rendering.plot import scientific
+from seqdiagrams.rendering.serialize import render_model
 from seqdiagrams.subjects import Subject
 from seqdiagrams.subjects._common import Words
 from seqdiagrams.subjects.mamba import CONV_KERNEL
@@ -41,11 +32,8 @@ from seqdiagrams.subjects.mamba import CONV_KERNEL
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from matplotlib.figure import Figure
-
     from seqdiagrams.registry import Registry
     from seqdiagrams.spec import Spec
-    from seqdiagrams.subjects import Output
 
 ARCHS = ("rnn", "lstm", "gru", "transformer", "mamba")
 FORMATS = ("svg", "png", "html", "json")
@@ -55,7 +43,6 @@ EXPANSION = 2
 """Mamba's E."""
 SMALLEST_N = 16
 """First sequence length plotted; points double up to ``n``."""
-SIZE = (7.2, 4.7)
 
 PARAMS = {
     "archs": ListParam(("rnn", "transformer", "mamba"), "architectures to plot", ARCHS, 1, len(ARCHS),
@@ -68,16 +55,6 @@ PARAMS = {
 
 DIMENSION = {"time": "train-compute", "memory": "inference-memory"}
 """The registry dimension (REFERENCE §4.2 row) each measure plots; its label, status and sources are used."""
-STYLE = {
-    "rnn": ("state", "-"),
-    "lstm": ("gate", (0, (6, 2))),
-    "gru": ("activation", (0, (6, 2, 1.5, 2))),
-    "transformer": ("attention", "-"),
-    "mamba": ("ssm", "-"),
-}
-"""Role family (colour) and dash pattern of each architecture's line; the dashes keep equal lines apart."""
-
-
 def _validate(spec: Spec) -> None:
     archs = spec["archs"]
     seen: set[str] = set()
@@ -156,10 +133,11 @@ def data(spec: Spec, words: Words, registry: Registry) -> dict[str, Any]:
     }
 
 
-# -- rendering -------------------------------------------------------------------------------------------
+# -- the plot as data ------------------------------------------------------------------------------------
 
 
-def render(spec: Spec, registry: Registry, fmt: str, prefix: str, styles: bool = True) -> Output:
+def plot_of(spec: Spec, registry: Registry) -> PlotModel:
+    """The plot's data (its JSON output) with the words it is drawn with (:mod:`.rendering.complexity_plot`)."""
     words = Words(registry, spec.lang)
     payload = data(spec, words, registry)
     measure = payload["measure"]
@@ -184,88 +162,14 @@ def render(spec: Spec, registry: Registry, fmt: str, prefix: str, styles: bool =
         "kv": words("phrase.complexity-kv-grows"),
         "fixed": words("phrase.complexity-fixed"),
     }}
-    text = PlotText(title, desc, caption)
-    return render_plot(fmt, payload, lambda fig: _draw(fig, payload), text, prefix, spec["theme"], SIZE, styles)
-
-
-def _draw(fig: Figure, payload: dict[str, Any]) -> None:
-    from matplotlib.ticker import FixedLocator, FuncFormatter, LogLocator, NullFormatter
-
-    ax = fig.add_subplot()
-    style_axes(ax)
-    ns, labels = payload["n"], payload["labels"]
-    for s in payload["series"]:
-        family, dashes = STYLE[s["arch"]]
-        ax.plot(ns, s["values"], color=stroke(family), linestyle=dashes, linewidth=2.0,
-                label=f"{s['name']}   {s['formula']}", zorder=3)
-    ax.set_xscale("log", base=2)
-    ax.set_yscale("log")
-    ax.set_xlim(ns[0], ns[-1])
-    ticks = [n for n in ns if _is_power_of_four(n)] if len(ns) > 12 else list(ns)
-    if ticks[-1] != ns[-1]:
-        ticks.append(ns[-1])
-    if ticks[-1] < 1.6 * ticks[-2]:  # keep the end label, drop its crowded neighbour
-        del ticks[-2]
-    ax.xaxis.set_major_locator(FixedLocator(ticks))
-    ax.xaxis.set_major_formatter(FuncFormatter(binary_size))
-    ax.xaxis.set_minor_formatter(NullFormatter())
-    ax.yaxis.set_major_locator(LogLocator(base=10, numticks=12))
-    ax.yaxis.set_minor_locator(LogLocator(base=10, subs=(2, 5), numticks=12))
-    ax.yaxis.set_major_formatter(FuncFormatter(power_of_ten))
-    ax.yaxis.set_minor_formatter(NullFormatter())
-    low = min(min(s["values"]) for s in payload["series"])
-    high = max(max(s["values"]) for s in payload["series"])
-    ax.set_ylim(low / 3, high * 30)
-    ax.set_xlabel(labels["x"])
-    ax.set_ylabel(labels["y"])
-    ax.legend(loc="upper left", handlelength=2.6)
-    note = {"boxstyle": "round,pad=0.3", "facecolor": PAPER, "edgecolor": "none"}
-    ax.text(0.99, 0.98, labels["note"], transform=ax.transAxes, ha="right", va="top", fontsize=8.5,
-            color=INK, bbox=note, zorder=4)
-    if payload["measure"] == "time":
-        _crossover(ax, payload)
-    else:
-        _memory_notes(ax, payload, note)
-
-
-def _crossover(ax: Any, payload: dict[str, Any]) -> None:
-    """Where the Transformer's attention term 2n²d overtakes its 12nd² projections and FFN: n = 6d."""
-    where = 6 * payload["constants"]["d"]
-    ns = payload["n"]
-    if not any(s["arch"] == "transformer" for s in payload["series"]) or not ns[0] < where < ns[-1]:
-        return
-    ax.axvline(where, color=AXIS, linewidth=0.9, linestyle=(0, (2, 2)), zorder=2)
-    ax.annotate(payload["labels"]["crossover"], xy=(where, 0.03), xycoords=("data", "axes fraction"),
-                xytext=(-4, 0), textcoords="offset points", rotation=90, ha="right", va="bottom", fontsize=8.5,
-                color=INK)
-
-
-def _memory_notes(ax: Any, payload: dict[str, Any], box: dict[str, Any]) -> None:
-    """Say which lines grow (the KV cache) and which stay fixed, next to the lines themselves."""
-    series = {s["arch"]: s for s in payload["series"]}
-    ns = payload["n"]
-    kv = series.get("transformer")
-    if kv is not None:
-        i = len(ns) * 3 // 5
-        ax.annotate(payload["labels"]["kv"], xy=(ns[i], kv["values"][i]), xytext=(12, -16),
-                    textcoords="offset points", ha="left", va="top", fontsize=8.5, color=INK, bbox=box,
-                    arrowprops={"arrowstyle": "-", "color": AXIS, "linewidth": 0.8}, zorder=4)
-    fixed = [s for s in payload["series"] if s["growth"] == "constant"]
-    if fixed:
-        top = max(s["values"][0] for s in fixed)
-        ax.annotate(payload["labels"]["fixed"], xy=(ns[len(ns) // 2], top), xytext=(0, 6),
-                    textcoords="offset points", ha="center", va="bottom", fontsize=8.5, color=INK, zorder=4)
-
-
-def _is_power_of_four(n: int) -> bool:
-    return n & (n - 1) == 0 and (n.bit_length() - 1) % 2 == 0
+    return PlotModel("complexity", payload, title, desc, caption, spec["theme"])
 
 
 SUBJECT = Subject(
     name="complexity",
     help="plot of training compute or inference memory per layer against sequence length (asymptotic counts)",
     own_params=PARAMS,
-    render=render,
+    render=render_model(plot_of),
     formats=FORMATS,
     golden="json",
     validate=_validate,

@@ -27,16 +27,15 @@ and lists the full references under the table.
 
 from __future__ import annotations
 
-import html
-import json
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from seqdiagrams.errors import SpecError, Subtype, did_you_mean
+from seqdiagrams.models import Cell, Record, Reference, TableModel
 from seqdiagrams.params import ARCH_ALIASES, BoolParam, ChoiceParam, ListParam
-from seqdiagrams.subjects import Output, Subject, TextTable
-from seqdiagrams.subjects._common import MATH, Typeset, Words, html_text, is_web, split_math, typeset
+from seqdiagrams.rendering.serialize import render_model
+from seqdiagrams.subjects import Subject, TextTable
+from seqdiagrams.subjects._common import Words
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -61,25 +60,10 @@ PARAMS = {
     "notes": BoolParam(False, "number each row's sources and list the references under the table"),
 }
 
-_TAG_START = re.compile(r"<(?=[A-Za-z/!?][^<]*>)")
-"""A ``<`` that would start an HTML tag in Markdown (escaped as ``\\lt`` inside math)."""
-_ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
-
 
 @dataclass(frozen=True)
-class Row:
-    """One row as data: its cells by column id (None = no value), sources, and whether it is a judgment."""
-
-    id: str
-    label: str
-    cells: Mapping[str, str | None]
-    sources: tuple[str, ...]
-    judgment: bool = False
-
-
-@dataclass(frozen=True)
-class Table:
-    """A table before layout: what every format is rendered from."""
+class _Table:
+    """A table before layout: its data columns and records, and the headers of its layout."""
 
     title: str
     corner: str
@@ -87,17 +71,9 @@ class Table:
     corner_transposed: str
     columns: tuple[tuple[str, str], ...]
     """``(id, header)`` per column."""
-    rows: tuple[Row, ...]
+    rows: tuple[Record, ...]
     legend: str = ""
     source_column: bool = False
-
-
-@dataclass(frozen=True)
-class Cell:
-    """A laid-out cell: its text (None = no value) and note marks such as ``"1, 2, J"``."""
-
-    text: str | None
-    marks: str = ""
 
 
 def _validate(spec: Spec) -> None:
@@ -123,15 +99,22 @@ def _validate(spec: Spec) -> None:
 # -- the table as data ---------------------------------------------------------------------------------
 
 
-def table_of(spec: Spec, registry: Registry) -> Table:
-    """The table a spec asks for, every value read from ``registry``; unknown ids are located errors."""
+def table_of(spec: Spec, registry: Registry) -> TableModel:
+    """The table a block asks for, laid out and with its notes, every value read from ``registry``; unknown ids
+    are located errors (the model is documented in :class:`~seqdiagrams.models.TableModel`)."""
     words = Words(registry, spec.lang)
-    if spec["kind"] == "comparison":
-        return _comparison(spec, registry, words)
-    return _static(spec, registry, words)
+    table = _comparison(spec, registry, words) if spec["kind"] == "comparison" else _static(spec, registry, words)
+    keys, marks = _notes(table) if spec["notes"] else ([], {})
+    header, *rows = _grid(table, spec["transpose"], marks, words("phrase.table-source"))
+    sources = registry.data.sources
+    judgment = spec["notes"] and any(row.judgment for row in table.rows)
+    return TableModel(spec["title"] or table.title, table.title, tuple(header), tuple(tuple(row) for row in rows),
+                      table.columns, table.rows, table.legend,
+                      tuple(Reference(key, sources[key].text, sources[key].url) for key in keys),
+                      words("phrase.table-judgment") if judgment else "", MISSING)
 
 
-def _comparison(spec: Spec, registry: Registry, words: Words) -> Table:
+def _comparison(spec: Spec, registry: Registry, words: Words) -> _Table:
     archs = _known(spec, "archs", "architecture", registry.data.archs)
     dims = registry.dims()
     if spec["dims"] == ("all",):
@@ -143,15 +126,15 @@ def _comparison(spec: Spec, registry: Registry, words: Words) -> Table:
     lang = spec.lang
     columns = tuple((arch, words.short(arch)) for arch in archs)
     rows = tuple(
-        Row(dim_id, dims[dim_id].label.get(lang),
-            {arch: _get(dims[dim_id].values.get(arch), lang) for arch in archs},
-            dims[dim_id].sources, "J" in dims[dim_id].status)
+        Record(dim_id, dims[dim_id].label.get(lang),
+               {arch: _get(dims[dim_id].values.get(arch), lang) for arch in archs},
+               dims[dim_id].sources, "J" in dims[dim_id].status)
         for dim_id in dim_ids)
     title = words("phrase.table-comparison-title", archs=words.join([header for _, header in columns]))
-    return Table(title, words("phrase.table-dimension"), words("phrase.table-architecture"), columns, rows)
+    return _Table(title, words("phrase.table-dimension"), words("phrase.table-architecture"), columns, rows)
 
 
-def _static(spec: Spec, registry: Registry, words: Words) -> Table:
+def _static(spec: Spec, registry: Registry, words: Words) -> _Table:
     table = registry.data.tables.get(spec["kind"])
     if table is None:
         raise SpecError.at(Subtype.REGISTRY, f"the registry has no table `{spec['kind']}`",
@@ -159,11 +142,11 @@ def _static(spec: Spec, registry: Registry, words: Words) -> Table:
     lang = spec.lang
     columns = tuple((column, text.get(lang)) for column, text in table.columns.items())
     rows = tuple(
-        Row(row, label.get(lang), {column: _get(table.rows[row].get(column), lang) for column, _ in columns},
-            table.sources_of(row))
+        Record(row, label.get(lang), {column: _get(table.rows[row].get(column), lang) for column, _ in columns},
+               table.sources_of(row))
         for row, label in table.row_labels.items())
     legend = table.notes.get(lang) if table.notes else ""
-    return Table(table.title.get(lang), table.row_header.get(lang), "", columns, rows, legend, table.source_column)
+    return _Table(table.title.get(lang), table.row_header.get(lang), "", columns, rows, legend, table.source_column)
 
 
 def _known(spec: Spec, key: str, what: str, valid: Mapping[str, object]) -> list[str]:
@@ -181,7 +164,7 @@ def _get(text: Text | None, lang: str) -> str | None:
 # -- layout --------------------------------------------------------------------------------------------
 
 
-def _notes(table: Table) -> tuple[list[str], dict[str, str]]:
+def _notes(table: _Table) -> tuple[list[str], dict[str, str]]:
     """Source keys in order of first citation, and each row's marks (``"1, 2"``, ``"3, J"``)."""
     order: list[str] = []
     marks: dict[str, str] = {}
@@ -192,12 +175,12 @@ def _notes(table: Table) -> tuple[list[str], dict[str, str]]:
     return order, marks
 
 
-def _grid(table: Table, transpose: bool, marks: dict[str, str], source_header: str) -> list[list[Cell]]:
+def _grid(table: _Table, transpose: bool, marks: dict[str, str], source_header: str) -> list[list[Cell]]:
     """The cells as laid out: the header row first (corner first), then each row (row header first)."""
     sources = [Cell(", ".join(f"[{key}]" for key in row.sources) or None) for row in table.rows]
     if not transpose:
         grid = [[Cell(table.corner), *(Cell(header) for _, header in table.columns)]]
-        grid += [[Cell(row.label, marks.get(row.id, "")), *(Cell(row.cells[column]) for column, _ in table.columns)]
+        grid += [[Cell(row.label, marks.get(row.id, "")), *(Cell(row.values[column]) for column, _ in table.columns)]
                  for row in table.rows]
         if table.source_column:
             grid[0].append(Cell(source_header))
@@ -205,142 +188,26 @@ def _grid(table: Table, transpose: bool, marks: dict[str, str], source_header: s
                 cells.append(source)
         return grid
     grid = [[Cell(table.corner_transposed), *(Cell(row.label, marks.get(row.id, "")) for row in table.rows)]]
-    grid += [[Cell(header), *(Cell(row.cells[column]) for row in table.rows)] for column, header in table.columns]
+    grid += [[Cell(header), *(Cell(row.values[column]) for row in table.rows)] for column, header in table.columns]
     if table.source_column:
         grid.append([Cell(source_header), *sources])
     return grid
 
 
-def render(spec: Spec, registry: Registry, fmt: str, id_prefix: str, styles: bool = True) -> Output:
-    table = table_of(spec, registry)
-    caption = spec["title"] or table.title
-    if fmt == "json":
-        return Output(_json(table), caption)
-    words = Words(registry, spec.lang)
-    keys, marks = _notes(table) if spec["notes"] else ([], {})
-    grid = _grid(table, spec["transpose"], marks, words("phrase.table-source"))
-    references = [_reference(key, registry) for key in keys]
-    judgment = words("phrase.table-judgment") if spec["notes"] and any(r.judgment for r in table.rows) else ""
-    if fmt == "md":
-        return Output(_markdown(grid, table.legend, references, judgment), caption)
-    texts = [cell.text for row in grid for cell in row if cell.text is not None]
-    texts += [table.legend, judgment, *(text for _, text, _ in references)]
-    math = typeset({(False, part): f"the math `{part}` of table `{table.title}`" for text in texts
-                    for part in MATH.findall(text)}, spec)
-    return Output(_html(grid, table.legend, references, judgment, id_prefix, math), caption)
-
-
 def text_table(spec: Spec, registry: Registry) -> TextTable:
     """The table for hosts without HTML (Sphinx's LaTeX and text builders): same cells, "—" for no value."""
-    table = table_of(spec, registry)
-    grid = _grid(table, spec["transpose"], {}, Words(registry, spec.lang)("phrase.table-source"))
-    texts = [tuple(cell.text or "—" for cell in row) for row in grid]
+    model = table_of(spec, registry)  # the cells' text: note marks and references are the HTML's
+    texts = [tuple(cell.text or MISSING for cell in row) for row in (model.header, *model.rows)]
     widths = tuple(min(40, max(len(row[i]) for row in texts)) for i in range(len(texts[0])))
-    return TextTable(spec["title"] or table.title, texts[0], tuple(texts[1:]), widths)
+    return TextTable(model.caption, texts[0], tuple(texts[1:]), widths)
 
-
-def _reference(key: str, registry: Registry) -> tuple[str, str, str | None]:
-    source = registry.data.sources[key]
-    return key, source.text, source.url
-
-
-# -- JSON ----------------------------------------------------------------------------------------------
-
-
-def _json(table: Table) -> str:
-    data = {
-        "archs": [{"id": column, "name": header} for column, header in table.columns],
-        "rows": [{"dim": row.id, "label": row.label, "values": dict(row.cells), "source": list(row.sources)}
-                 for row in table.rows],
-    }
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-
-
-# -- Markdown ------------------------------------------------------------------------------------------
-
-
-def _markdown(grid: list[list[Cell]], legend: str, references: list[tuple[str, str, str | None]],
-              judgment: str) -> str:
-    lines = [_md_row(grid[0]), "|" + "|".join("---" for _ in grid[0]) + "|"]
-    lines += [_md_row(cells) for cells in grid[1:]]
-    if legend:
-        lines += ["", _md_text(legend)]
-    if references:
-        lines.append("")
-        for number, (key, text, url) in enumerate(references, 1):
-            lines.append(f"{number}. [{key}] {_md_text(text)}" + (f" <{url}>" if is_web(url) else ""))
-    if judgment:
-        lines += ["", _md_text(judgment)]
-    return "\n".join(lines) + "\n"
-
-
-def _md_row(cells: list[Cell]) -> str:
-    return "| " + " | ".join(_md_cell(cell) for cell in cells) + " |"
-
-
-def _md_cell(cell: Cell) -> str:
-    text = MISSING if cell.text is None else _md_text(re.sub(r"\s*[\r\n]+\s*", " ", cell.text)).replace("|", r"\|")
-    return f"{text}<sup>{cell.marks}</sup>" if cell.marks else text
-
-
-def _md_text(text: str) -> str:
-    """Markdown that shows ``text`` as written: no raw HTML gets through; math stays ``$…$``."""
-    out = []
-    for is_math, part in split_math(text):
-        if is_math:
-            out.append("$" + _TAG_START.sub(r"\\lt ", part) + "$")
-        else:
-            out.append(_ENTITY.sub("&amp;", part).replace("<", "&lt;"))
-    return "".join(out)
-
-
-# -- HTML ----------------------------------------------------------------------------------------------
-
-
-def _html(grid: list[list[Cell]], legend: str, references: list[tuple[str, str, str | None]], judgment: str,
-          prefix: str, math: Typeset) -> str:
-    out = ['<table class="sqd-table">', "<thead>",
-           "<tr>" + "".join(_th(cell, "col", prefix, math) for cell in grid[0]) + "</tr>", "</thead>", "<tbody>"]
-    out += ["<tr>" + _th(cells[0], "row", prefix, math) + "".join(_td(cell, math) for cell in cells[1:]) + "</tr>"
-            for cells in grid[1:]]
-    out += ["</tbody>", "</table>"]
-    if legend:
-        out.append(f'<p class="sqd-table-legend">{html_text(legend, math)}</p>')
-    if references:
-        out.append('<ol class="sqd-table-notes">')
-        for number, (key, text, url) in enumerate(references, 1):
-            link = f' <a href="{html.escape(url or "")}">{html.escape(url or "")}</a>' if is_web(url) else ""
-            out.append(f'<li id="{prefix}-source-{number}">[{html.escape(key)}] {html_text(text, math)}{link}</li>')
-        out.append("</ol>")
-    if judgment:
-        out.append(f'<p class="sqd-table-legend">{html_text(judgment, math)}</p>')
-    return "\n".join(out)
-
-
-def _th(cell: Cell, scope: str, prefix: str, math: Typeset) -> str:
-    text = MISSING if cell.text is None else html_text(cell.text, math)
-    return f'<th scope="{scope}">{text}{_html_marks(cell.marks, prefix)}</th>'
-
-
-def _td(cell: Cell, math: Typeset) -> str:
-    if cell.text is None:
-        return f'<td class="sqd-missing">{MISSING}</td>'
-    return f"<td>{html_text(cell.text, math)}</td>"
-
-
-def _html_marks(marks: str, prefix: str) -> str:
-    if not marks:
-        return ""
-    links = [f'<a href="#{prefix}-source-{mark}">{mark}</a>' if mark.isdigit() else mark
-             for mark in marks.split(", ")]
-    return f'<sup class="sqd-note-ref">{", ".join(links)}</sup>'
 
 
 SUBJECT = Subject(
     name="table",
     help="comparison table of architectures, or a table quoted from papers (Transformer Table 1, attention, …)",
     own_params=PARAMS,
-    render=render,
+    render=render_model(table_of),
     formats=("html", "md", "json"),
     golden="md",
     validate=_validate,
