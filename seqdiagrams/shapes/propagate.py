@@ -4,7 +4,9 @@ The rules (:mod:`seqdiagrams.shapes.rules`) say what one node makes of what flow
 graph in data-flow order, names the node whose inputs do not compose, checks that a state carried to the next
 step keeps its shape, and writes what it found into the figure. A node may also record ``returns``: ``output``
 (the state every step returns, stacked over time), ``h_n`` or ``c_n`` (a final state, stacked over layers and
-directions), for the module-level results a caption states, as PyTorch's ``nn.RNN`` does.
+directions), for the module-level results a caption states, as PyTorch's ``nn.RNN`` does. An edge may record
+``quiet_shape``: it carries its shape (checked, in its attrs) but prints none, because a compact figure says that
+tensor on another edge already.
 """
 
 from __future__ import annotations
@@ -130,7 +132,7 @@ def annotate(graph: Graph, spec: Spec) -> Graph:
         # K, V from the encoder are always worth saying; so is what a layer with weights produces, even when its
         # width happens to equal its input's
         passed_on = _passes_on(nodes[e.src]) and arriving[e.src] == {shape} and e.role != "cross"
-        label = e.label if passed_on else f"{e.label} {shape}".strip()
+        label = e.label if passed_on or e.attrs.get("quiet_shape") else f"{e.label} {shape}".strip()
         edges.append(replace(e, label=label, attrs={**e.attrs, "shape": shape, "label_beside": True}))
     graph.edges = edges
     # a feed-forward sublayer is one box: its inner width (d_ff) is written in it, (B,T,d) → (B,T,d_ff) → (B,T,d)

@@ -95,7 +95,7 @@ class Sizes:
         self.spec = spec
         # a size is known when given, or when the subject draws it (mha's heads): a shape key's default 0 is not
         known = {symbol: spec.params.get(key) or None for key, (symbol, _) in SIZES.items()}
-        if spec.subject == "mamba" and "expansion" not in spec.given:
+        if "expansion" not in spec.given:  # only Mamba figures (and compare's Mamba panel) have an E axis
             known["E"] = 2  # Gu & Dao 2023 fix E = 2 (REFERENCE.md §2.14), so it is never a free symbol
         self.known: dict[str, int | None] = known
         self.used: set[str] = set()
@@ -307,11 +307,12 @@ RULES: Mapping[str, Rule] = {
     **dict.fromkeys(("input", "token", "output", "hidden-state", "cell-state", "state", "ssm-parameter",
                      "positional-encoding", "weight", "context", "gate", "candidate"), declared),
     **dict.fromkeys(("activation", "softmax", "scale", "mask", "layer-norm", "conv1d", "ssm",
-                     "attention-weights", "encoder-layer", "decoder-layer"), identity),
+                     "attention-weights", "encoder-layer"), identity),
     **dict.fromkeys(("linear", "projection"), linear),
     **dict.fromkeys(("elementwise-add", "elementwise-multiply", "add-norm"), broadcast_add),
+    # a decoder layer (compare's compact stacks) keeps its queries' shape and attends to the encoder's output
     **dict.fromkeys(("self-attention", "masked-self-attention", "cross-attention", "multi-head-attention",
-                     "attention-head"), attention),
+                     "attention-head", "decoder-layer"), attention),
     "embedding": embedding,
     "concat": concat,
     "matmul": matmul,
