@@ -5,8 +5,8 @@ the site copy the package's assets once (``seqdiagrams assets``) and list the st
 ``extra_javascript``. This builds such a site with ``navigation.instant`` (a page without figures linking to a
 page with the attention figure in steps and an LSTM in Chinese) and steps through it as a reader does: the next
 button and the → key change which node groups are visible and what the status line says; after an instant
-navigation the controls work; without JavaScript the complete figure shows. Screenshots go to
-``test-artifacts/screenshots``.
+navigation the controls work; without JavaScript the complete figure shows; a node leads to its equation in the
+page's formula section and back. Screenshots go to ``test-artifacts/screenshots``.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ theme:
 markdown_extensions: [seqdiagrams, pymdownx.superfences]
 extra_css: [assets/seqdiagrams/vendor/katex/katex.min.css]
 extra_javascript: [assets/seqdiagrams/steps/steps.js]
-nav: [index.md, steps.md]
+nav: [index.md, steps.md, maths.md]
 """
 """The README's Zensical setup, word for word, plus the theme options of a real site."""
 ATTENTION = "attention mask=causal steps=true"
@@ -44,6 +44,7 @@ LSTM = "lstm steps=true lang=zh"
 PAGES = {
     "index.md": "# Start\n\nNo figure here. [Attention in steps](steps.md)\n",
     "steps.md": f"# Steps\n\n```seqarch {ATTENTION}\n```\n\n```seqarch {LSTM}\n```\n",
+    "maths.md": "# LSTM\n\n```seqarch lstm\n```\n\n```seqarch formulas arch=lstm\n```\n",
 }
 VISIBLE = """figure => Array.from(figure.querySelectorAll('[data-sqd-step]'))
   .filter(g => getComputedStyle(g).visibility === 'visible').map(g => Number(g.dataset.sqdStep))"""
@@ -140,3 +141,16 @@ def test_without_javascript_the_figure_is_complete(browser, site: tuple[Path, st
     figure.scroll_into_view_if_needed()
     page.screenshot(path=str(artifact("zensical-steps-no-js.png")))
     context.close()
+
+
+def test_a_node_leads_to_its_equation_and_back(tab, site: tuple[Path, str]) -> None:
+    tab.goto(site[1] + "maths/", wait_until="networkidle")
+    node = tab.locator('svg.sqd-svg [data-sqd-eq="lstm.forget"]')
+    equation = tab.locator('.sqd-formula[data-equation="lstm.forget"]')
+    node.focus()
+    tab.keyboard.press("Enter")
+    tab.wait_for_timeout(300)
+    assert equation.evaluate("e => e === document.activeElement")
+    equation.locator(".sqd-eq-back").click()
+    tab.wait_for_timeout(300)
+    assert node.evaluate("n => n === document.activeElement")
