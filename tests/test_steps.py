@@ -7,6 +7,7 @@ REFERENCE.md give for scaled dot-product attention, the LSTM cell and the Transf
 
 from __future__ import annotations
 
+import itertools
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -237,3 +238,11 @@ def test_nodes_name_their_equation_for_the_formula_section_of_the_page() -> None
     formulas = str(render_spec(parse("seqarch formulas arch=lstm"), "html", registry))
     assert "steps" not in needed(html) and "steps" not in needed(formulas)  # one alone needs no script
     assert needed(html + formulas) == ("katex", "steps")  # a figure and its equations on one page are linked
+
+
+@pytest.mark.parametrize("archs", ["rnn,lstm,transformer", "transformer,mamba", "mamba,gru", "decoder-only,rnn,lstm"])
+def test_a_comparison_is_told_panel_by_panel_in_the_order_written(archs: str) -> None:
+    steps, _ = steps_of(f"compare archs={archs} steps=true")
+    told = [node.split("__")[0] for step in steps for node in step.nodes]
+    assert [panel for panel, _ in itertools.groupby(told)] == archs.split(",")  # together, in the written order
+    assert all(len({node.split("__")[0] for node in step.nodes}) == 1 for step in steps)  # a step in one panel
