@@ -436,6 +436,7 @@ def test_a_length_that_is_not_a_power_of_two_ends_the_axis():
     ("mamba steps=12", Subtype.BAD_VALUE, "steps=12", "length=12"),
     ("mamba view=scan steps=true", Subtype.BAD_VALUE, "steps=true", "view=block or view=ssm"),
     ("mamba view=scan animate=true", Subtype.BAD_VALUE, "animate=true", "view=block or view=ssm"),
+    ("mamba view=scan step_seconds=2", Subtype.BAD_VALUE, "step_seconds=2", "view=block or view=ssm"),
     ("complexity archs=rnn,rnnn", Subtype.BAD_VALUE, "rnn,rnnn", "rnn"),
     ("complexity archs=rnn,transformer,rnn", Subtype.BAD_VALUE, "archs=", "once"),
     ("complexity archs=bert", Subtype.BAD_VALUE, "bert", None),

@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from seqdiagrams.errors import SpecError, Subtype
-from seqdiagrams.params import ChoiceParam, IntParam
+from seqdiagrams.params import STEP_PARAMS, ChoiceParam, IntParam
 from seqdiagrams.subjects import GRAPH_FORMATS, Subject, _selective_scan
 from seqdiagrams.subjects._common import Words, finish, new_graph
 
@@ -52,8 +52,8 @@ def _validate(spec: Spec) -> None:
         raise SpecError.at(Subtype.BAD_VALUE, f"`steps={steps[0][0]}` is not a length: `steps` reveals a diagram "
                            "step by step", spec.location_of("steps"),
                            f"the scan plot's length is `length`: write view=scan length={steps[0][0]}")
-    for key in ("steps", "animate"):
-        if spec["view"] == "scan" and key in spec.given and spec[key]:
+    for key, param in STEP_PARAMS.items():
+        if spec["view"] == "scan" and key in spec.given and spec[key] != param.default:
             raise SpecError.at(Subtype.BAD_VALUE, f"`{key}` reveals a diagram step by step; the scan plot is a plot",
                                spec.location_of(key), f"remove `{key}`, or draw view=block or view=ssm")
 
