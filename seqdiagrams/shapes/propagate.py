@@ -132,8 +132,12 @@ def annotate(graph: Graph, spec: Spec) -> Graph:
         # K, V from the encoder are always worth saying; so is what a layer with weights produces, even when its
         # width happens to equal its input's
         passed_on = _passes_on(nodes[e.src]) and arriving[e.src] == {shape} and e.role != "cross"
-        label = e.label if passed_on or e.attrs.get("quiet_shape") else f"{e.label} {shape}".strip()
-        edges.append(replace(e, label=label, attrs={**e.attrs, "shape": shape, "label_beside": True}))
+        # beside the edge, taking no room, unless the subject laid its label out on purpose (label_beside=False):
+        # then the shape goes under the label's own text, so that the room it takes stays narrow
+        beside = e.attrs.get("label_beside", True)
+        between = " " if beside else "\n"
+        label = e.label if passed_on or e.attrs.get("quiet_shape") else f"{e.label}{between}{shape}".strip()
+        edges.append(replace(e, label=label, attrs={**e.attrs, "shape": shape, "label_beside": beside}))
     graph.edges = edges
     # a feed-forward sublayer is one box: its inner width (d_ff) is written in it, (B,T,d) → (B,T,d_ff) → (B,T,d)
     graph.nodes = [replace(n, math=f"{n.math} {shown((*out[n.id][:-1], sizes('d_{ff}')))}".strip())

@@ -218,8 +218,9 @@ def _panel(g: Graph, form: Compact, prefix: str, words: Words) -> None:
         # not labelled (the same shape, said on that state's own edge)
         quiet = (src in labelled and "parts" not in boxes[src].attrs) or (role == "recurrent" and (src, dst) in beside)
         labelled.add(src)
-        g.link(pid(src), pid(dst), role or "data", "K, V" if role == "cross" else "",
-               **({"quiet_shape": True} if quiet else {}))
+        # K, V crosses between the two stacks standing close together: its label is given room of its own
+        attrs = {"quiet_shape": True} if quiet else {"label_beside": False} if role == "cross" else {}
+        g.link(pid(src), pid(dst), role or "data", "K, V" if role == "cross" else "", **attrs)
     g.rows += [[pid(i) for i in row] for row in form.rows]
     g.above += [(pid(a), pid(b)) for a, b in form.above]
 
