@@ -89,10 +89,11 @@ def _parser() -> argparse.ArgumentParser:
     _registry_option(regen)
     regen.set_defaults(run=_regen)
 
-    assets = sub.add_parser("assets", help="copy KaTeX's stylesheet and fonts into a folder, for hosts that only "
-                                           "run the Markdown extension (Zensical)")
+    assets = sub.add_parser("assets", help="copy KaTeX's stylesheet and fonts and the step-through script into a "
+                                           "folder, for hosts that only run the Markdown extension (Zensical)")
     assets.add_argument("folder", type=Path, metavar="DIR",
-                        help="e.g. docs/assets/seqdiagrams; then link vendor/katex/katex.min.css below it")
+                        help="e.g. docs/assets/seqdiagrams; then link vendor/katex/katex.min.css and "
+                             "steps/steps.js below it")
     assets.set_defaults(run=_assets)
     return parser
 
@@ -115,8 +116,8 @@ def _assets(args: argparse.Namespace) -> int:
     for relative in missing:
         print(f"seqdiagrams: the vendored asset {relative} is missing: reinstall seqdiagrams", file=sys.stderr)
     for name, bundle in BUNDLES.items():
-        for css in bundle.stylesheets:
-            print(f"{name}: {(args.folder / css).as_posix()}")
+        for file in bundle.files:  # what the site links: extra_css, extra_javascript
+            print(f"{name}: {(args.folder / file).as_posix()}")
     return 1 if missing else 0
 
 

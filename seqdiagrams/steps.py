@@ -166,12 +166,16 @@ def _neighbours(graph: Graph) -> tuple[dict[str, list[str]], dict[str, list[str]
 
 
 def _order(graph: Graph) -> list[Node]:
-    """A depth-first topological order: a node's ready successors come next (longest path ahead first).
+    """A depth-first topological order: a node's ready successors come next (longest path ahead first; the
+    nodes of an earlier panel before those of a later one).
 
     An edge that would close a cycle (none in the subjects' graphs once stubs and back edges are set aside)
     is ignored rather than looping."""
     preds, succs = _neighbours(graph)
     index = {n.id: i for i, n in enumerate(graph.nodes)}
+    # side-by-side panels (``attrs.panel``, compare) are told one after the other, in the order written
+    panels = list(dict.fromkeys(n.attrs.get("panel", "") for n in graph.nodes))
+    panel = {n.id: panels.index(n.attrs.get("panel", "")) for n in graph.nodes}
     height: dict[str, int] = {}
 
     def ahead(node: str, seen: frozenset[str] = frozenset()) -> int:
@@ -179,8 +183,8 @@ def _order(graph: Graph) -> list[Node]:
             height[node] = 1 + max((ahead(s, seen | {node}) for s in succs[node] if s not in seen), default=-1)
         return height[node]
 
-    def rank(node: str) -> tuple[int, int]:
-        return -ahead(node), index[node]
+    def rank(node: str) -> tuple[int, int, int]:
+        return panel[node], -ahead(node), index[node]
 
     waiting = {n: len(p) for n, p in preds.items()}
     placed = [n.id for n in graph.nodes if not preds[n.id]]  # sources join their consumers' steps anyway

@@ -790,8 +790,10 @@ def test_assets_command_copies_katex_for_markdown_only_hosts(tmp_path: Path, cap
 
     assert main(["assets", str(tmp_path / "assets")]) == 0
     css = tmp_path / "assets" / "vendor" / "katex" / "katex.min.css"
-    assert capsys.readouterr().out == f"katex: {css.as_posix()}\n"
+    script = tmp_path / "assets" / "steps" / "steps.js"  # the step-through, which Zensical pages list too
+    assert capsys.readouterr().out == f"katex: {css.as_posix()}\nsteps: {script.as_posix()}\n"
     assert css.read_bytes() == (VENDOR / "katex" / "katex.min.css").read_bytes()
+    assert script.read_bytes() == (VENDOR.parent / "steps" / "steps.js").read_bytes()
     fonts = {f.name for f in (VENDOR / "katex" / "fonts").iterdir()}
     assert fonts and {f.name for f in css.parent.joinpath("fonts").iterdir()} == fonts  # the CSS's url(fonts/…)
 

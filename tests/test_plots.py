@@ -25,8 +25,8 @@ EXAMPLE_SITE = Path(__file__).resolve().parents[1] / "example_site"
 SVG = "{http://www.w3.org/2000/svg}"
 PLOTS = [
     "mamba view=scan",
-    "mamba view=scan steps=8",
-    "mamba view=scan steps=64",
+    "mamba view=scan length=8",
+    "mamba view=scan length=64",
     "complexity",
     "complexity measure=memory",
     "complexity archs=rnn,lstm,gru,transformer,mamba n=65536",
@@ -224,9 +224,9 @@ def test_legend_uses_registry_short_names():
 # -- mamba view=scan: the recurrence -------------------------------------------------------------------
 
 
-@pytest.fixture(params=[8, 17, 24, 64], ids=lambda steps: f"steps={steps}")
+@pytest.fixture(params=[8, 17, 24, 64], ids=lambda length: f"length={length}")
 def scan(request):
-    return data(f"mamba view=scan steps={request.param}")
+    return data(f"mamba view=scan length={request.param}")
 
 
 def test_scan_a_is_fixed_and_not_input_dependent(scan):
@@ -327,7 +327,7 @@ def test_scan_small_delta_barely_moves_the_state(scan):
 
 def test_scan_shows_reset_and_keep_at_every_allowed_length():
     for steps in range(8, 65):
-        payload = data(f"mamba view=scan steps={steps}")
+        payload = data(f"mamba view=scan length={steps}")
         s, marks = payload["series"], payload["important"]
         assert 1 <= len(marks) <= 3 and len(s["h"]) == steps
         for i in range(steps):
@@ -427,10 +427,16 @@ def test_a_length_that_is_not_a_power_of_two_ends_the_axis():
 
 
 @pytest.mark.parametrize(("block", "subtype", "at", "hint"), [
-    ("mamba view=scan steps=100", Subtype.OUT_OF_RANGE, "100", "8 to 64"),
-    ("mamba view=scan steps=7", Subtype.OUT_OF_RANGE, "7", "8 to 64"),
+    ("mamba view=scan length=100", Subtype.OUT_OF_RANGE, "100", "8 to 64"),
+    ("mamba view=scan length=7", Subtype.OUT_OF_RANGE, "7", "8 to 64"),
     ("mamba view=scna", Subtype.BAD_VALUE, "scna", "scan"),
-    ("mamba steps=12", Subtype.BAD_VALUE, "steps=12", "view=scan"),
+    ("mamba length=12", Subtype.BAD_VALUE, "length=12", "view=scan"),
+    # `steps` is the step-through of every diagram; the scan plot's length was called `steps` before
+    ("mamba view=scan steps=48", Subtype.BAD_VALUE, "steps=48", "view=scan length=48"),
+    ("mamba steps=12", Subtype.BAD_VALUE, "steps=12", "length=12"),
+    ("mamba view=scan steps=true", Subtype.BAD_VALUE, "steps=true", "view=block or view=ssm"),
+    ("mamba view=scan animate=true", Subtype.BAD_VALUE, "animate=true", "view=block or view=ssm"),
+    ("mamba view=scan step_seconds=2", Subtype.BAD_VALUE, "step_seconds=2", "view=block or view=ssm"),
     ("complexity archs=rnn,rnnn", Subtype.BAD_VALUE, "rnn,rnnn", "rnn"),
     ("complexity archs=rnn,transformer,rnn", Subtype.BAD_VALUE, "archs=", "once"),
     ("complexity archs=bert", Subtype.BAD_VALUE, "bert", None),

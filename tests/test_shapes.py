@@ -14,9 +14,10 @@ from seqdiagrams.ir import NODE_ROLES, Graph, Node
 from seqdiagrams.registry import Registry
 from seqdiagrams.rendering import build_graph
 from seqdiagrams.rendering.dot import emit
-from seqdiagrams.shapes import RULES, Shape, ShapeMismatch, Sizes, annotate, shown
+from seqdiagrams.shapes import RULES, Shape, ShapeMismatch, Sizes, annotate, propagate, shown
 from seqdiagrams.spec import parse
 from seqdiagrams.subjects import get_subject
+from seqdiagrams.subjects.compare import COMPACT
 
 REGISTRY = Registry.default()
 PAPER = {
@@ -26,9 +27,39 @@ PAPER = {
     "mamba": "d_model=768", "mamba view=ssm": "d_model=768 d_state=16",
     "rnn": "batch=4 input=128 hidden=256", "lstm": "batch=4 input=128 hidden=256",
     "gru": "batch=4 input=128 hidden=256", "seq2seq": "batch=4 input=128 hidden=256",
+    # compare: the sizes of the panels it draws (a size no panel has an axis for is an error)
+    "compare": "batch=4 input=128 hidden=256 d_model=512", "compare archs=rnn,lstm,gru": "batch=4 input=128 hidden=256",
+    "compare archs=encoder-only,decoder-only,transformer": "d_model=512",
+    "compare archs=transformer,mamba": "d_model=768", "compare archs=rnn,transformer,mamba": "input=128 d_model=512",
 }
+PANELS = {
+    # compare's compact panel of each architecture: panel box → (its full figure, the node it stands for there)
+    "rnn": ("rnn", {"x": "x", "hp": "h_prev1", "h": "h1", "y": "y"}),
+    "jordan": ("rnn variant=jordan", {"x": "x", "s": "s", "h": "h", "y": "y"}),
+    "brnn": ("rnn bidirectional=true", {"x": "x", "f": "hfwd1", "b": "hbwd1", "y": "y"}),
+    "lstm": ("lstm", {"in": "concat", "f": "gate_f", "i": "gate_i", "g": "candidate", "o": "gate_o", "cp": "c_prev",
+                      "c": "c", "h": "h"}),
+    "gru": ("gru", {"r": "gate_r", "z": "gate_z", "g": "candidate", "hp": "h_prev", "h": "h"}),
+    "seq2seq": ("seq2seq", {"e": "enc4", "v": "context", "d": "dec1", "y": "y1"}),
+    "bahdanau": ("seq2seq attention=bahdanau", {"sp": "s_prev", "a": "alpha", "c": "context", "s": "s_i", "y": "y_i"}),
+    "luong": ("seq2seq attention=luong", {"h": "h_t", "a": "alpha", "c": "context", "ht": "h_tilde", "y": "y_t"}),
+    "transformer": ("transformer", {"ei": "enc_input", "ee": "enc_embed", "enc": "enc_an2", "di": "dec_input",
+                                    "de": "dec_embed", "dec": "dec_an3", "lin": "out_linear", "sm": "out_softmax",
+                                    "y": "out"}),
+    "pre-ln": ("transformer norm=pre", {"ei": "enc_input", "ee": "enc_embed", "enc": "enc_final_ln",
+                                       "di": "dec_input", "de": "dec_embed", "dec": "dec_final_ln",
+                                       "lin": "out_linear", "y": "out"}),
+    "encoder-only": ("transformer variant=encoder-only", {"i": "enc_input", "e": "enc_embed", "l": "enc_an2",
+                                                          "h": "mlm_head", "y": "mlm_out"}),
+    "decoder-only": ("transformer variant=decoder-only", {"i": "dec_input", "e": "dec_embed", "l": "dec_an2",
+                                                          "h": "out_linear", "y": "out"}),
+    "mamba": ("mamba", {"x": "x", "n": "norm", "ip": "in_proj", "conv": "conv", "act": "silu_main", "s": "ssm",
+                        "gate": "silu_gate", "m": "mul", "op": "out_proj", "a": "add", "y": "y"}),
+}
+"""Left out: the encoders' inputs, which a panel takes as one sequence (B,S,d_x) and the full figures one token
+at a time; Bahdanau's and Luong's encoder box, likewise all S annotations at once."""
 DIAGRAMS = [(subject, block) for subject, block in examples()
-            if get_subject(subject).build is not None and get_subject(subject).shapes
+            if get_subject(subject).build is not None
             and not get_subject(subject).uses_render(parse(block)) and "shapes=true" not in block]
 
 
@@ -148,7 +179,9 @@ def test_every_diagram_composes_symbolically_and_with_the_papers_sizes(subject: 
     for sizes in ("", PAPER.get(block, PAPER[subject])):
         graph = build_graph(parse(f"{block} shapes=true {sizes}".strip()), REGISTRY)
         drawn = [e for e in graph.edges if e.src != e.dst]
-        assert drawn and all(e.attrs["shape"].startswith("(") and e.attrs["label_beside"] for e in drawn)
+        assert drawn and all(e.attrs["shape"].startswith("(") for e in drawn)
+        # beside their edges, taking no room, but for compare's K, V between two stacks standing close together
+        assert all(e.attrs["label_beside"] is (subject != "compare" or e.role != "cross") for e in drawn)
 
 
 def test_the_papers_sizes_give_the_papers_shapes() -> None:
@@ -240,8 +273,74 @@ def test_sizes_and_shapes_where_they_cannot_apply_are_located_errors(block: str,
     assert message in d.message and d.loc.col == block.index(key) + 1
 
 
-def test_sizes_are_bounded_and_comparisons_take_no_shapes() -> None:
+def test_sizes_are_bounded() -> None:
     with pytest.raises(SpecError, match="between 1 and 1048576"):
         parse("rnn shapes=true batch=0")
-    with pytest.raises(SpecError, match="unknown key `shapes`"):
-        parse("compare shapes=true")
+    with pytest.raises(SpecError, match="between 1 and 1048576"):
+        parse("compare shapes=true hidden=2000000")
+
+
+# -- compare: compact panels carry the shapes of their full figures ---------------------------------------------------
+def _computed(block: str) -> dict[str, str]:
+    spec = parse(block)
+    graph = get_subject(spec.subject).build(spec, REGISTRY)
+    return {node: shown(shape) for node, shape in propagate(graph, Sizes(spec)).items()}
+
+
+@pytest.mark.parametrize("sizes", ["", "batch=4 input=128 hidden=256 d_model=512 seq=10 src_seq=12 vocab=32000"])
+@pytest.mark.parametrize("arch", sorted(COMPACT))
+def test_each_compact_panel_has_the_shapes_of_its_full_figure(arch: str, sizes: str) -> None:
+    full, stands_for = PANELS[arch]
+    other = "lstm" if arch == "rnn" else "rnn"  # a comparison needs two panels
+    panel = _computed(f"compare archs={arch},{other} shapes=true {sizes}")
+    # the full figure at the sizes it has axes for (a size without an axis there is an error)
+    own = " ".join(kv for kv in sizes.split() if kv.split("=")[0] in _axes(full))
+    figure = _computed(f"{full} shapes=true {own}")
+    assert {box: panel[f"{arch}__{box}"] for box in stands_for} == {box: figure[node]
+                                                                      for box, node in stands_for.items()}
+
+
+def _axes(block: str) -> set[str]:
+    """The size keys ``block`` has an axis for: those it accepts alone."""
+    found = set()
+    for key in ("batch", "input", "hidden", "d_model", "seq", "src_seq", "vocab"):
+        try:
+            build_graph(parse(f"{block} shapes=true {key}=8"), REGISTRY)
+        except SpecError:
+            continue
+        found.add(key)
+    return found
+
+
+def test_every_compact_architecture_is_checked_against_its_full_figure() -> None:
+    assert set(PANELS) == set(COMPACT)
+
+
+def test_a_compact_panel_says_each_tensor_once() -> None:
+    """A box's one output is labelled on its first edge only; all its edges carry it (in_proj's parts are two)."""
+    graph = build_graph(parse("compare archs=lstm,mamba shapes=true"), REGISTRY)
+    fan = [e for e in graph.edges if e.src == "lstm__in"]
+    assert len(fan) == 4 and {e.attrs["shape"] for e in fan} == {"(B,d_h+d_x)"}
+    assert [e.label for e in fan] == ["(B,d_h+d_x)", "", "", ""]
+    carried = next(e for e in graph.edges if (e.src, e.dst) == ("lstm__cp", "lstm__c"))
+    assert (carried.attrs["shape"], carried.label) == ("(B,d_h)", "")  # beside c_t, whose own edge says it
+    parts = {e.dst: e.label for e in graph.edges if e.src == "mamba__ip"}
+    assert parts == {"mamba__conv": "(B,T,2d)", "mamba__gate": "(B,T,2d)"}
+    cross = build_graph(parse("compare archs=transformer,rnn shapes=true d_model=512"), REGISTRY)
+    assert _labels_of(cross)["transformer__enc", "transformer__dec"] == "K, V\n(B,S,512)"  # in a gap of its own
+
+
+def _labels_of(graph: Graph) -> dict[tuple[str, str], str]:
+    return {(e.src, e.dst): e.label for e in graph.edges}
+
+
+@pytest.mark.parametrize(("block", "key", "message"), [
+    ("compare archs=rnn,lstm shapes=true d_model=512", "d_model", "sizes no axis"),
+    ("compare archs=rnn,lstm hidden=256", "hidden", "not shown"),
+    ("compare archs=transformer,mamba shapes=true expansion=3 d_model=500 heads=8", "d_model", "not divisible"),
+])
+def test_bad_sizes_on_a_comparison_are_located_errors(block: str, key: str, message: str) -> None:
+    with pytest.raises(SpecError) as caught:
+        build_graph(parse(block), REGISTRY)
+    d = caught.value.diagnostic
+    assert message in d.message and (d.loc.line, d.loc.col) == (1, block.index(key) + 1)

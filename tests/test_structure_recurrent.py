@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 import pytest
 from graph_helpers import has_edge, in_edges, out_edges, roles
 
+from seqdiagrams.errors import SpecError
+
 if TYPE_CHECKING:
     from seqdiagrams.ir import Graph
 
@@ -349,3 +351,12 @@ def test_compare_has_one_panel_per_arch_with_prefixed_ids(build):
     assert {n.id.split("__")[0] for n in g.nodes} == {"rnn", "lstm"}
     assert len(g.with_role("gate")) == 3  # only the LSTM panel has gates
     assert all(n.id.startswith("lstm__") for n in g.with_role("gate"))
+
+
+@pytest.mark.parametrize("archs", ["rnn,rnn", "gpt,decoder-only", "lstm,gru,lstm"])
+def test_compare_names_each_architecture_once(build, archs):
+    block = f"compare archs={archs}"
+    with pytest.raises(SpecError) as caught:
+        build(block)
+    d = caught.value.diagnostic
+    assert "twice" in d.message and d.loc.col == block.index("archs") + 1 and "once" in d.hint

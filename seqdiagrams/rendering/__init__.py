@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Literal
 from markupsafe import Markup, escape
 
 from seqdiagrams.errors import Diagnostic, SpecError, Subtype, at_block, did_you_mean, internal_error
-from seqdiagrams.params import STEP_PARAMS
 from seqdiagrams.rendering.dot import emit
 from seqdiagrams.rendering.engine import graphviz_version, layout
 from seqdiagrams.rendering.html import Stepper, figure
@@ -185,15 +184,10 @@ def renderer_versions() -> str:
 
 def figure_steps(spec: Spec, graph: Graph, registry: Registry) -> list[Step]:
     """The steps a figure is shown in: none unless its block asks for them (``steps``, ``animate``)."""
-    asked = _asks_for_steps(spec)
+    asked = spec["steps"]
     if not (asked or spec["animate"]):
         return []
     return plan(graph, registry, asked if isinstance(asked, tuple) else (), spec)
-
-
-def _asks_for_steps(spec: Spec) -> bool | tuple[tuple[str, ...], ...]:
-    """The block's ``steps`` value; mamba's own ``steps`` is the length of its scan plot, not a step-through."""
-    return spec["steps"] if get_subject(spec.subject).params["steps"] is STEP_PARAMS["steps"] else False
 
 
 def _render(spec: Spec, fmt: OutputFormat, registry: Registry, ordinal: int, cache: DiskCache | None,
@@ -223,7 +217,7 @@ def _render(spec: Spec, fmt: OutputFormat, registry: Registry, ordinal: int, cac
         return _layout(dot, "png", cache)
     prefix = id_prefix(spec, ordinal)
     css = animation_css(prefix, len(steps), spec["step_seconds"]) if spec["animate"] else ""
-    css += STEPPER_CSS if _asks_for_steps(spec) else ""
+    css += STEPPER_CSS if spec["steps"] else ""
     tooltips = equation_titles(graph, registry)
     svg = finish_svg(_layout(dot, "svg", cache), prefix, graph.title, graph.desc, spec["theme"], styles, css, tooltips)
     if fmt == "svg":
@@ -231,7 +225,7 @@ def _render(spec: Spec, fmt: OutputFormat, registry: Registry, ordinal: int, cac
     wide = natural_width(view_box_of(svg)) > COLUMN_PX
     full_size = registry.label("phrase.figure-full-size", spec["lang"]) if wide else None
     stepper = None
-    if steps and _asks_for_steps(spec):  # an animation plays by itself; a step-through waits for the reader
+    if steps and spec["steps"]:  # an animation plays by itself; a step-through waits for the reader
         words = [registry.label(f"phrase.figure-step-{key}", spec["lang"]) for key in ("previous", "next", "status")]
         stepper = Stepper(tuple(step.caption for step in steps), *words)
     back = registry.label("phrase.figure-equation-back", spec["lang"]) if tooltips else ""

@@ -91,8 +91,6 @@ class Subject:
     crossings: Mapping[str, int] = field(default_factory=dict)
     """Edge-crossing budget of each diagram example that needs one (others: 0), the number a careful hand
     drawing has; the layout lint in the test suite holds every example to it (FIGURES.md §Measures)."""
-    shapes: bool = True
-    """Whether a diagram takes ``shapes=true`` (a comparison of compact panels does not: it draws no tensors)."""
     params: Mapping[str, Param] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -101,7 +99,7 @@ class Subject:
         if self.build is not None and self.render is not None and self.renders is None:
             raise TypeError(f"subject {self.name!r} has build= and render=, so it needs renders=")
         own = dict(self.own_params)
-        if self.build is not None and self.shapes:  # a diagram can label its edges with shapes
+        if self.build is not None:  # a diagram can label its edges with shapes
             own = {**SHAPE_PARAMS, **own}
         object.__setattr__(self, "params", merged(own, diagram=self.build is not None))
 

@@ -103,7 +103,7 @@ def render(spec: Spec, registry: Registry, fmt: str, prefix: str, styles: bool =
         raise SpecError.at(Subtype.BAD_VALUE, f"`mamba view=scan` is a plot and cannot be rendered as {fmt}",
                            spec.location_of("view"), "formats: " + ", ".join(PLOT_FORMATS))
     words = Words(registry, spec.lang)
-    steps = spec["steps"]
+    steps = spec["length"]
     data = series(steps)
     marks = sorted(important_steps(steps))
     labels = {

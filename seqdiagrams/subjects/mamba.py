@@ -9,7 +9,9 @@ A = −exp(A_log) and D are learned and receive no edge from the input; discreti
 hold, (Δ_t, A) → Ā_t and (Δ_t, B_t) → B̄_t; state h_t with a recurrent edge from h_{t-1};
 y_t = C_t h_t + D u_t. S4 is never called selective and never discretised with ZOH here.
 Scan (``view=scan``, a plot, see :mod:`seqdiagrams.subjects._selective_scan`): the recurrence of one
-channel computed over a short input, showing Δ_t deciding whether the state is reset or kept.
+channel computed over a short input of ``length`` steps, showing Δ_t deciding whether the state is reset or kept.
+The block and SSM views are diagrams and take ``steps=true`` like every other; the plot has nothing to step
+through, and its length is ``length`` (it was ``steps`` until that key meant the step-through everywhere).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from seqdiagrams.errors import SpecError, Subtype
-from seqdiagrams.params import ChoiceParam, IntParam
+from seqdiagrams.params import STEP_PARAMS, ChoiceParam, IntParam
 from seqdiagrams.subjects import GRAPH_FORMATS, Subject, _selective_scan
 from seqdiagrams.subjects._common import Words, finish, new_graph
 
@@ -29,7 +31,7 @@ if TYPE_CHECKING:
 PARAMS = {
     "view": ChoiceParam("block", "the whole Mamba block, the selective SSM inside it, or a plot of its scan",
                         ("block", "ssm", "scan")),
-    "steps": IntParam(24, "view=scan: length of the synthetic input sequence", 8, 64),
+    "length": IntParam(24, "view=scan: length of the synthetic input sequence", 8, 64),
 }
 
 CONV_KERNEL = 4
@@ -42,9 +44,18 @@ WRAP = 12
 
 
 def _validate(spec: Spec) -> None:
-    if "steps" in spec.given and spec["view"] != "scan":
-        raise SpecError.at(Subtype.BAD_VALUE, "`steps` only applies to the scan plot", spec.location_of("steps"),
-                           "add view=scan or remove `steps`")
+    if "length" in spec.given and spec["view"] != "scan":
+        raise SpecError.at(Subtype.BAD_VALUE, "`length` only applies to the scan plot", spec.location_of("length"),
+                           "add view=scan or remove `length`")
+    steps = spec["steps"]
+    if isinstance(steps, tuple) and len(steps) == 1 and len(steps[0]) == 1 and steps[0][0].isdigit():
+        raise SpecError.at(Subtype.BAD_VALUE, f"`steps={steps[0][0]}` is not a length: `steps` reveals a diagram "
+                           "step by step", spec.location_of("steps"),
+                           f"the scan plot's length is `length`: write view=scan length={steps[0][0]}")
+    for key, param in STEP_PARAMS.items():
+        if spec["view"] == "scan" and key in spec.given and spec[key] != param.default:
+            raise SpecError.at(Subtype.BAD_VALUE, f"`{key}` reveals a diagram step by step; the scan plot is a plot",
+                               spec.location_of(key), f"remove `{key}`, or draw view=block or view=ssm")
 
 
 def _is_plot(spec: Spec) -> bool:
@@ -166,6 +177,7 @@ SUBJECT = Subject(
         "mamba view=block direction=TB",
         "mamba shapes=true",
         "mamba view=scan",
-        "mamba view=scan steps=48",
+        "mamba view=scan length=48",
+        "mamba steps=true",
     ),
 )

@@ -1,10 +1,10 @@
-"""Tensor shapes computed through the IR graph (``shapes=true``, issue 16).
+"""The shape rules: dimensions, the block's sizes, and one rule per IR node role (``shapes=true``).
 
 Each node role has a shape rule — linear, concat, split heads, matmul, scale, mask, softmax, add, norm, conv,
 SSM scan, embedding, positional encoding, … — applied to the shapes arriving on its in-edges, in the order the
-edges were added, from the graph's inputs on. Shapes are PyTorch's ``batch_first`` layout, symbolic by default
-((B,T,d), (B,h,T,d_k)) and numeric where the block gives sizes (``batch=4 seq=10``). What a rule needs beyond
-its role is a structural fact the subject records on the node:
+edges were added. Shapes are PyTorch's ``batch_first`` layout, symbolic by default ((B,T,d), (B,h,T,d_k)) and
+numeric where the block gives sizes (``batch=4 seq=10``). What a rule needs beyond its role is a structural fact
+the subject records on the node:
 
 - ``shape``: the declared shape of a source (an input, a state, a parameter), as dimension symbols; it also
   stands for the rule of a node whose result its drawn inputs do not determine (a score over all S positions);
@@ -13,25 +13,23 @@ its role is a structural fact the subject records on the node:
   into u and z, ``x_proj`` into Δ, B and C): consumer id → width; each out-edge carries its part;
 - ``split``: a ``linear`` that also splits heads, (B,T,d) → (B,h,T,d_k); ``pooled``: one that reads the first
   position only ([CLS]);
-- ``transpose``: a ``matmul`` of its first input by the transpose of its second (QKᵀ);
-- ``returns``: ``output`` (the state every step returns, stacked over time), ``h_n`` or ``c_n`` (a final state,
-  stacked over layers and directions), for the module-level results a caption states, as PyTorch's ``nn.RNN`` does.
+- ``transpose``: a ``matmul`` of its first input by the transpose of its second (QKᵀ).
 
-A graph whose shapes do not compose is a located error naming the node and the rule it broke; sizes that do
-not fit (``d_model`` not divisible by ``heads``) are a located error at the key. Pure domain logic: no host.
+A rule that cannot compose its inputs raises :class:`ShapeMismatch`; :mod:`seqdiagrams.shapes.propagate` names
+the node. Sizes that do not fit (``d_model`` not divisible by ``heads``) are a located error at the key.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from seqdiagrams.errors import SpecError, Subtype
 from seqdiagrams.params import BoolParam, IntParam, Param
 
 if TYPE_CHECKING:
-    from seqdiagrams.ir import Edge, Graph, Node
+    from seqdiagrams.ir import Node
     from seqdiagrams.spec import Spec
 
 MAX_SIZE = 1 << 20
@@ -97,7 +95,7 @@ class Sizes:
         self.spec = spec
         # a size is known when given, or when the subject draws it (mha's heads): a shape key's default 0 is not
         known = {symbol: spec.params.get(key) or None for key, (symbol, _) in SIZES.items()}
-        if spec.subject == "mamba" and "expansion" not in spec.given:
+        if "expansion" not in spec.given:  # only Mamba figures (and compare's Mamba panel) have an E axis
             known["E"] = 2  # Gu & Dao 2023 fix E = 2 (REFERENCE.md §2.14), so it is never a free symbol
         self.known: dict[str, int | None] = known
         self.used: set[str] = set()
@@ -179,7 +177,8 @@ def _merge_like(names: list[str]) -> list[str]:
 Rule = Callable[["Node", list[Shape], Sizes], Shape]
 
 
-def _same(shapes: list[Shape], what: str) -> Shape:
+def same(shapes: list[Shape], what: str) -> Shape:
+    """The one shape all of ``shapes`` agree on; raises :class:`ShapeMismatch` naming ``what`` disagrees."""
     first = shapes[0]
     for other in shapes[1:]:
         if len(other) != len(first) or not all(a.agrees(b) for a, b in zip(first, other, strict=True)):
@@ -190,7 +189,7 @@ def _same(shapes: list[Shape], what: str) -> Shape:
 def _one(node: Node, ins: list[Shape]) -> Shape:
     if not ins:
         raise ShapeMismatch("nothing flows in and no shape is declared")
-    return _same(ins, "inputs")
+    return same(ins, "inputs")
 
 
 def identity(node: Node, ins: list[Shape], sizes: Sizes) -> Shape:
@@ -251,9 +250,9 @@ def concat(node: Node, ins: list[Shape], sizes: Sizes) -> Shape:
         raise ShapeMismatch("nothing flows in")
     heads = node.attrs.get("heads")
     if heads:
-        x = _same(ins, "heads")
+        x = same(ins, "heads")
         return (*x[:-1], product(sizes("h"), x[-1]))
-    _same([s[:-1] for s in ins], "a concatenation (all but the last axis)")
+    same([s[:-1] for s in ins], "a concatenation (all but the last axis)")
     return (*ins[0][:-1], _total([s[-1] for s in ins]))
 
 
@@ -269,7 +268,7 @@ def matmul(node: Node, ins: list[Shape], sizes: Sizes) -> Shape:
         if not a[-1].agrees(b[-1]):
             raise ShapeMismatch(f"a matrix {shown(a)} times a vector {shown(b)}: the inner axes differ")
         return a[:-1]
-    _same([a[:-2], b[:-2]], "a batched matrix product (batch axes)")
+    same([a[:-2], b[:-2]], "a batched matrix product (batch axes)")
     if not a[-1].agrees(b[-2]):
         raise ShapeMismatch(f"a matrix product of {shown(a)} and {shown(b)}: the inner axes differ")
     return (*a[:-1], b[-1])
@@ -308,11 +307,12 @@ RULES: Mapping[str, Rule] = {
     **dict.fromkeys(("input", "token", "output", "hidden-state", "cell-state", "state", "ssm-parameter",
                      "positional-encoding", "weight", "context", "gate", "candidate"), declared),
     **dict.fromkeys(("activation", "softmax", "scale", "mask", "layer-norm", "conv1d", "ssm",
-                     "attention-weights", "encoder-layer", "decoder-layer"), identity),
+                     "attention-weights", "encoder-layer"), identity),
     **dict.fromkeys(("linear", "projection"), linear),
     **dict.fromkeys(("elementwise-add", "elementwise-multiply", "add-norm"), broadcast_add),
+    # a decoder layer (compare's compact stacks) keeps its queries' shape and attends to the encoder's output
     **dict.fromkeys(("self-attention", "masked-self-attention", "cross-attention", "multi-head-attention",
-                     "attention-head"), attention),
+                     "attention-head", "decoder-layer"), attention),
     "embedding": embedding,
     "concat": concat,
     "matmul": matmul,
@@ -321,118 +321,7 @@ RULES: Mapping[str, Rule] = {
 }
 """The shape rule of every node role."""
 
-_CARRIED = frozenset({"recurrent"})
-"""Edges into a later step: checked against the state they enter, not followed (the graph stays acyclic)."""
-
 
 def rule_of(node: Node) -> Rule:
     """The rule of ``node``: its role's, or its declared shape's."""
     return declared if "shape" in node.attrs else RULES[node.role]
-
-
-def propagate(graph: Graph, sizes: Sizes) -> dict[str, Shape]:
-    """The output shape of every node, from the sources on; raises a located error naming the node that does
-    not compose."""
-    into: dict[str, list[Edge]] = {n.id: [] for n in graph.nodes}
-    for e in graph.edges:
-        if e.role not in _CARRIED:
-            into[e.dst].append(e)
-    nodes = {n.id: n for n in graph.nodes}
-    out: dict[str, Shape] = {}
-    pending = list(graph.nodes)
-    while pending:
-        ready = [n for n in pending if all(e.src in out for e in into[n.id])]
-        if not ready:
-            raise _located(pending[0], "its inputs form a cycle", sizes.spec)
-        for node in ready:
-            try:
-                out[node.id] = rule_of(node)(node, [carried(nodes[e.src], e, out, sizes) for e in into[node.id]],
-                                                sizes)
-            except ShapeMismatch as exc:
-                raise _located(node, str(exc), sizes.spec) from None
-        pending = [n for n in pending if n.id not in out]
-    for e in graph.edges:
-        if e.role in _CARRIED and e.src != e.dst:
-            _check_carried(graph, e.src, e.dst, out, sizes.spec)
-    return out
-
-
-def carried(src: Node, edge: Edge, out: dict[str, Shape], sizes: Sizes) -> Shape:
-    """The shape along ``edge``: its source's, or the part of it the edge's consumer takes."""
-    parts = src.attrs.get("parts", {})
-    if edge.dst in parts:
-        return (*out[src.id][:-1], sizes(parts[edge.dst]))
-    return out[src.id]
-
-
-def _check_carried(graph: Graph, src: str, dst: str, out: dict[str, Shape], spec: Spec) -> None:
-    """A state carried to the next step must have the shape of the state it becomes."""
-    if len(out[src]) != len(out[dst]) or not all(a.agrees(b) for a, b in zip(out[src], out[dst], strict=True)):
-        raise _located(graph.node(dst), f"the state {shown(out[src])} carried from `{src}` becomes {shown(out[dst])}",
-                       spec)
-
-
-def _located(node: Node, problem: str, spec: Spec) -> SpecError:
-    rule = " ".join((rule_of(node).__doc__ or "").split()).split(". ")[0].rstrip(".")
-    return SpecError.at(Subtype.BAD_VALUE, f"shapes do not compose at `{node.id}` ({node.role}): {problem}",
-                        spec.loc, f"the rule of `{node.role}`: {rule}")
-
-
-def results(graph: Graph, out: dict[str, Shape], sizes: Sizes) -> list[tuple[str, Shape]]:
-    """Module-level results, as PyTorch's recurrent layers return them: ``output`` (B,T,·) stacks the returned
-    state over time, ``h_n`` (and an LSTM's ``c_n``), (D·L,B,·), stack the final state of every layer and
-    direction."""
-    found: list[tuple[str, Shape]] = []
-    tops = [n.id for n in graph.nodes if n.attrs.get("returns") == "output"]
-    if tops:
-        step = _same([out[t] for t in tops], "returned states")
-        found.append(("output", (step[0], sizes("T"), *step[1:])))
-    for name in dict.fromkeys(n.attrs["returns"] for n in graph.nodes if n.attrs.get("returns", "output") != "output"):
-        finals = [n.id for n in graph.nodes if n.attrs.get("returns") == name]
-        state = _same([out[f] for f in finals], "final states")
-        found.append((name, (sizes(str(len(finals))), *state)))
-    return found
-
-
-def _passes_on(node: Node) -> bool:
-    """Whether ``node`` hands its input's shape on by its rule (a norm, an activation, an add, a renamed tensor)."""
-    if "width" in node.attrs or "parts" in node.attrs or "shape" in node.attrs:
-        return False
-    return rule_of(node) in (identity, declared, broadcast_add, attention, feed_forward)
-
-
-def annotate(graph: Graph, spec: Spec) -> Graph:
-    """The graph with every edge's shape in its attrs (``shape``) and in its label where the shape is new (an edge
-    leaving a node that passes its input's shape on unchanged is not labelled again), beside the edge so that
-    layouts keep their size; a feed-forward box with its inner shape; the module-level results added to the
-    caption. Raises a located error when shapes do not compose."""
-    sizes = Sizes(spec)
-    out = propagate(graph, sizes)
-    nodes = {n.id: n for n in graph.nodes}
-    along = {id(e): shown(carried(nodes[e.src], e, out, sizes)) for e in graph.edges}
-    arriving: dict[str, set[str]] = {n.id: set() for n in graph.nodes}
-    for e in graph.edges:
-        if e.role not in _CARRIED:
-            arriving[e.dst].add(along[id(e)])
-    edges = []
-    for e in graph.edges:
-        if e.src == e.dst:  # a self-loop (Jordan's μ) is drawn without room for a label
-            edges.append(e)
-            continue
-        shape = along[id(e)]
-        # K, V from the encoder are always worth saying; so is what a layer with weights produces, even when its
-        # width happens to equal its input's
-        passed_on = _passes_on(nodes[e.src]) and arriving[e.src] == {shape} and e.role != "cross"
-        label = e.label if passed_on else f"{e.label} {shape}".strip()
-        edges.append(replace(e, label=label, attrs={**e.attrs, "shape": shape, "label_beside": True}))
-    graph.edges = edges
-    # a feed-forward sublayer is one box: its inner width (d_ff) is written in it, (B,T,d) → (B,T,d_ff) → (B,T,d)
-    graph.nodes = [replace(n, math=f"{n.math} {shown((*out[n.id][:-1], sizes('d_{ff}')))}".strip())
-                   if n.role == "feed-forward" else n for n in graph.nodes]
-    summary = ", ".join(f"{name} {shown(shape)}" for name, shape in results(graph, out, sizes))
-    if summary and not spec["caption"]:
-        graph.caption = f"{graph.caption} {summary}".strip()
-    if summary:
-        graph.desc = f"{graph.desc} {summary}".strip()
-    sizes.check_used([key for key in SIZES if key in spec.given and key in PARAMS])
-    return graph
