@@ -345,15 +345,24 @@ SCHEMA_ID = "https://seqdiagrams.invalid/overlay.schema.json"
 def overlay_schema() -> dict[str, Any]:
     """The JSON Schema of a registry overlay file, generated from the registry's pydantic models.
 
-    An overlay is merged over the packaged data before validation, so no top-level section is required in it;
-    an entry it adds must be complete (its model's required fields), which is what the schema checks.
+    An overlay is merged key by key over the packaged data before the whole is validated, so an overlay may give
+    any part of an entry (``archs: {rnn: {name: {zh: …}}}``): the schema checks the names, types and bounds of
+    what is written, and leaves out the models' required fields, whose presence only the merged registry can tell
+    (loading it reports a missing one at its line).
     """
     from seqdiagrams.registry.schema import RegistryData
 
-    schema = RegistryData.model_json_schema()
-    schema.pop("required", None)
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_ID,
-            "title": "seqdiagrams registry overlay", **schema}
+            "title": "seqdiagrams registry overlay", **_optional(RegistryData.model_json_schema())}
+
+
+def _optional(schema: Any) -> Any:
+    """``schema`` without any ``required`` list, at every depth."""
+    if isinstance(schema, dict):
+        return {key: _optional(value) for key, value in schema.items() if key != "required"}
+    if isinstance(schema, list):
+        return [_optional(item) for item in schema]
+    return schema
 
 
 def schema_text() -> str:
@@ -362,17 +371,18 @@ def schema_text() -> str:
 
 
 def overlay_fields_page() -> str:
-    """Every section and field of a registry overlay, from :func:`overlay_schema`: type, whether it is required,
-    its default and constraints, and the model's own description."""
-    from seqdiagrams.registry.schema import CLAIM_STATUSES
+    """Every section and field of a registry overlay, from the registry's models (as :func:`overlay_schema`): type,
+    whether the merged registry requires it, its default and constraints, and the model's own description."""
+    from seqdiagrams.registry.schema import CLAIM_STATUSES, RegistryData
 
-    schema = overlay_schema()
+    schema = RegistryData.model_json_schema()
     lines = ["# Overlay fields", "",
              "Generated from the registry's pydantic models, like the JSON Schema "
              "[`overlay.schema.json`](../authoring/overlay.schema.json) (`seqdiagrams schema`). "
-             "No section is required in an overlay; an entry it *adds* must have every required field of its "
-             "kind, while an entry it *changes* may give only the fields it changes (mappings merge key by key; "
-             "a list replaces the packaged list).", "", "## Sections {#sections}", "", *_field_table(schema), ""]
+             "*Required* is what the merged registry must have: an entry an overlay *adds* gives every required "
+             "field, an entry it *changes* only the fields it changes (mappings merge key by key; a list replaces "
+             "the packaged list, so its items are complete). No section is required in an overlay.", "",
+             "## Sections {#sections}", "", *_field_table(schema), ""]
     for name, model in sorted(schema["$defs"].items()):
         lines += [f"## {name} {{#{name.lower()}}}", "", _cell(model.get("description", "")), "", *_field_table(model),
                   ""]
