@@ -78,10 +78,11 @@ def _cell(text: str) -> str:
 
 
 def _code(text: str) -> str:
-    """``text`` as a code span in a table cell (pipes inside escaped; a backtick needs a longer fence)."""
+    """``text`` as a code span in a table cell (a pipe in a code span does not split the cell; a backtick needs a
+    longer fence)."""
     fence = "``" if "`" in text else "`"
     pad = " " if "`" in text else ""
-    return f"{fence}{pad}{_cell(text)}{pad}{fence}"
+    return f"{fence}{pad}{' '.join(str(text).split())}{pad}{fence}"
 
 
 def _key_table(params: Mapping[str, Param]) -> list[str]:
@@ -133,33 +134,33 @@ def registry_page(registry: Registry) -> str:
              "table, timeline and formula section reads. An [overlay](../authoring/overlays.md) adds or "
              "overrides entries.", "",
              f"## Architectures ({len(data.archs)}) {{#archs}}", "",
-             "| id | English | 中文 | year | family | venue | sources |", "|---|---|---|---|---|---|---|"]
-    lines += [f"| `{arch_id}` | {_cell(a.name.en)} | {_cell(a.name.zh)} | {a.year} | {a.family} | {_cell(a.venue)} | "
+             "| id | name | year | family | venue | sources |", "|---|---|---|---|---|---|"]
+    lines += [f"| `{arch_id}` | {_cell(a.name.en)}<br>{_cell(a.name.zh)} | {a.year} | {a.family} | {_cell(a.venue)} | "
               f"{_keys(a.sources)} |" for arch_id, a in data.archs.items()]
     lines += ["", f"## Dimensions ({len(data.dims)}) {{#dims}}", "",
               "Rows of `seqarch table`; **default** rows are shown when a block gives no `dims`. "
               "The [claim status](../authoring/sources.md) says how each row is backed.", "",
-              "| id | label | 中文 | status | default | architectures | sources |", "|---|---|---|---|---|---|---|"]
-    lines += [f"| `{dim_id}` | {_cell(d.label.en)} | {_cell(d.label.zh)} | {_code(d.status)} | "
+              "| id | label | status | default | architectures | sources |", "|---|---|---|---|---|---|"]
+    lines += [f"| `{dim_id}` | {_cell(d.label.en)}<br>{_cell(d.label.zh)} | {_code(d.status)} | "
               f"{'yes' if d.default else ''} | {', '.join(f'`{a}`' for a in d.values)} | {_keys(d.sources)} |"
               for dim_id, d in data.dims.items()]
     lines += ["", f"## Formula sets ({len(data.formula_sets)}) {{#formula-sets}}", "",
               "`seqarch formulas set=ID`, or `arch=ID` for an architecture's default set.", "",
               "| id | architecture | title | equations |", "|---|---|---|---|"]
-    lines += [f"| `{set_id}` | {f'`{s.arch}`' if s.arch else '—'} | {_cell(s.title.en)} / {_cell(s.title.zh)} | "
+    lines += [f"| `{set_id}` | {f'`{s.arch}`' if s.arch else '—'} | {_cell(s.title.en)}<br>{_cell(s.title.zh)} | "
               f"{', '.join(f'`{eq}`' for eq in s.equations)} |" for set_id, s in data.formula_sets.items()]
     lines += ["", f"## Quoted tables ({len(data.tables)}) {{#tables}}", "", "`seqarch table kind=ID`.", "",
               "| id | title | sources |", "|---|---|---|"]
-    lines += [f"| `{table_id}` | {_cell(t.title.en)} / {_cell(t.title.zh)} | {_keys(t.sources)} |"
+    lines += [f"| `{table_id}` | {_cell(t.title.en)}<br>{_cell(t.title.zh)} | {_keys(t.sources)} |"
               for table_id, t in data.tables.items()]
     lines += ["", f"## Timeline events ({len(data.events)}) {{#events}}", "",
               "*Year* is the first archival appearance; the venue is where it was peer-reviewed.", "",
-              "| year | event | architecture | first appearance | venue | sources |", "|---|---|---|---|---|---|"]
-    lines += [f"| {e.year} | {_cell(e.label.en)} / {_cell(e.label.zh)} | {f'`{e.arch}`' if e.arch else '—'} | "
-              f"{_cell(e.first_appearance)} | {_cell(e.venue_short or e.venue)} | {_keys(e.sources)} |"
+              "| year | event | architecture | first appearance; venue | sources |", "|---|---|---|---|---|"]
+    lines += [f"| {e.year} | {_cell(e.label.en)}<br>{_cell(e.label.zh)} | {f'`{e.arch}`' if e.arch else '—'} | "
+              f"{_cell(e.first_appearance)}; {_cell(e.venue_short or e.venue)} | {_keys(e.sources)} |"
               for e in data.events]
     lines += ["", f"## Eras ({len(data.eras)}) {{#eras}}", "", "| id | label | years |", "|---|---|---|"]
-    lines += [f"| `{era_id}` | {_cell(era.label.en)} / {_cell(era.label.zh)} | {era.start}–{era.end} |"
+    lines += [f"| `{era_id}` | {_cell(era.label.en)}<br>{_cell(era.label.zh)} | {era.start}–{era.end} |"
               for era_id, era in data.eras.items()]
     lines += ["", f"## Sources ({len(data.sources)}) {{#sources}}", "", "| key | reference |", "|---|---|"]
     lines += [f"| <span id='source-{key.lower()}'></span>`{key}` | {_cell(source.text)} |"
@@ -286,7 +287,8 @@ def options_page() -> str:
     lines = ["# Site options", "",
              "Generated from `seqdiagrams.options.SiteOptions`, the one definition the MkDocs plugin, the "
              "Markdown extension and the Sphinx extension (`seqdiagrams_<name>` in `conf.py`) all read.", "",
-             "| option | default | choices | meaning |", "|---|---|---|---|"]
+             "The MkDocs plugin also takes `enabled` and `workers` (see [Large sites](../how-to/large-sites.md)).",
+             "", "| option | default | choices | meaning |", "|---|---|---|---|"]
     for item in dataclasses.fields(SiteOptions):
         choices = ", ".join(_code(json.dumps(c)) for c in item.metadata["choices"])
         lines.append(f"| `{item.name}` | {_code(json.dumps(_plain(item.default)))} | {choices or 'any'} | "

@@ -93,7 +93,7 @@ def test_reference_lists_every_formula_set_table_event_era_and_source():
     rows = [line for line in page["events"].splitlines() if re.match(r"^\| \d{4} \|", line)]
     assert len(rows) == len(data.events)
     for row, event in zip(rows, data.events, strict=True):
-        assert row.startswith(f"| {event.year} | {event.label.en} / {event.label.zh} |")
+        assert row.startswith(f"| {event.year} | {event.label.en}<br>{event.label.zh} |")
 
 
 def test_every_diagnostic_example_has_the_subtype_it_documents():
@@ -189,6 +189,7 @@ def test_example_overlay_adds_an_architecture_a_dimension_and_an_event():
     assert set(merged.dims()) - set(packaged.dims) == {"gates-read-state"}
     assert merged.dims()["year"].values["minlstm"].en == "2024 (arXiv)"  # merged into a packaged row
     assert merged.dims()["year"].values["rnn"] == packaged.dims["year"].values["rnn"]
+    assert merged.dims()["year"].sources == (*packaged.dims["year"].sources, "FEN24")  # a list: given whole
     # `events` is a list, so the overlay repeats the packaged events: they must stay the same, plus one
     assert merged.events()[:-1] == packaged.events
     assert merged.events()[-1].arch == "minlstm"
