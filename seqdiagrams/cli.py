@@ -27,6 +27,7 @@ examples:
   seqdiagrams regen README.md docs/ --check
   seqdiagrams regen docs/ --config-file mkdocs.yml
   seqdiagrams assets docs/assets/seqdiagrams
+  seqdiagrams schema > overlay.schema.json
 """
 
 SKIP_DIRS = {".git", "node_modules", "site", "_build", ".venv", "venv", "__pycache__", ".cache"}
@@ -95,7 +96,21 @@ def _parser() -> argparse.ArgumentParser:
                         help="e.g. docs/assets/seqdiagrams; then link vendor/katex/katex.min.css and "
                              "steps/steps.js below it")
     assets.set_defaults(run=_assets)
+    _schema_command(sub)
     return parser
+
+
+def _schema_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    schema = sub.add_parser("schema", help="print the JSON Schema of registry overlay files (for editors: "
+                                           "`# yaml-language-server: $schema=overlay.schema.json`)")
+    schema.set_defaults(run=_schema)
+
+
+def _schema(args: argparse.Namespace) -> int:
+    from seqdiagrams.reference import schema_text
+
+    sys.stdout.write(schema_text())
+    return 0
 
 
 def _registry_option(parser: argparse.ArgumentParser) -> None:

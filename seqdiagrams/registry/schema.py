@@ -79,14 +79,33 @@ class Arch(_Strict):
         return self
 
 
+CLAIM_STATUSES: dict[str, str] = {
+    "F": "stated in, or read directly off, the cited source",
+    "F(d)": "derived from the cited definitions (e.g. an asymptotic count)",
+    "J": "qualitative judgment (a consensus reading, not a measured claim)",
+    "F / F(d)": "some values stated in the source, the others derived from it",
+    "F + J": "stated in the source, with a qualitative judgment added",
+}
+"""How a comparison row is backed (REFERENCE.md §0); an overlay author meets these in the error below."""
+
+
 class Dimension(_Strict):
     """A comparison row: label, claim status, sources and one value per architecture."""
 
     label: Text
-    status: str = Field(pattern=r"^(F|F\(d\)|J|F / F\(d\)|F \+ J)$")
+    status: str = Field(json_schema_extra={"enum": list(CLAIM_STATUSES)},
+                        description="; ".join(f"{key} = {meaning}" for key, meaning in CLAIM_STATUSES.items()))
     sources: tuple[str, ...] = ()
     default: bool = False
     values: dict[str, Text]
+
+    @field_validator("status")
+    @classmethod
+    def _known_status(cls, value: str) -> str:
+        if value not in CLAIM_STATUSES:
+            listed = "; ".join(f"`{key}` = {meaning}" for key, meaning in CLAIM_STATUSES.items())
+            raise ValueError(f"unknown claim status `{value}`; a status is one of: {listed}")
+        return value
 
 
 class Event(_Strict):
