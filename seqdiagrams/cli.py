@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from seqdiagrams.atomic import write_atomic
 from seqdiagrams.errors import SpecError
 
 if TYPE_CHECKING:
@@ -131,7 +132,7 @@ def _render(args: argparse.Namespace) -> int:
         print(warning.format("warning"), file=sys.stderr)
     data = out if isinstance(out, bytes) else out.encode("utf-8")
     if args.output:
-        args.output.write_bytes(data)
+        write_atomic(args.output, data)  # a failed render never leaves a truncated file where a figure was
     elif isinstance(out, bytes) and sys.stdout.isatty():
         print("seqdiagrams: refusing to write PNG to a terminal; use -o FILE", file=sys.stderr)
         return 2

@@ -15,7 +15,7 @@ UTF-16) and even bytes that are not valid UTF-8. Markers inside code blocks, fen
 ignored: "is this line code?" has one answer, :func:`seqdiagrams.scan.markdown_regions`. A malformed
 marker (bad info string, not on one line, text after it), an unclosed, nested or stray one is an
 error located at ``file:line:col``, and its file is left untouched. A file is replaced atomically
-(temporary file in the same folder + rename), and only when its content changes.
+(:func:`seqdiagrams.atomic.write_atomic`), and only when its content changes.
 
 Generated lines follow one blank line after the opening marker and precede one blank line before
 the closing marker; they take the opening marker's indentation and line ending.
@@ -28,18 +28,17 @@ MkDocs page), else the default passed in (``--lang``, or the site's ``lang`` rea
 from __future__ import annotations
 
 import codecs
-import os
 import re
-import stat
-import tempfile
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import TYPE_CHECKING
 
+from seqdiagrams.atomic import write_atomic
 from seqdiagrams.errors import Diagnostic, Location, SpecError, Subtype
 from seqdiagrams.scan import markdown_regions
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from seqdiagrams.registry import Registry
     from seqdiagrams.spec import Spec
 
@@ -144,23 +143,6 @@ def regen_file(path: Path, registry: Registry, check: bool = False, lang: str | 
         return outcome, False
     write_atomic(path, new)
     return outcome, True
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Replace ``path``'s content by ``data`` through a temporary file and a rename, keeping its mode."""
-    target = path.resolve()
-    fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    tmp = Path(name)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        tmp.chmod(stat.S_IMODE(target.stat().st_mode))
-        tmp.replace(target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 # -- finding marker pairs ------------------------------------------------------------------------------

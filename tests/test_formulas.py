@@ -605,7 +605,7 @@ def test_katex_option_is_validated() -> None:
         SeqarchExtension(katex="everything")
 
 
-def test_mkdocs_site_with_page_math(tmp_path: Path) -> None:
+def test_mkdocs_site_with_page_math(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from test_mkdocs_plugin import make_site, plugin_of, run_build
 
     pages = {"index.md": PAGE, "plain.md": "# Plain\n\nNo math.\n"}
@@ -623,7 +623,7 @@ def test_mkdocs_site_with_page_math(tmp_path: Path) -> None:
             "KaTeX_Main-Regular.woff2").is_file()
     assert plugin_of(config).extension.stats.math == 2  # the page's own; the table typesets its math itself
     assert list((tmp_path / ".cache" / "seqdiagrams").rglob("*.katex"))
-    katex._MEMO.clear()  # a new build process: only the disk cache knows these formulas
+    monkeypatch.setattr(katex, "_MEMO", DiskCache())  # a new build process: only the disk cache knows these formulas
     warm = plugin_of(run_build(config_file)).extension.cache
     assert warm.misses["katex"] == 0 and warm.hits["katex"] >= 2
 
