@@ -10,8 +10,9 @@ extensions cannot mangle it. A token that never reaches the placer means another
 hid the block: that is reported as an error, never passed over in silence.
 
 Output is self-contained (styles and alt text live inside each figure), so the extension
-works in any Python-Markdown host. The MkDocs plugin injects this same extension and
-only sets the page context (path, line offset, front matter ``lang``) and the reporting hook.
+works in any Python-Markdown host. The MkDocs plugin makes this same extension with its own
+:class:`~seqdiagrams.rendering.Renderer` (the one its prerender pool fills the cache for) and its
+reporting hook, and sets each page's context (path, line offset, front matter ``lang``).
 Under Zensical, which calls Python-Markdown once per page, the extension reads that context
 from Zensical's own ``rendering_context`` preprocessor, so diagnostics name the page there too.
 
@@ -32,17 +33,23 @@ import logging
 import re
 import sys
 from dataclasses import dataclass, field
-from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from xml.etree import ElementTree as ET
 
 from markdown import Extension
 from markdown.inlinepatterns import InlineProcessor
 from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
+from markdown.util import AtomicString
 
 from seqdiagrams.errors import Diagnostic, Location, SpecError, Subtype
-from seqdiagrams.options import SiteOptions
+from seqdiagrams.options import SiteOptions, page_lang
+from seqdiagrams.rendering.html import error_box
+from seqdiagrams.rendering.katex import render_many
+from seqdiagrams.rendering.renderer import Place, Renderer
+from seqdiagrams.scan import scan_markdown_lines
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -51,6 +58,7 @@ if TYPE_CHECKING:
 
     from seqdiagrams.registry import Registry
     from seqdiagrams.rendering.cache import DiskCache
+    from seqdiagrams.rendering.renderer import FoundBlock
     from seqdiagrams.scan import Block
 
 log = logging.getLogger("seqdiagrams")
@@ -95,20 +103,25 @@ class Stats:
 
 
 class SeqarchExtension(Extension):
-    """Renders seqarch blocks; configure with the :class:`~seqdiagrams.options.SiteOptions` keys."""
+    """Renders seqarch blocks; configure with the :class:`~seqdiagrams.options.SiteOptions` keys.
 
-    def __init__(self, **kwargs: Any) -> None:
+    A host that renders figures itself too (the MkDocs plugin prerenders them) passes its ``renderer``
+    instead, and a ``report`` for diagnostics (default: logged as warnings).
+    """
+
+    def __init__(self, renderer: Renderer | None = None, report: Callable[[Diagnostic], None] | None = None,
+                 **kwargs: Any) -> None:
+        if renderer is not None and kwargs:
+            raise TypeError("the options of a SeqarchExtension given a renderer are the renderer's")
         self.config = SiteOptions.markdown_config()
         super().__init__(**kwargs)
-        self.options = SiteOptions.from_mapping(self.getConfigs())
+        self.renderer = renderer or Renderer(SiteOptions.from_mapping(self.getConfigs()))
+        self.options = self.renderer.options
         self.page = PageContext()
         self.stats = Stats()
-        self.cache: DiskCache | None = None
-        self.report: Callable[[Diagnostic], None] = _log_warning
+        self.report: Callable[[Diagnostic], None] = report or _log_warning
         self.md_host: Markdown | None = None
         """The Markdown instance converting the current page (tells a Zensical build apart)."""
-        self.inline_styles = True
-        """False when the host links the diagram stylesheet once per page (the MkDocs plugin does)."""
         self.source = ""
         """The text of the page being converted (after preprocessors before ours), to locate bad math."""
         self.tree_done = False
@@ -117,11 +130,13 @@ class SeqarchExtension(Extension):
         self.pending: dict[str, tuple[Block, int]] = {}
         """Blocks found on the page being converted, by the token line that stands for each."""
 
-    @cached_property
+    @property
     def registry(self) -> Registry:
-        from seqdiagrams.registry import Registry
+        return self.renderer.registry
 
-        return Registry.load(self.options.registry)
+    @property
+    def cache(self) -> DiskCache:
+        return self.renderer.cache
 
     def extendMarkdown(self, md: Markdown) -> None:
         md.registerExtension(self)
@@ -134,12 +149,9 @@ class SeqarchExtension(Extension):
 
     def render_block(self, block: Block, ordinal: int) -> str:
         """HTML for one block, or a visible error box (and a report) when it is invalid."""
-        from seqdiagrams.rendering.html import error_box
-
         self.stats.blocks += 1
         try:
-            return self.figure(block.info, block.body, block.info_loc, block.body_loc, ordinal,
-                               self.page.lang or self.options.lang, self.warn)
+            return self.figure(block, Place(ordinal, self.page.lang))
         except SpecError as exc:
             self.fail(exc.diagnostic)
             d = exc.diagnostic
@@ -154,22 +166,16 @@ class SeqarchExtension(Extension):
         self.stats.diagnostics.append(diagnostic)
         self.report(diagnostic)
 
-    def figure(self, info: str, body: str, info_loc: Location, body_loc: Location, ordinal: int, lang: str,
-               warn: Callable[[Diagnostic], None] | None = None) -> str:
+    def figure(self, block: FoundBlock, place: Place, warn: bool = True) -> str:
         """One block's figure HTML from the cache or rendered now (counted); raises an invalid block's error.
 
-        ``warn`` receives the block's warnings; the plugin's read-back of prerendered figures passes none,
+        ``warn``: report the block's warnings; the plugin's read-back of prerendered figures does not,
         so each warning is reported once, when its page is converted."""
-        from seqdiagrams.rendering import render_block
-        from seqdiagrams.rendering.cache import DiskCache
-
-        if self.cache is None:
-            self.cache = DiskCache()
-        misses = self.cache.misses["html"]
-        html = render_block(info, body, info_loc, body_loc, ordinal, lang, self.options.theme, self.inline_styles,
-                            self.registry, self.cache, warn)
-        self.stats.rendered += self.cache.misses["html"] - misses
-        return html
+        rendered = self.renderer.render(block, place)
+        self.stats.rendered += rendered.fresh
+        for diagnostic in rendered.warnings if warn else ():
+            self.warn(diagnostic)
+        return rendered.html
 
     def fail(self, diagnostic: Diagnostic) -> None:
         """Count and report a bad block; raise instead when the build is strict."""
@@ -191,8 +197,6 @@ class SeqarchFinder(Preprocessor):
         self.extension = extension
 
     def run(self, lines: list[str]) -> list[str]:
-        from seqdiagrams.scan import scan_markdown_lines
-
         self.extension.md_host = self.md
         if (context := _zensical_page(self.md, lines)) is not None:
             self.extension.page = context
@@ -255,10 +259,6 @@ class DollarMathPattern(InlineProcessor):
     def handleMatch(self, m: re.Match[str], data: str) -> tuple[Any, int | None, int | None]:
         if any(type(ext).__name__ == "ArithmatexExtension" for ext in self.md.registeredExtensions):
             return None, None, None
-        from xml.etree import ElementTree as ET
-
-        from markdown.util import AtomicString
-
         element = ET.Element("span", {"class": "arithmatex"})
         display = m.group("display")
         element.text = AtomicString(f"\\[{display}\\]" if display is not None else f"\\({m.group('inline')}\\)")
@@ -284,17 +284,12 @@ class MathPostprocessor(Postprocessor):
         self.extension = extension
 
     def run(self, text: str) -> str:
-        from seqdiagrams.rendering.cache import DiskCache
-        from seqdiagrams.rendering.katex import render_many
-
         found = [(m, math) for m in _GENERIC.finditer(text) if (math := _generic_math(m)) is not None]
         if not found:
             return text
         if not self.extension.tree_done:  # a heading for the table of contents: its LaTeX, as text
             return _GENERIC.sub(lambda m: html.escape(math[0], quote=False) if (math := _generic_math(m)) else
                                 m.group(0), text)
-        if self.extension.cache is None:
-            self.extension.cache = DiskCache()
         try:
             results = render_many([math for _, math in found], self.extension.cache)
         except SpecError as exc:  # no engine in this installation: leave the math to the browser, say why once
@@ -358,10 +353,6 @@ def _zensical_page(md: Markdown, lines: list[str]) -> PageContext | None:
     path = getattr(page, "path", None)
     if not isinstance(path, str):
         return None
-    from pathlib import Path
-
-    from seqdiagrams.options import page_lang
-
     meta = getattr(page, "meta", None) or {}
     offset = 0
     try:

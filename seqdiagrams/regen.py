@@ -32,9 +32,15 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
+import yaml
+
 from seqdiagrams.atomic import write_atomic
 from seqdiagrams.errors import Diagnostic, Location, SpecError, Subtype
+from seqdiagrams.options import SiteOptions, page_lang
+from seqdiagrams.rendering.renderer import Renderer
 from seqdiagrams.scan import markdown_regions
+from seqdiagrams.spec import parse_parts
+from seqdiagrams.subjects import get_subject
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -100,12 +106,12 @@ def regen_text(text: str, registry: Registry, path: str | None = None, lang: str
     if errors:
         return Outcome(text, len(regions), errors=errors)
     outcome = Outcome(text, len(regions))
-    lang = _front_matter_lang(text) or lang
+    renderer = Renderer(SiteOptions(lang=_front_matter_lang(text) or lang or "en"), registry)
     pieces: list[str] = []
     pos = 0
     for region in regions:
         try:
-            fresh = _generated(region, registry, lang)
+            fresh = _generated(region, renderer)
         except SpecError as exc:
             outcome.errors.append(exc.diagnostic)
             continue
@@ -208,9 +214,6 @@ def _closed(match: re.Match[str], opened: _Open | None, loc: Location) -> _Open:
 
 
 def _spec(line: str, match: re.Match[str], index: int, path: str | None) -> Spec:
-    from seqdiagrams.spec import parse_parts
-    from seqdiagrams.subjects import get_subject
-
     col = line.index("seqarch", match.start("inner")) + 1
     info = match["inner"][col - 1 - match.start("inner"):].rstrip()
     spec = parse_parts(info, "", Location(path, index + 1, col), Location(path, index + 2, 1))
@@ -244,10 +247,6 @@ _FRONT_MATTER = re.compile(r"\A(?:\ufeff)?---[ \t]*\r?\n(?P<yaml>.*?)\r?\n(?:---
 
 def _front_matter_lang(text: str) -> str | None:
     """The file's front matter ``lang`` when it is one of ours (the rest of the front matter is not ours)."""
-    import yaml
-
-    from seqdiagrams.options import page_lang
-
     match = _FRONT_MATTER.match(text)
     if match is None:
         return None
@@ -258,12 +257,9 @@ def _front_matter_lang(text: str) -> str | None:
     return page_lang(meta.get("lang")) if isinstance(meta, dict) else None
 
 
-def _generated(region: Region, registry: Registry, lang: str | None) -> str:
+def _generated(region: Region, renderer: Renderer) -> str:
     """The region's content: a blank line, the Markdown rendering (indented), a blank line."""
-    from seqdiagrams.rendering import render_spec
-    from seqdiagrams.spec import with_default_lang
-
-    body = str(render_spec(with_default_lang(region.spec, lang), "md", registry))
+    body = str(renderer.output(region.spec, "md"))
     lines = _EOL.split(body.rstrip("\r\n"))
     eol = region.eol
     return eol + "".join((region.indent + line if line else "") + eol for line in lines) + eol

@@ -6,7 +6,9 @@ import html
 import re
 from typing import TYPE_CHECKING, Any
 
+from seqdiagrams.errors import SpecError, Subtype
 from seqdiagrams.ir import Graph
+from seqdiagrams.rendering.katex import KatexError, render_many
 
 if TYPE_CHECKING:
     from seqdiagrams.registry import Registry
@@ -81,9 +83,6 @@ def typeset(owners: dict[tuple[bool, str], str], spec: Spec,
     theme loads from a CDN). ``owners`` names what each formula belongs to, for the error a formula
     KaTeX cannot typeset (bad LaTeX in a registry overlay) becomes, located at the block.
     """
-    from seqdiagrams.errors import SpecError, Subtype
-    from seqdiagrams.rendering.katex import KatexError, render_many
-
     keys = list(owners)
     try:
         results = render_many([(latex, display) for display, latex in keys])

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING
 
 from seqdiagrams.errors import SpecError, Subtype, did_you_mean
 from seqdiagrams.params import ARCH_ALIASES, BoolParam, TextParam, unalias
-from seqdiagrams.subjects import Output, Subject
+from seqdiagrams.subjects import Output, Subject, subject_names
 from seqdiagrams.subjects._common import MATH, Words, html_text, is_web, split_math, typeset
 
 if TYPE_CHECKING:
@@ -163,8 +163,6 @@ def _set_id(spec: Spec, registry: Registry) -> str:
 def _topic(arch: str, spec: Spec, registry: Registry) -> str:
     """The formula set ``arch=`` names: an architecture's default set (also by an alias such as `gpt`), or the
     set named after a diagram subject that is not an architecture (`attention`, `mha`)."""
-    from seqdiagrams.subjects import SUBJECT_MODULES
-
     data = registry.data
     arch_id = unalias(ARCH_ALIASES, arch)
     if arch_id in data.archs:
@@ -174,7 +172,7 @@ def _topic(arch: str, spec: Spec, registry: Registry) -> str:
                                spec.location_of("arch"),
                                "add one under `formula_sets` in a registry overlay, or choose one with `set=`")
         return found
-    topics = [name for name in SUBJECT_MODULES if name in data.formula_sets]
+    topics = [name for name in subject_names() if name in data.formula_sets]
     if arch in topics:
         return str(arch)
     names = {name: name for name in (*data.archs, *(alias for alias, _ in ARCH_ALIASES), *topics)}
