@@ -1,4 +1,6 @@
-"""IR → DOT. The emitter owns every layout and styling decision; subjects only say what connects to what.
+"""IR → DOT. Subjects say what connects to what and give layout hints in the IR (ranks, rows, lines,
+stacks; edge attributes such as ``back``, ``spine``, ``stub``); the emitter turns them, the theme and the
+step a part is revealed at into every Graphviz attribute, so no subject writes DOT or picks a colour.
 
 All text goes out as Graphviz HTML-like labels built from escaped pieces, so no user or
 registry string can close a quote, inject an attribute or trigger Graphviz's ``\\N``-style
