@@ -1,7 +1,8 @@
 """seqdiagrams: build-time diagrams, tables and formulas of sequence-model architectures.
 
 The public API is small and imported lazily, so ``import seqdiagrams`` (and a Markdown
-site with no seqarch blocks) pays almost nothing::
+site with no seqarch blocks) pays almost nothing; every ``import seqdiagrams.x`` runs this file
+first, so it imports nothing but the errors at load time::
 
     import seqdiagrams
     svg = seqdiagrams.render("transformer variant=decoder-only layers=2", format="svg")
@@ -12,8 +13,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from seqdiagrams.errors import Diagnostic, Location, SpecError
+
 if TYPE_CHECKING:
-    from seqdiagrams.errors import Diagnostic, Location, SpecError
     from seqdiagrams.registry import Registry
     from seqdiagrams.spec import Spec
 
@@ -35,14 +37,13 @@ def render(block: str, format: str = "svg", lang: str | None = None,
     ``lang`` sets the language unless the block sets ``lang=`` itself.
     Raises :class:`SpecError` with a located diagnostic for invalid input.
     """
-    from seqdiagrams.registry import Registry as _Registry
-    from seqdiagrams.rendering import FORMATS, render_spec
-    from seqdiagrams.spec import with_default_lang
+    from seqdiagrams.options import SiteOptions
+    from seqdiagrams.rendering import FORMATS, Renderer
 
     if format not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}")
-    spec = with_default_lang(parse(block), lang)
-    return render_spec(spec, format, registry or _Registry.default())  # type: ignore[arg-type]
+    options = SiteOptions(lang=lang) if lang else SiteOptions()
+    return Renderer(options, registry).render_text(block, format)[0]  # type: ignore[arg-type]
 
 
 def makeExtension(**kwargs: Any) -> Any:
@@ -61,8 +62,4 @@ def __getattr__(name: str) -> Any:
         from seqdiagrams.spec import Spec as _Spec
 
         return _Spec
-    if name in ("SpecError", "Diagnostic", "Location"):
-        from seqdiagrams import errors
-
-        return getattr(errors, name)
     raise AttributeError(name)

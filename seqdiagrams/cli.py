@@ -11,7 +11,17 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from seqdiagrams.errors import SpecError
+from seqdiagrams import __version__
+from seqdiagrams.atomic import write_atomic
+from seqdiagrams.errors import SpecError, Subtype
+from seqdiagrams.options import SiteOptions, read_mkdocs_plugin
+from seqdiagrams.page_assets import BUNDLES, copy_bundles
+from seqdiagrams.regen import STALE, regen_file
+from seqdiagrams.registry import Registry
+from seqdiagrams.registry.overlay_schema import schema_text
+from seqdiagrams.rendering import FORMATS, Renderer
+from seqdiagrams.scan import MARKDOWN_SUFFIXES, RST_SUFFIXES, scan_file
+from seqdiagrams.subjects import catalog
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
@@ -46,9 +56,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    from seqdiagrams import __version__
-    from seqdiagrams.rendering import FORMATS
-
     parser = argparse.ArgumentParser(
         prog="seqdiagrams", description="Diagrams of sequence-model architectures from seqarch blocks.",
         epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -107,8 +114,6 @@ def _schema_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _schema(args: argparse.Namespace) -> int:
-    from seqdiagrams.reference import schema_text
-
     sys.stdout.write(schema_text())
     return 0
 
@@ -118,15 +123,11 @@ def _registry_option(parser: argparse.ArgumentParser) -> None:
                         help="a registry overlay YAML file (repeatable)")
 
 
-def _registry(args: argparse.Namespace):  # noqa: ANN202 - the import is deferred to keep --help fast
-    from seqdiagrams.registry import Registry
-
+def _registry(args: argparse.Namespace) -> Registry:
     return Registry.load(args.registry)
 
 
 def _assets(args: argparse.Namespace) -> int:
-    from seqdiagrams.page_assets import BUNDLES, copy_bundles
-
     missing = copy_bundles(BUNDLES, args.folder)
     for relative in missing:
         print(f"seqdiagrams: the vendored asset {relative} is missing: reinstall seqdiagrams", file=sys.stderr)
@@ -137,17 +138,13 @@ def _assets(args: argparse.Namespace) -> int:
 
 
 def _render(args: argparse.Namespace) -> int:
-    from seqdiagrams.rendering import render_spec, unmatched_highlights
-    from seqdiagrams.spec import parse, with_default_lang
-
-    spec = with_default_lang(parse(args.block), args.lang)
-    registry = _registry(args)
-    out = render_spec(spec, args.format, registry)
-    for warning in unmatched_highlights(spec, registry):
+    options = SiteOptions(lang=args.lang) if args.lang else SiteOptions()
+    out, warnings = Renderer(options, _registry(args)).render_text(args.block, args.format)
+    for warning in warnings:
         print(warning.format("warning"), file=sys.stderr)
     data = out if isinstance(out, bytes) else out.encode("utf-8")
     if args.output:
-        args.output.write_bytes(data)
+        write_atomic(args.output, data)  # a failed render never leaves a truncated file where a figure was
     elif isinstance(out, bytes) and sys.stdout.isatty():
         print("seqdiagrams: refusing to write PNG to a terminal; use -o FILE", file=sys.stderr)
         return 2
@@ -157,8 +154,6 @@ def _render(args: argparse.Namespace) -> int:
 
 
 def _list(args: argparse.Namespace) -> int:
-    from seqdiagrams.subjects import catalog
-
     subjects = catalog()
     if args.what == "subjects":
         for subject in subjects.values():
@@ -179,11 +174,7 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from seqdiagrams.rendering import check_spec, unmatched_highlights
-    from seqdiagrams.scan import scan_file
-    from seqdiagrams.spec import parse_parts
-
-    registry = _registry(args)
+    renderer = Renderer(registry=_registry(args))
     files = list(_files(args.paths))
     missing = [p for p in args.paths if not p.exists()]
     for path in missing:
@@ -195,9 +186,7 @@ def _check(args: argparse.Namespace) -> int:
         for block in scan_file(path):
             count += 1
             try:
-                spec = parse_parts(block.info, block.body, block.info_loc, block.body_loc)
-                check_spec(spec, registry)
-                found = unmatched_highlights(spec, registry)
+                found = renderer.check(block)
             except SpecError as exc:
                 errors += 1
                 print(exc.diagnostic.format())
@@ -211,9 +200,6 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _regen(args: argparse.Namespace) -> int:
-    from seqdiagrams.regen import STALE, regen_file
-    from seqdiagrams.scan import MARKDOWN_SUFFIXES
-
     missing = [p for p in [*args.paths, *filter(None, [args.config_file])] if not p.exists()]
     for path in missing:
         print(f"seqdiagrams: no such file or folder: {path}", file=sys.stderr)
@@ -253,9 +239,6 @@ def _site_options(config_file: Path) -> tuple[str, list[Path]]:
     Overlay paths are relative to the file's folder, as MkDocs reads them; options are validated
     as the plugin validates them, and a bad one is an error at its line.
     """
-    from seqdiagrams.errors import Subtype
-    from seqdiagrams.options import SiteOptions, read_mkdocs_plugin
-
     entry = read_mkdocs_plugin(config_file)
     known = {key: entry.values[key] for key in ("lang", "registry") if entry.values.get(key) is not None}
     try:
@@ -268,8 +251,6 @@ def _site_options(config_file: Path) -> tuple[str, list[Path]]:
 
 def _files(paths: list[Path], suffixes: tuple[str, ...] | None = None) -> Iterator[Path]:
     """Files named in ``paths``, and files with one of ``suffixes`` (default: Markdown and rST) in folders."""
-    from seqdiagrams.scan import MARKDOWN_SUFFIXES, RST_SUFFIXES
-
     suffixes = suffixes or MARKDOWN_SUFFIXES + RST_SUFFIXES
     for path in paths:
         if path.is_dir():

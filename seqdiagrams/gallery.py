@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from seqdiagrams.registry import Registry
-from seqdiagrams.rendering import render_spec
+from seqdiagrams.rendering.renderer import Renderer
 from seqdiagrams.spec import parse
 from seqdiagrams.subjects import catalog, get_subject
 
@@ -62,7 +62,7 @@ def files_of(spec: Spec) -> tuple[str, str]:
 
 def write(folder: Path, png: bool = False) -> int:
     """Render the whole gallery into ``folder``; returns the number of figures written."""
-    registry = Registry.default()
+    renderer = Renderer(registry=Registry.default())
     folder.mkdir(parents=True, exist_ok=True)
     index = ["# Gallery", "",
              "Every subject and variant, rendered by `python -m seqdiagrams.gallery docs/gallery`.",
@@ -77,10 +77,10 @@ def write(folder: Path, png: bool = False) -> int:
             spec = parse(block_in(block, lang))
             name = slug(block, lang)
             golden, picture = files_of(spec)
-            (folder / f"{name}.{golden}").write_text(str(render_spec(spec, golden, registry)), encoding="utf-8")
-            (folder / f"{name}.{picture}").write_text(str(render_spec(spec, picture, registry)), encoding="utf-8")
+            (folder / f"{name}.{golden}").write_text(str(renderer.output(spec, golden)), encoding="utf-8")
+            (folder / f"{name}.{picture}").write_text(str(renderer.output(spec, picture)), encoding="utf-8")
             if png and "png" in get_subject(spec.subject).formats:
-                (folder / f"{name}.png").write_bytes(bytes(render_spec(spec, "png", registry)))
+                (folder / f"{name}.png").write_bytes(bytes(renderer.output(spec, "png")))
             shown = f"![{name}]({name}.svg)" if picture == "svg" else f"[{name}]({name}.html)"
             index += [f"```text\nseqarch {block_in(block, lang)}\n```", "", shown, ""]
             count += 1

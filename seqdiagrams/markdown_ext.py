@@ -10,8 +10,9 @@ extensions cannot mangle it. A token that never reaches the placer means another
 hid the block: that is reported as an error, never passed over in silence.
 
 Output is self-contained (styles and alt text live inside each figure), so the extension
-works in any Python-Markdown host. The MkDocs plugin injects this same extension and
-only sets the page context (path, line offset, front matter ``lang``) and the reporting hook.
+works in any Python-Markdown host. The MkDocs plugin makes this same extension with its own
+:class:`~seqdiagrams.rendering.Renderer` (the one its prerender pool fills the cache for) and its
+reporting hook, and sets each page's context (path, line offset, front matter ``lang``).
 Under Zensical, which calls Python-Markdown once per page, the extension reads that context
 from Zensical's own ``rendering_context`` preprocessor, so diagnostics name the page there too.
 
@@ -26,15 +27,18 @@ import os
 import re
 import sys
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from markdown import Extension
 from markdown.preprocessors import Preprocessor
 
-from seqdiagrams.errors import Diagnostic, Location, SpecError, Subtype
-from seqdiagrams.options import SiteOptions
+from seqdiagrams import markdown_math
+from seqdiagrams.errors import Diagnostic, SpecError, Subtype
+from seqdiagrams.options import SiteOptions, page_lang
+from seqdiagrams.rendering.html import error_box
+from seqdiagrams.rendering.renderer import Place, Renderer
+from seqdiagrams.scan import moved, scan_markdown_lines, trace_lines
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -44,6 +48,7 @@ if TYPE_CHECKING:
     from seqdiagrams.markdown_math import Formula
     from seqdiagrams.registry import Registry
     from seqdiagrams.rendering.cache import DiskCache
+    from seqdiagrams.rendering.renderer import FoundBlock
     from seqdiagrams.scan import Block, Include
 
 log = logging.getLogger("seqdiagrams")
@@ -82,20 +87,25 @@ class Stats:
 
 
 class SeqarchExtension(Extension):
-    """Renders seqarch blocks; configure with the :class:`~seqdiagrams.options.SiteOptions` keys."""
+    """Renders seqarch blocks; configure with the :class:`~seqdiagrams.options.SiteOptions` keys.
 
-    def __init__(self, **kwargs: Any) -> None:
+    A host that renders figures itself too (the MkDocs plugin prerenders them) passes its ``renderer``
+    instead, and a ``report`` for diagnostics (default: logged as warnings).
+    """
+
+    def __init__(self, renderer: Renderer | None = None, report: Callable[[Diagnostic], None] | None = None,
+                 **kwargs: Any) -> None:
+        if renderer is not None and kwargs:
+            raise TypeError("the options of a SeqarchExtension given a renderer are the renderer's")
         self.config = SiteOptions.markdown_config()
         super().__init__(**kwargs)
-        self.options = SiteOptions.from_mapping(self.getConfigs())
+        self.renderer = renderer or Renderer(SiteOptions.from_mapping(self.getConfigs()))
+        self.options = self.renderer.options
         self.page = PageContext()
         self.stats = Stats()
-        self.cache: DiskCache | None = None
-        self.report: Callable[[Diagnostic], None] = _log_warning
+        self.report: Callable[[Diagnostic], None] = report or _log_warning
         self.md_host: Markdown | None = None
         """The Markdown instance converting the current page (tells a Zensical build apart)."""
-        self.inline_styles = True
-        """False when the host links the diagram stylesheet once per page (the MkDocs plugin does)."""
         self.source = ""
         """The text of the page being converted (after preprocessors before ours), to locate bad math."""
         self.formulas: list[Formula] = []
@@ -105,11 +115,13 @@ class SeqarchExtension(Extension):
         self.before: list[str] | None = None
         """The page's lines before pymdownx.snippets inserted any file (None when not recorded)."""
 
-    @cached_property
+    @property
     def registry(self) -> Registry:
-        from seqdiagrams.registry import Registry
+        return self.renderer.registry
 
-        return Registry.load(self.options.registry)
+    @property
+    def cache(self) -> DiskCache:
+        return self.renderer.cache
 
     def extendMarkdown(self, md: Markdown) -> None:
         md.registerExtension(self)
@@ -117,18 +129,13 @@ class SeqarchExtension(Extension):
         md.preprocessors.register(SeqarchFinder(md, self), "seqarch-find", FIND_PRIORITY)
         md.preprocessors.register(SeqarchPreprocessor(md, self), "seqarch", PRIORITY)
         if self.options.katex == "page":
-            from seqdiagrams import markdown_math
-
             markdown_math.register(md, self)
 
     def render_block(self, block: Block, ordinal: int) -> str:
         """HTML for one block, or a visible error box (and a report) when it is invalid."""
-        from seqdiagrams.rendering.html import error_box
-
         self.stats.blocks += 1
         try:
-            return self.figure(block.info, block.body, block.info_loc, block.body_loc, ordinal,
-                               self.page.lang or self.options.lang, self.warn)
+            return self.figure(block, Place(ordinal, self.page.lang))
         except SpecError as exc:
             self.fail(exc.diagnostic)
             d = exc.diagnostic
@@ -143,22 +150,16 @@ class SeqarchExtension(Extension):
         self.stats.diagnostics.append(diagnostic)
         self.report(diagnostic)
 
-    def figure(self, info: str, body: str, info_loc: Location, body_loc: Location, ordinal: int, lang: str,
-               warn: Callable[[Diagnostic], None] | None = None) -> str:
+    def figure(self, block: FoundBlock, place: Place, warn: bool = True) -> str:
         """One block's figure HTML from the cache or rendered now (counted); raises an invalid block's error.
 
-        ``warn`` receives the block's warnings; the plugin's read-back of prerendered figures passes none,
+        ``warn``: report the block's warnings; the plugin's read-back of prerendered figures does not,
         so each warning is reported once, when its page is converted."""
-        from seqdiagrams.rendering import render_block
-        from seqdiagrams.rendering.cache import DiskCache
-
-        if self.cache is None:
-            self.cache = DiskCache()
-        misses = self.cache.misses["html"]
-        html = render_block(info, body, info_loc, body_loc, ordinal, lang, self.options.theme, self.inline_styles,
-                            self.registry, self.cache, warn)
-        self.stats.rendered += self.cache.misses["html"] - misses
-        return html
+        rendered = self.renderer.render(block, place)
+        self.stats.rendered += rendered.fresh
+        for diagnostic in rendered.warnings if warn else ():
+            self.warn(diagnostic)
+        return rendered.html
 
     def fail(self, diagnostic: Diagnostic) -> None:
         """Count and report a bad block; raise instead when the build is strict."""
@@ -192,8 +193,6 @@ class SeqarchFinder(Preprocessor):
         self.extension = extension
 
     def run(self, lines: list[str]) -> list[str]:
-        from seqdiagrams.scan import scan_markdown_lines, trace_lines
-
         self.extension.md_host = self.md
         if (context := _zensical_page(self.md, lines)) is not None:
             self.extension.page = context
@@ -235,8 +234,6 @@ def _written_at(md: Markdown, block: Block, origin: int | Include, before: list[
     A block whose snippet file cannot be read back (a URL, a nested snippet) is reported at the line
     of the page's snippet directive.
     """
-    from seqdiagrams.scan import moved
-
     if isinstance(origin, int):
         return moved(block, page.path, origin + 1 + page.line_offset)
     window = [line.strip() for line in lines[block.start:block.end]]
@@ -325,8 +322,6 @@ def _zensical_page(md: Markdown, lines: list[str]) -> PageContext | None:
     path = getattr(page, "path", None)
     if not isinstance(path, str):
         return None
-    from seqdiagrams.options import page_lang
-
     meta = getattr(page, "meta", None) or {}
     offset = 0
     try:

@@ -29,6 +29,7 @@ from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
 from seqdiagrams.errors import Diagnostic, Location, SpecError, Subtype
+from seqdiagrams.rendering.katex import render_many
 
 if TYPE_CHECKING:
     from markdown import Markdown
@@ -107,11 +108,6 @@ class MathTypesetter(Treeprocessor):
         formulas = [(latex, display) for _, latex, display, _, _ in elements] + [math for _, _, math in fences]
         if not formulas:
             return
-        from seqdiagrams.rendering.cache import DiskCache
-        from seqdiagrams.rendering.katex import render_many
-
-        if self.extension.cache is None:
-            self.extension.cache = DiskCache()
         try:
             results = render_many(formulas, self.extension.cache)
         except SpecError as exc:  # no engine in this installation: leave the math to the browser, say why once

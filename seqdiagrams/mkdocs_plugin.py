@@ -19,6 +19,7 @@ build with one ``PluginError`` line naming the file and line, never a traceback.
 from __future__ import annotations
 
 import os
+import shutil
 import time
 from contextlib import contextmanager
 from dataclasses import fields
@@ -30,10 +31,18 @@ from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File
+from mkdocs.utils.meta import get_data
 
+from seqdiagrams.assets import VENDOR
 from seqdiagrams.errors import Location, SpecError
+from seqdiagrams.markdown_ext import PageContext, SeqarchExtension, front_matter_lines
 from seqdiagrams.options import SiteOptions, page_lang, read_mkdocs_plugin
+from seqdiagrams.page_assets import BUNDLES, SITE_DIR, inject, needed
+from seqdiagrams.prerender import jobs_for, prerender
+from seqdiagrams.rendering.cache import DiskCache
+from seqdiagrams.rendering.renderer import Renderer
 from seqdiagrams.rendering.svg import STYLESHEET
+from seqdiagrams.search import restore, search_html
 from seqdiagrams.subjects.formulas import STYLESHEET as FORMULAS_STYLESHEET
 from seqdiagrams.subjects.timeline import STYLESHEET as TIMELINE_STYLESHEET
 
@@ -47,7 +56,6 @@ if TYPE_CHECKING:
     from mkdocs.utils.templates import TemplateContext
 
     from seqdiagrams.errors import Diagnostic
-    from seqdiagrams.markdown_ext import SeqarchExtension
 
 log = get_plugin_logger("seqdiagrams")
 
@@ -129,19 +137,15 @@ class SeqdiagramsPlugin(BasePlugin[SeqdiagramsConfig]):  # type: ignore[valid-ty
         if not self.config["enabled"]:
             self.extension = None
             return config
-        from seqdiagrams.markdown_ext import SeqarchExtension
-        from seqdiagrams.rendering.cache import DiskCache
-
         values = {f.name: self.config[f.name] for f in fields(SiteOptions)}
         values["strict"] = None  # the plugin decides after the build, once every error is reported
-        self.extension = SeqarchExtension(**values)
+        folder = self.config["cache_dir"] or str(Path(config.config_file_path).parent / ".cache" / "seqdiagrams")
+        # styles=False: the stylesheet ships once, in CSS_PATH
+        renderer = Renderer(SiteOptions.from_mapping(values), cache=DiskCache(Path(folder)), styles=False)
+        self.extension = SeqarchExtension(renderer, self._report)
         if self.config["registry"]:
             with _as_plugin_error():
-                self.extension.registry  # noqa: B018 - load the overlays now: a bad one stops the build here
-        folder = self.config["cache_dir"] or str(Path(config.config_file_path).parent / ".cache" / "seqdiagrams")
-        self.extension.cache = DiskCache(Path(folder))
-        self.extension.report = self._report
-        self.extension.inline_styles = False  # the stylesheet ships once, in CSS_PATH
+                renderer.registry  # noqa: B018 - load the overlays now: a bad one stops the build here
         config.markdown_extensions.append(self.extension)  # type: ignore[arg-type]
         config.extra_css.append(CSS_PATH)
         self.started = time.perf_counter()
@@ -158,25 +162,18 @@ class SeqdiagramsPlugin(BasePlugin[SeqdiagramsConfig]):  # type: ignore[valid-ty
         """Render every new figure of the site (in parallel), then add our assets to the site's files."""
         if self.extension is None:
             return files
-        from mkdocs.utils.meta import get_data
-
-        from seqdiagrams.page_assets import needed
-        from seqdiagrams.prerender import jobs_for, prerender
-
-        assert self.extension.cache is not None
         options = self.extension.options
         pages = []
         for file in files.documentation_pages():
             markdown, meta = get_data(_source(file))
-            pages.append((markdown, page_lang(meta.get("lang")) or options.lang))
+            pages.append((markdown, page_lang(meta.get("lang"))))
         with _as_plugin_error():
-            jobs = jobs_for(pages, options.theme, options.registry, self.extension.cache.folder, styles=False)
+            jobs = jobs_for(pages, self.extension.renderer)
         self.pooled = prerender(jobs, self.config["workers"] or os.cpu_count()) if jobs else 0
         names = {"katex"} if options.katex == "page" else set()
         for job in jobs:  # the pool's figures are read back; the few it left are rendered here
             try:
-                names.update(needed(self.extension.figure(job.info, job.body, Location(), Location(), job.ordinal,
-                                                          job.lang)))
+                names.update(needed(self.extension.figure(job.block, job.place, warn=False)))
             except SpecError:
                 continue  # reported with its location when its page is converted
         stylesheet = CSS + STYLESHEET + "\n" + FORMULAS_STYLESHEET + TIMELINE_STYLESHEET
@@ -189,8 +186,6 @@ class SeqdiagramsPlugin(BasePlugin[SeqdiagramsConfig]):  # type: ignore[valid-ty
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         if self.extension is None:
             return markdown
-        from seqdiagrams.markdown_ext import PageContext, front_matter_lines
-
         try:
             raw = page.file.content_string
         except (OSError, UnicodeDecodeError):
@@ -203,8 +198,6 @@ class SeqdiagramsPlugin(BasePlugin[SeqdiagramsConfig]):  # type: ignore[valid-ty
     def _search_version(self, context: TemplateContext, page: Page, config: MkDocsConfig,
                         nav: Any) -> TemplateContext | None:
         """Before the search plugin indexes the page: show it each figure's words, not its drawing."""
-        from seqdiagrams.search import search_html
-
         if self.extension is not None and page.content:
             page.content, figures = search_html(page.content)
             if figures:
@@ -215,8 +208,6 @@ class SeqdiagramsPlugin(BasePlugin[SeqdiagramsConfig]):  # type: ignore[valid-ty
     def _page_version(self, context: TemplateContext, page: Page, config: MkDocsConfig,
                       nav: Any) -> TemplateContext | None:
         """After every other plugin saw the page context: the page itself keeps its figures."""
-        from seqdiagrams.search import restore
-
         if page.url in self.search_swap and page.content is not None:
             page.content = restore(page.content, self.search_swap.pop(page.url))
         return context
@@ -231,8 +222,6 @@ class SeqdiagramsPlugin(BasePlugin[SeqdiagramsConfig]):  # type: ignore[valid-ty
         """
         if self.extension is None:
             return output
-        from seqdiagrams.page_assets import inject, needed
-
         missing = set(needed(output)) - self.bundles
         if missing:  # the page's own HTML needs a bundle no figure did: ship it too
             _copy_files(_bundle_files(missing), Path(config.site_dir))
@@ -271,9 +260,6 @@ def _as_plugin_error() -> Iterator[None]:
 
 def _bundle_files(names: set[str]) -> Iterator[tuple[str, Path]]:
     """``(path in the site, vendored file)`` of every file of the bundles ``names`` (fonts included)."""
-    from seqdiagrams.assets import VENDOR
-    from seqdiagrams.page_assets import BUNDLES, SITE_DIR
-
     static = VENDOR.parent
     folders: set[Path] = set()
     for name in sorted(names):
@@ -290,8 +276,6 @@ def _bundle_files(names: set[str]) -> Iterator[tuple[str, Path]]:
 
 
 def _copy_files(entries: Iterator[tuple[str, Path]], site_dir: Path) -> None:
-    import shutil
-
     for site_path, source in entries:
         target = site_dir / site_path
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -17,6 +17,8 @@ import shutil
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from seqdiagrams.assets import VENDOR
+
 if TYPE_CHECKING:
     from collections.abc import Iterable
     from pathlib import Path
@@ -77,8 +79,6 @@ def inject(page_html: str, base: str) -> str:
 def copy_bundles(names: Iterable[str], target: Path) -> list[str]:
     """Copy the vendored files of ``names`` under ``target``, laid out as the pages' tags expect below
     :data:`SITE_DIR`; returns the files found missing."""
-    from seqdiagrams.assets import VENDOR
-
     static = VENDOR.parent
     missing: list[str] = []
     for name in sorted(set(names)):

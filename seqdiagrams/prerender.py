@@ -16,11 +16,12 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from seqdiagrams.errors import Location, SpecError
+from seqdiagrams.errors import SpecError
+from seqdiagrams.rendering.renderer import BlockText, Place, Renderer, Settings
+from seqdiagrams.scan import scan_markdown
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
-    from pathlib import Path
 
 MIN_PARALLEL = 8
 """Below this many figures, a worker pool costs more than it saves."""
@@ -28,54 +29,39 @@ MIN_PARALLEL = 8
 
 @dataclass(frozen=True)
 class Job:
-    """One figure to render: the block text, its ordinal on its page and the site settings."""
+    """One figure to render: the block, where it sits, and the settings of the renderer that wants it."""
 
-    info: str
-    body: str
-    ordinal: int
-    lang: str
-    theme: str
-    registry: tuple[str, ...]
-    cache_dir: str
-    styles: bool
+    block: BlockText
+    place: Place
+    settings: Settings
     identity: str
-    """The figure's cache key (:func:`seqdiagrams.rendering.block_identity`)."""
+    """The figure's cache key (:meth:`~seqdiagrams.rendering.Renderer.key`)."""
 
 
-def jobs_for(pages: Iterable[tuple[str, str]], theme: str, registry: tuple[str, ...], cache_dir: Path,
-             styles: bool) -> list[Job]:
-    """The distinct figures of ``pages`` (Markdown text, default language of its blocks), in page order.
+def jobs_for(pages: Iterable[tuple[str, str | None]], renderer: Renderer) -> list[Job]:
+    """The distinct figures of ``pages`` (Markdown text, the page's own language or None), in page order.
 
-    A site without blocks pays for the scan only: nothing is imported or loaded before a block is found.
+    A site without blocks pays for the scan only: the registry (part of every key) is loaded once a
+    block is found.
     """
-    from seqdiagrams.scan import scan_markdown
-
-    found = [(ordinal, block, lang) for text, lang in pages for ordinal, block in enumerate(scan_markdown(text))]
-    if not found:
-        return []
-    from seqdiagrams.registry import Registry
-    from seqdiagrams.rendering import block_identity
-
-    data = Registry.load(registry)
     jobs: dict[str, Job] = {}
-    for ordinal, block, lang in found:
-        identity = block_identity(block.info, block.body, ordinal, lang, theme, styles, data)
-        jobs.setdefault(identity, Job(block.info, block.body, ordinal, lang, theme, registry, str(cache_dir),
-                                      styles, identity))
+    for text, lang in pages:
+        for ordinal, found in enumerate(scan_markdown(text)):
+            block, place = BlockText(found.info, found.body), Place(ordinal, lang)
+            identity = renderer.key(block, place)
+            jobs.setdefault(identity, Job(block, place, renderer.settings, identity))
     return list(jobs.values())
 
 
 def prerender(jobs: list[Job], workers: int | None = None) -> int:
     """Render the ``jobs`` missing from their cache in parallel; returns how many were rendered.
 
-    Renders nothing when too few are missing for a pool to pay off: the host renders those itself.
+    Renders nothing when too few are missing for a pool to pay off, or when the renderer's cache has
+    no folder the workers could share: the host renders those itself.
     """
-    from pathlib import Path
-
-    from seqdiagrams.rendering.cache import DiskCache
-
-    caches = {folder: DiskCache(Path(folder)) for folder in {job.cache_dir for job in jobs}}
-    todo = [job for job in jobs if not caches[job.cache_dir].contains(job.identity, "html")]
+    caches = {settings: Renderer.from_settings(settings).cache for settings in {job.settings for job in jobs}}
+    todo = [job for job in jobs if job.settings.cache_dir is not None
+            and not caches[job.settings].contains(job.identity, "html")]
     workers = min(workers or os.cpu_count() or 1, len(todo))
     if len(todo) < MIN_PARALLEL or workers < 2:
         return 0
@@ -87,15 +73,8 @@ def prerender(jobs: list[Job], workers: int | None = None) -> int:
 
 
 def _render_one(job: Job) -> int:
-    from pathlib import Path
-
-    from seqdiagrams.registry import Registry
-    from seqdiagrams.rendering import render_block
-    from seqdiagrams.rendering.cache import DiskCache
-
     try:
-        render_block(job.info, job.body, Location(), Location(), job.ordinal, job.lang, job.theme, job.styles,
-                     Registry.load(job.registry), DiskCache(Path(job.cache_dir)))
+        Renderer.from_settings(job.settings).render(job.block, job.place)
     except SpecError:
         return 0  # reported, with its location, when the page itself is converted
     return 1

@@ -9,22 +9,35 @@ calls :func:`pages`, and the tests read the same text.
 
 from __future__ import annotations
 
+import argparse
+import ast
 import dataclasses
+import inspect
 import itertools
 import json
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import markdown
+
+from seqdiagrams import errors
+from seqdiagrams.assets import vendor_file
+from seqdiagrams.cli import _parser
 from seqdiagrams.errors import Diagnostic, Location, SpecError, Subtype, at_block, internal_error
+from seqdiagrams.gallery import block_in, examples
+from seqdiagrams.markdown_ext import SeqarchExtension
+from seqdiagrams.options import SiteOptions
 from seqdiagrams.params import COMMON_PARAMS, STEP_PARAMS, Param
+from seqdiagrams.registry import Registry
+from seqdiagrams.registry.schema import CLAIM_STATUSES, RegistryData
+from seqdiagrams.rendering import check_spec, unmatched_highlights
 from seqdiagrams.shapes import PARAMS as SHAPE_PARAMS
+from seqdiagrams.spec import parse
 from seqdiagrams.subjects import Subject, catalog
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
-
-    from seqdiagrams.registry import Registry
 
 SHARED_KEYS: tuple[tuple[str, str, Mapping[str, Param]], ...] = (
     ("common", "Keys every subject accepts", COMMON_PARAMS),
@@ -190,9 +203,6 @@ def examples_of_diagnostics(registry: Registry) -> dict[Subtype, tuple[str, Diag
 
 
 def _block_diagnostic(block: str, registry: Registry) -> Diagnostic:
-    from seqdiagrams.rendering import check_spec, unmatched_highlights
-    from seqdiagrams.spec import parse
-
     where = Location("page.md", 12, 1)
     try:
         spec = parse("seqarch " + block, where)
@@ -206,8 +216,6 @@ def _block_diagnostic(block: str, registry: Registry) -> Diagnostic:
 
 
 def _overlay_diagnostic() -> Diagnostic:
-    from seqdiagrams.registry import Registry
-
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "overlay.yaml"
         path.write_text(BAD_OVERLAY, encoding="utf-8")
@@ -219,10 +227,6 @@ def _overlay_diagnostic() -> Diagnostic:
 
 
 def _math_diagnostic() -> Diagnostic:
-    import markdown
-
-    from seqdiagrams.markdown_ext import SeqarchExtension
-
     extension = SeqarchExtension(katex="page")
     found: list[Diagnostic] = []
     extension.report = found.append
@@ -233,8 +237,6 @@ def _math_diagnostic() -> Diagnostic:
 
 
 def _missing_diagnostic() -> Diagnostic:
-    from seqdiagrams.assets import vendor_file
-
     try:
         with at_block(Location("page.md", 12, 1)):
             vendor_file("katex/katex.absent.js")
@@ -264,11 +266,6 @@ def diagnostics_page(registry: Registry) -> str:
 
 def _subtype_docs() -> dict[Subtype, str]:
     """Each subtype's docstring (the text under its member in :mod:`seqdiagrams.errors`)."""
-    import ast
-    import inspect
-
-    from seqdiagrams import errors
-
     tree = ast.parse(inspect.getsource(errors.Subtype))
     body = tree.body[0].body  # type: ignore[attr-defined]
     docs: dict[Subtype, str] = {}
@@ -282,8 +279,6 @@ def _subtype_docs() -> dict[Subtype, str]:
 
 def options_page() -> str:
     """The site options, as the MkDocs plugin, the Markdown extension and Sphinx (``seqdiagrams_*``) take them."""
-    from seqdiagrams.options import SiteOptions
-
     lines = ["# Site options", "",
              "Generated from `seqdiagrams.options.SiteOptions`, the one definition the MkDocs plugin, the "
              "Markdown extension and the Sphinx extension (`seqdiagrams_<name>` in `conf.py`) all read.", "",
@@ -314,8 +309,6 @@ GALLERY_TEXT = {
 
 def gallery_page(lang: str) -> str:
     """Every example block of every subject in ``lang``: its source shown, then the same block rendered."""
-    from seqdiagrams.gallery import block_in, examples
-
     title, intro, _ = GALLERY_TEXT[lang]
     lines = [f"# {title}", "", intro, ""]
     current = ""
@@ -338,45 +331,9 @@ def listed_names(registry: Registry) -> dict[str, set[str]]:
     return names
 
 
-# -- overlay schema ------------------------------------------------------------------------------------------------
-
-SCHEMA_ID = "https://seqdiagrams.invalid/overlay.schema.json"
-"""The schema's ``$id``: a name, never fetched (``.invalid`` cannot resolve), so editors use the local file."""
-
-
-def overlay_schema() -> dict[str, Any]:
-    """The JSON Schema of a registry overlay file, generated from the registry's pydantic models.
-
-    An overlay is merged key by key over the packaged data before the whole is validated, so an overlay may give
-    any part of an entry (``archs: {rnn: {name: {zh: …}}}``): the schema checks the names, types and bounds of
-    what is written, and leaves out the models' required fields, whose presence only the merged registry can tell
-    (loading it reports a missing one at its line).
-    """
-    from seqdiagrams.registry.schema import RegistryData
-
-    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_ID,
-            "title": "seqdiagrams registry overlay", **_optional(RegistryData.model_json_schema())}
-
-
-def _optional(schema: Any) -> Any:
-    """``schema`` without any ``required`` list, at every depth."""
-    if isinstance(schema, dict):
-        return {key: _optional(value) for key, value in schema.items() if key != "required"}
-    if isinstance(schema, list):
-        return [_optional(item) for item in schema]
-    return schema
-
-
-def schema_text() -> str:
-    """:func:`overlay_schema` as stable JSON text (sorted keys, so it diffs well when kept in a repository)."""
-    return json.dumps(overlay_schema(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-
-
 def overlay_fields_page() -> str:
-    """Every section and field of a registry overlay, from the registry's models (as :func:`overlay_schema`): type,
+    """Every section and field of a registry overlay, from the registry's models (as the overlay schema): type,
     whether the merged registry requires it, its default and constraints, and the model's own description."""
-    from seqdiagrams.registry.schema import CLAIM_STATUSES, RegistryData
-
     schema = RegistryData.model_json_schema()
     lines = ["# Overlay fields", "",
              "Generated from the registry's pydantic models, like the JSON Schema "
@@ -436,10 +393,6 @@ def _constraints(spec: Mapping[str, Any]) -> str:
 
 def cli_page() -> str:
     """The help of ``seqdiagrams`` and of each of its commands, as the command line prints it."""
-    import argparse
-
-    from seqdiagrams.cli import _parser
-
     def wide(prog: str) -> argparse.HelpFormatter:
         return argparse.RawDescriptionHelpFormatter(prog, width=100)
 

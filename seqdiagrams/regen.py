@@ -15,7 +15,7 @@ UTF-16) and even bytes that are not valid UTF-8. Markers inside code blocks, fen
 ignored: "is this line code?" has one answer, :func:`seqdiagrams.scan.markdown_regions`. A malformed
 marker (bad info string, not on one line, text after it), an unclosed, nested or stray one is an
 error located at ``file:line:col``, and its file is left untouched. A file is replaced atomically
-(temporary file in the same folder + rename), and only when its content changes.
+(:func:`seqdiagrams.atomic.write_atomic`), and only when its content changes.
 
 Generated lines follow one blank line after the opening marker and precede one blank line before
 the closing marker; they take the opening marker's indentation and line ending.
@@ -28,18 +28,23 @@ MkDocs page), else the default passed in (``--lang``, or the site's ``lang`` rea
 from __future__ import annotations
 
 import codecs
-import os
 import re
-import stat
-import tempfile
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import TYPE_CHECKING
 
+import yaml
+
+from seqdiagrams.atomic import write_atomic
 from seqdiagrams.errors import Diagnostic, Location, SpecError, Subtype
+from seqdiagrams.options import SiteOptions, page_lang
+from seqdiagrams.rendering.renderer import Renderer
 from seqdiagrams.scan import markdown_regions
+from seqdiagrams.spec import parse_parts
+from seqdiagrams.subjects import get_subject
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from seqdiagrams.registry import Registry
     from seqdiagrams.spec import Spec
 
@@ -101,12 +106,12 @@ def regen_text(text: str, registry: Registry, path: str | None = None, lang: str
     if errors:
         return Outcome(text, len(regions), errors=errors)
     outcome = Outcome(text, len(regions))
-    lang = _front_matter_lang(text) or lang
+    renderer = Renderer(SiteOptions(lang=_front_matter_lang(text) or lang or "en"), registry)
     pieces: list[str] = []
     pos = 0
     for region in regions:
         try:
-            fresh = _generated(region, registry, lang)
+            fresh = _generated(region, renderer)
         except SpecError as exc:
             outcome.errors.append(exc.diagnostic)
             continue
@@ -144,23 +149,6 @@ def regen_file(path: Path, registry: Registry, check: bool = False, lang: str | 
         return outcome, False
     write_atomic(path, new)
     return outcome, True
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Replace ``path``'s content by ``data`` through a temporary file and a rename, keeping its mode."""
-    target = path.resolve()
-    fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    tmp = Path(name)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        tmp.chmod(stat.S_IMODE(target.stat().st_mode))
-        tmp.replace(target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 # -- finding marker pairs ------------------------------------------------------------------------------
@@ -226,9 +214,6 @@ def _closed(match: re.Match[str], opened: _Open | None, loc: Location) -> _Open:
 
 
 def _spec(line: str, match: re.Match[str], index: int, path: str | None) -> Spec:
-    from seqdiagrams.spec import parse_parts
-    from seqdiagrams.subjects import get_subject
-
     col = line.index("seqarch", match.start("inner")) + 1
     info = match["inner"][col - 1 - match.start("inner"):].rstrip()
     spec = parse_parts(info, "", Location(path, index + 1, col), Location(path, index + 2, 1))
@@ -262,10 +247,6 @@ _FRONT_MATTER = re.compile(r"\A(?:\ufeff)?---[ \t]*\r?\n(?P<yaml>.*?)\r?\n(?:---
 
 def _front_matter_lang(text: str) -> str | None:
     """The file's front matter ``lang`` when it is one of ours (the rest of the front matter is not ours)."""
-    import yaml
-
-    from seqdiagrams.options import page_lang
-
     match = _FRONT_MATTER.match(text)
     if match is None:
         return None
@@ -276,12 +257,9 @@ def _front_matter_lang(text: str) -> str | None:
     return page_lang(meta.get("lang")) if isinstance(meta, dict) else None
 
 
-def _generated(region: Region, registry: Registry, lang: str | None) -> str:
+def _generated(region: Region, renderer: Renderer) -> str:
     """The region's content: a blank line, the Markdown rendering (indented), a blank line."""
-    from seqdiagrams.rendering import render_spec
-    from seqdiagrams.spec import with_default_lang
-
-    body = str(render_spec(with_default_lang(region.spec, lang), "md", registry))
+    body = str(renderer.output(region.spec, "md"))
     lines = _EOL.split(body.rstrip("\r\n"))
     eol = region.eol
     return eol + "".join((region.indent + line if line else "") + eol for line in lines) + eol

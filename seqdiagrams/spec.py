@@ -21,7 +21,9 @@ from typing import Any
 import yaml
 
 from seqdiagrams.errors import Location, SpecError, Subtype, at_block, did_you_mean, shown
-from seqdiagrams.params import STEP_PARAMS, BoolParam, RawEntry, RawMapping
+from seqdiagrams.params import COMMON_PARAMS, STEP_PARAMS, BoolParam, RawEntry, RawMapping
+from seqdiagrams.shapes import PARAMS as SHAPE_PARAMS
+from seqdiagrams.subjects import get_subject, subject_names
 
 MAX_BLOCK_BYTES = 64 * 1024
 """Largest block (info string + body) accepted."""
@@ -60,7 +62,6 @@ class Spec:
 
         The shape and step keys at their defaults are left out, so a figure drawn without them keeps the identity
         (and element ids) it had before diagrams could show them."""
-        from seqdiagrams.shapes import PARAMS as SHAPE_PARAMS
 
         def at_default(key: str, value: Any) -> bool:
             if key in STEP_PARAMS:
@@ -116,8 +117,6 @@ def parse_parts(info: str, body: str, info_loc: Location, body_loc: Location) ->
 
 
 def _parse_parts(info: str, body: str, info_loc: Location, body_loc: Location) -> Spec:
-    from seqdiagrams.subjects import get_subject
-
     info = _whole_characters(info.rstrip("\r"), info_loc)
     if len(info) > MAX_INFO_CHARS:
         raise SpecError.at(Subtype.TOO_LARGE, f"info string is longer than {MAX_INFO_CHARS} characters",
@@ -152,8 +151,6 @@ def _split_info(info: str, loc: Location) -> tuple[str, list[_Token]]:
 
     The subject is checked before any pair is read: what a pair may look like depends on it.
     """
-    from seqdiagrams.subjects import SUBJECT_MODULES
-
     pos = _skip_space(info, 0)
     word = _WORD.match(info, pos)
     if word and word.group() == "seqarch":
@@ -163,9 +160,9 @@ def _split_info(info: str, loc: Location) -> tuple[str, list[_Token]]:
         raise SpecError.at(Subtype.SYNTAX, "expected a subject name after `seqarch`", _col(loc, pos),
                            "for example `seqarch rnn unroll=3`; `seqdiagrams list subjects` shows all")
     subject = word.group()
-    if subject not in SUBJECT_MODULES:
+    if subject not in subject_names():
         raise SpecError.at(Subtype.UNKNOWN_SUBJECT, f"unknown subject `{subject}`", _col(loc, pos),
-                           did_you_mean(subject, SUBJECT_MODULES))
+                           did_you_mean(subject, subject_names()))
     pos = word.end()
     if pos < len(info) and not info[pos].isspace():
         raise SpecError.at(Subtype.SYNTAX, f"unexpected `{shown(info[pos])}` after the subject", _col(loc, pos))
@@ -186,8 +183,6 @@ def _read_pair(info: str, pos: int, loc: Location, subject: str) -> tuple[_Token
     pos = key_match.end()
     if pos >= len(info) or info[pos] != "=":
         hint = "write `key=value`"
-        from seqdiagrams.subjects import get_subject
-
         param = get_subject(subject).params.get(key)
         if isinstance(param, BoolParam):
             hint = f"write `{key}=true`"
@@ -356,8 +351,6 @@ def with_default_lang(spec: Spec, lang: str | None) -> Spec:
     """``spec`` in ``lang`` unless the block chose its language itself (site/CLI default)."""
     if lang is None or "lang" in spec.given:
         return spec
-    from seqdiagrams.params import COMMON_PARAMS
-
     value = COMMON_PARAMS["lang"].convert("lang", lang, spec.loc)
     return replace(spec, params=MappingProxyType({**spec.params, "lang": value}))
 

@@ -368,7 +368,7 @@ def _fallback(node: seqarch, fmt: str, config: Config) -> nodes.Element | None:
         _report(exc.diagnostic, node, node["path"], config)
         text = node["info"]
     para = nodes.paragraph(classes=["sqd-alt"])
-    para += nodes.Text(f"[diagram: {text}]")
+    para += nodes.Text(_registry(config).label("phrase.figure-text-alt", config.seqdiagrams_lang).format(title=text))
     return para
 
 
@@ -482,7 +482,8 @@ def _katex_math(self: HTML5Translator, node: nodes.Element, display: bool) -> No
         from sphinx.util.math import get_node_equation_number
 
         self.body.append(f'<span class="eqno">({get_node_equation_number(self, node)})')
-        self.add_permalink_ref(node, "Link to this equation")
+        words = _registry(self.builder.config).label("phrase.equation-permalink", self.builder.config.seqdiagrams_lang)
+        self.add_permalink_ref(node, words)
         self.body.append("</span>")
     self.body.append(body + "</div>\n")
     raise nodes.SkipNode

@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from seqdiagrams.errors import SpecError, Subtype, did_you_mean
+from seqdiagrams.errors import Location, SpecError, Subtype, did_you_mean
 from seqdiagrams.rendering.dot import plain_math
 
 if TYPE_CHECKING:
@@ -213,8 +213,6 @@ def _order(graph: Graph) -> list[Node]:
 
 def _explicit(graph: Graph, groups: Sequence[Sequence[str]], spec: Spec | None) -> dict[str, int]:
     """Node id → step for the nodes an explicit list names (a role names all its nodes)."""
-    from seqdiagrams.errors import Location
-
     loc = spec.location_of("steps") if spec is not None else Location()
     ids = {n.id for n in graph.nodes}
     roles = {n.role for n in graph.nodes}
@@ -236,8 +234,6 @@ def _explicit(graph: Graph, groups: Sequence[Sequence[str]], spec: Spec | None) 
 
 def _check_order(graph: Graph, step: dict[str, int], fixed: dict[str, int], spec: Spec | None) -> None:
     """Refuse an explicit list that shows a node before a node that feeds it."""
-    from seqdiagrams.errors import Location
-
     loc = spec.location_of("steps") if spec is not None else Location()
     for edge in flow_edges(graph):
         if edge.dst in fixed and step[edge.src] > step[edge.dst]:

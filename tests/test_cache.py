@@ -105,3 +105,33 @@ def test_a_warm_build_that_writes_nothing_still_cleans_up(tmp_path: Path, monkey
 def test_raw_block_text_with_a_lone_surrogate_can_be_a_key(tmp_path: Path) -> None:
     """Hosts key figures by the raw block text before parsing, which rejects the surrogate with a location."""
     assert DiskCache(tmp_path).get("rnn caption=\ud800", "html", producer([])) == DATA
+
+
+def test_peek_reads_without_producing(tmp_path: Path) -> None:
+    """A reader that only wants what is stored (formulas read back by KaTeX) gets None, never an exception."""
+    cache = DiskCache(tmp_path)
+    assert cache.peek("id", "katex") is None
+    assert (cache.misses["katex"], list(tmp_path.rglob("*.katex"))) == (1, [])
+    cache.put("id", "katex", DATA)
+    assert DiskCache(tmp_path).peek("id", "katex") == DATA
+
+
+def test_memory_is_bounded_least_recently_used_first() -> None:
+    """Issue 13: the in-memory copies grew with every figure of a long `mkdocs serve` session."""
+    cache = DiskCache(memory_bytes=3 * len(DATA))
+    for name in "abcd":
+        cache.put(name, "html", DATA)
+        if name == "c":
+            assert cache.peek("a", "html") == DATA  # used again: `b` is now the oldest
+    assert [cache.peek(name, "html") is not None for name in "abcd"] == [True, False, True, True]
+    too_big = DiskCache(memory_bytes=len(DATA) - 1)
+    too_big.put("id", "html", DATA)
+    assert too_big.peek("id", "html") is None
+
+
+def test_one_writer_for_every_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cache entry goes through the shared atomic writer (same fsync, same temporary names)."""
+    written: list[Path] = []
+    monkeypatch.setattr(cache_module, "write_atomic", lambda path, data: written.append(path))
+    DiskCache(tmp_path).put("id", "html", DATA)
+    assert [path.parent.parent for path in written] == [tmp_path]

@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from seqdiagrams.gallery import examples
-from seqdiagrams.reference import pages, schema_text
+from seqdiagrams.reference import pages
 from seqdiagrams.registry import Registry
+from seqdiagrams.registry.overlay_schema import schema_text
 
 pytestmark = pytest.mark.slow  # a 223-figure site: over 60 s when the machine is busy
 

@@ -15,10 +15,9 @@ import markdown
 import pytest
 from registry_helpers import MY_RNN, write_overlay
 
-from seqdiagrams import rendering
 from seqdiagrams.errors import Location, SpecError, Subtype
 from seqdiagrams.registry import Registry
-from seqdiagrams.rendering import check_spec, render_block, render_spec
+from seqdiagrams.rendering import BlockText, Renderer, check_spec, pipeline, render_spec
 from seqdiagrams.rendering.cache import DiskCache
 from seqdiagrams.spec import parse
 from seqdiagrams.subjects import get_subject
@@ -61,7 +60,7 @@ def test_a_bug_in_a_renderer_is_an_internal_error_at_the_block(monkeypatch: pyte
     def broken(*args: object) -> str:
         raise ZeroDivisionError("division by zero")
 
-    monkeypatch.setattr(rendering, "emit", broken)
+    monkeypatch.setattr(pipeline, "emit", broken)
     error = diagnostic_of(render_spec, parse("rnn", PAGE), "dot", registry)
     d = error.diagnostic
     assert (d.subtype, d.loc) == (Subtype.INTERNAL, PAGE)
@@ -86,7 +85,7 @@ def _subject_reading_a_missing_label(monkeypatch: pytest.MonkeyPatch) -> None:
         registry.label("no.such-label", "en")
 
     subject = dataclasses.replace(get_subject("rnn"), build=build)
-    monkeypatch.setattr(rendering, "get_subject", lambda name: subject)
+    monkeypatch.setattr(pipeline, "get_subject", lambda name: subject)
 
 
 def test_missing_registry_entry_without_overlays_is_a_bug_not_the_users_overlay(
@@ -108,14 +107,14 @@ def test_missing_registry_entry_with_an_overlay_points_at_the_overlay(monkeypatc
 
 def test_a_host_page_shows_the_bug_in_an_error_box_and_renders_its_other_blocks(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    real = rendering.emit
+    real = pipeline.emit
 
     def broken_for_gru(graph: Any, highlight: Any, reveal: Any = None) -> str:
         if graph.subject == "gru":
             raise RuntimeError("unexpected <node>")
         return real(graph, highlight, reveal)
 
-    monkeypatch.setattr(rendering, "emit", broken_for_gru)
+    monkeypatch.setattr(pipeline, "emit", broken_for_gru)
     reported = []
     md = markdown.Markdown(extensions=["seqdiagrams"])
     extension = next(ext for ext in md.registeredExtensions if type(ext).__name__ == "SeqarchExtension")
@@ -126,9 +125,9 @@ def test_a_host_page_shows_the_bug_in_an_error_box_and_renders_its_other_blocks(
     assert html.count("<svg") == 1
 
 
-def test_render_block_locates_faults_at_the_block(monkeypatch: pytest.MonkeyPatch, registry: Registry) -> None:
+def test_renderer_locates_faults_at_the_block(monkeypatch: pytest.MonkeyPatch, registry: Registry) -> None:
     monkeypatch.setitem(sys.modules, "pygraphviz", None)
     monkeypatch.setitem(sys.modules, "graphviz", None)
-    error = diagnostic_of(render_block, "rnn unroll=3", "", PAGE, PAGE.shifted(1, col=1), 0, "en", "auto", True,
-                          registry, DiskCache())
+    renderer = Renderer(registry=registry, cache=DiskCache())
+    error = diagnostic_of(renderer.render, BlockText("rnn unroll=3", "", PAGE, PAGE.shifted(1, col=1)))
     assert (error.diagnostic.subtype, error.diagnostic.loc) == (Subtype.MISSING, PAGE)

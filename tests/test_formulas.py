@@ -414,7 +414,8 @@ def test_loading_a_registry_typesets_nothing(tmp_path: Path, monkeypatch: pytest
     def no_engine(*args: object, **kwargs: object) -> None:
         raise AssertionError("registry validation started KaTeX")
 
-    monkeypatch.setattr(katex, "render_many", no_engine)
+    monkeypatch.setattr(katex, "_engine", no_engine)  # whoever calls KaTeX, it starts here
+    monkeypatch.setattr(katex, "_MEMO", DiskCache())  # nothing typeset before this test can be served instead
     path = overlay(tmp_path, MY_ARCH % (r"h_t = \tanhh(x_t", "rnn.state", "my.h"))
     registry = Registry.load([path])
     assert registry.data.archs["my-rnn"].equations[0].latex == r"h_t = \tanhh(x_t"
@@ -630,7 +631,7 @@ def test_katex_option_is_validated() -> None:
         SeqarchExtension(katex="everything")
 
 
-def test_mkdocs_site_with_page_math(tmp_path: Path) -> None:
+def test_mkdocs_site_with_page_math(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from test_mkdocs_plugin import make_site, plugin_of, run_build
 
     pages = {"index.md": PAGE, "plain.md": "# Plain\n\nNo math.\n"}
@@ -648,7 +649,7 @@ def test_mkdocs_site_with_page_math(tmp_path: Path) -> None:
             "KaTeX_Main-Regular.woff2").is_file()
     assert plugin_of(config).extension.stats.math == 2  # the page's own; the table typesets its math itself
     assert list((tmp_path / ".cache" / "seqdiagrams").rglob("*.katex"))
-    katex._MEMO.clear()  # a new build process: only the disk cache knows these formulas
+    monkeypatch.setattr(katex, "_MEMO", DiskCache())  # a new build process: only the disk cache knows these formulas
     warm = plugin_of(run_build(config_file)).extension.cache
     assert warm.misses["katex"] == 0 and warm.hits["katex"] >= 2
 

@@ -14,7 +14,8 @@ import pytest
 from seqdiagrams.cli import main
 from seqdiagrams.errors import Diagnostic, Location, SpecError, Subtype
 from seqdiagrams.markdown_ext import SeqarchExtension
-from seqdiagrams.rendering import build_graph, unmatched_highlights
+from seqdiagrams.options import SiteOptions
+from seqdiagrams.rendering import Renderer, build_graph, unmatched_highlights
 from seqdiagrams.rendering.cache import DiskCache
 from seqdiagrams.spec import parse
 
@@ -58,10 +59,9 @@ BLOCK = "```seqarch rnn highlight=hidden\n```\n"
 
 
 def converter(cache: DiskCache, **options: object) -> tuple[markdown.Markdown, list[Diagnostic]]:
-    extension = SeqarchExtension(**options)
-    extension.cache = cache
     reported: list[Diagnostic] = []
-    extension.report = reported.append
+    renderer = Renderer(SiteOptions.from_mapping(options), cache=cache)
+    extension = SeqarchExtension(renderer, reported.append)
     return markdown.Markdown(extensions=[extension]), reported
 
 

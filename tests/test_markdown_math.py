@@ -6,9 +6,9 @@ import markdown
 import pymdownx.arithmatex
 import pytest
 
+from seqdiagrams import markdown_math
 from seqdiagrams.errors import Diagnostic, Location, SpecError, Subtype
 from seqdiagrams.markdown_ext import SeqarchExtension
-from seqdiagrams.rendering import katex
 from seqdiagrams.rendering.katex import render_math
 
 MATH_FENCES = {"custom_fences": [{"name": "math", "class": "arithmatex",
@@ -42,7 +42,7 @@ def test_without_an_engine_the_math_is_left_to_the_browser(monkeypatch) -> None:
     def no_engine(*args: object, **kwargs: object) -> None:
         raise SpecError(Diagnostic(Subtype.RENDER, "no KaTeX engine", Location()))
 
-    monkeypatch.setattr(katex, "render_many", no_engine)
+    monkeypatch.setattr(markdown_math, "render_many", no_engine)
     extension = SeqarchExtension(katex="page")
     reported: list[Diagnostic] = []
     extension.report = reported.append

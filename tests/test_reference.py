@@ -20,11 +20,11 @@ from seqdiagrams.reference import (
     examples_of_diagnostics,
     gallery_page,
     overlay_fields_page,
-    overlay_schema,
     registry_page,
     subjects_page,
 )
 from seqdiagrams.registry import DATA_DIR, Registry
+from seqdiagrams.registry.overlay_schema import overlay_schema
 from seqdiagrams.registry.schema import CLAIM_STATUSES, RegistryData
 from seqdiagrams.scan import scan_markdown
 

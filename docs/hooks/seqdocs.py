@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING
 import yaml
 from mkdocs.structure.files import File
 
-from seqdiagrams.reference import pages, schema_text
+from seqdiagrams.reference import pages
 from seqdiagrams.registry import Registry
+from seqdiagrams.registry.overlay_schema import schema_text
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig

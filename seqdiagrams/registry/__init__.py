@@ -18,7 +18,7 @@ import yaml
 from pydantic import ValidationError
 
 from seqdiagrams.errors import Location, SpecError, Subtype
-from seqdiagrams.registry.schema import Arch, Dimension, Event, RegistryData, Text
+from seqdiagrams.registry.schema import Arch, Dimension, Event, RegistryData
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -71,9 +71,6 @@ class Registry:
 
     def events(self) -> tuple[Event, ...]:
         return self.data.events
-
-    def text(self, value: Text, lang: str) -> str:
-        return value.get(lang)
 
     def locate(self, path: Sequence[str | int]) -> Location:
         """Where the entry at ``path`` (``("symbols", "h", "latex")``) is written: the last file that holds it.

@@ -1,4 +1,6 @@
-"""IR → DOT. The emitter owns every layout and styling decision; subjects only say what connects to what.
+"""IR → DOT. Subjects say what connects to what and give layout hints in the IR (ranks, rows, lines,
+stacks; edge attributes such as ``back``, ``spine``, ``stub``); the emitter turns them, the theme and the
+step a part is revealed at into every Graphviz attribute, so no subject writes DOT or picks a colour.
 
 This module emits nodes, edges, clusters and the marks the emitter adds for edges (stub ends, "⋯");
 DOT syntax and escaped labels live in :mod:`~seqdiagrams.rendering.dot_syntax`, the figure grammar's

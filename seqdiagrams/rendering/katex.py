@@ -10,9 +10,10 @@ Node KaTeX of the same version with the same :data:`OPTIONS`. A LaTeX error beco
 Each call into the engine costs a thread hop (~0.1 ms) on top of the rendering itself, so
 callers that have several formulas (a formula section, a page) pass them to
 :func:`render_many`, which renders every formula it has not seen before in one call. Rendered
-formulas are memoised in-process (:func:`render_math` and :func:`render_many`) and, given a
-:class:`~seqdiagrams.rendering.cache.DiskCache`, on disk under the kind ``katex``, keyed by the
-formula, the display mode, the options and the KaTeX version (:func:`formula_identity`).
+formulas are memoised in-process in a bounded in-memory :class:`~seqdiagrams.rendering.cache.DiskCache`
+(least recently used dropped first) and, given a cache with a folder, on disk under the kind
+``katex``; both are keyed by the formula, the display mode, the options and the KaTeX version
+(:func:`formula_identity`).
 """
 
 from __future__ import annotations
@@ -22,25 +23,23 @@ import os
 import re
 import threading
 import weakref
-from collections import OrderedDict
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from seqdiagrams.assets import vendor_file
 from seqdiagrams.errors import Location, SpecError, Subtype
+from seqdiagrams.rendering.cache import DiskCache
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
-
-    from seqdiagrams.rendering.cache import DiskCache
 
 OPTIONS: dict[str, Any] = {"output": "htmlAndMathml", "throwOnError": True, "strict": "ignore", "trust": False,
                            "maxSize": 50, "maxExpand": 1000}
 """KaTeX options of every rendering (plus ``displayMode``); the Node comparisons use exactly these."""
 MAX_LATEX = 20_000
 """Longest formula accepted, in characters (a page's math is user input)."""
-MEMO_SIZE = 4096
-"""Formulas kept rendered in memory per process."""
+MEMO_BYTES = 16 * 1024 * 1024
+"""Bytes of rendered formulas kept in memory per process (a formula's HTML+MathML is 1–10 kB)."""
 BATCH = 256
 """Most formulas sent to the engine in one call."""
 
@@ -48,8 +47,7 @@ _LOCAL = threading.local()
 _ORPHANS: list[Any] = []
 """Engines inherited from a parent process: kept referenced, never closed (closing would wait on threads that
 only exist in the parent)."""
-_MEMO: OrderedDict[tuple[bool, str], str] = OrderedDict()
-_MEMO_LOCK = threading.Lock()
+_MEMO = DiskCache(memory_bytes=MEMO_BYTES)
 _ERROR = "\u0000"
 """Prefix the JavaScript side puts before an error message instead of throwing."""
 _SETUP = """
@@ -86,8 +84,11 @@ def katex_version() -> str:
 
 
 def formula_identity(latex: str, display: bool) -> str:
-    """Everything a rendered formula depends on: the key of its disk-cache entry."""
-    return "\0".join(("katex", katex_version(), json.dumps(OPTIONS, sort_keys=True), str(int(display)), latex))
+    """Everything a rendered formula depends on: the key of its cache entries."""
+    return "\0".join(("katex", katex_version(), _OPTIONS_KEY, str(int(display)), latex))
+
+
+_OPTIONS_KEY = json.dumps(OPTIONS, sort_keys=True)
 
 
 class _Engine:
@@ -180,32 +181,33 @@ def render_many(items: Sequence[tuple[str, bool]], cache: DiskCache | None = Non
     """Each ``(latex, display)`` rendered, in order: the HTML, or the :class:`KatexError` it raised.
 
     Formulas found in memory (``memo``) or in ``cache`` cost nothing; all the others are rendered
-    in one engine call per :data:`BATCH` formulas, then remembered.
+    in one engine call per :data:`BATCH` formulas, then remembered (errors are not: they are cheap).
     """
     results: list[str | KatexError | None] = [None] * len(items)
     todo: dict[tuple[bool, str], list[int]] = {}
     for index, (latex, display) in enumerate(items):
-        key = (bool(display), latex)
-        hit = _memo_get(key) if memo else None
-        if hit is None and cache is not None and cache.contains(formula_identity(latex, display), "katex"):
-            hit = _from_disk(cache, latex, display)
-        elif hit is not None and cache is not None and not cache.contains(formula_identity(latex, display), "katex"):
-            cache.get(formula_identity(latex, display), "katex", lambda html=hit: _frame(html))
-        if hit is not None:
-            results[index] = hit
+        identity = formula_identity(latex, display)
+        entry = _MEMO.peek(identity, "katex") if memo else None
+        if entry is None and cache is not None:
+            entry = cache.peek(identity, "katex")
+            if entry is not None and memo:
+                _MEMO.put(identity, "katex", entry)
+        elif entry is not None and cache is not None and not cache.contains(identity, "katex"):
+            cache.put(identity, "katex", entry)  # known to this process, new to this site's cache
+        if entry is not None:
+            results[index] = _unframe(entry)
         else:
-            todo.setdefault(key, []).append(index)
+            todo.setdefault((bool(display), latex), []).append(index)
     keys = list(todo)
     for start in range(0, len(keys), BATCH):
         chunk = keys[start:start + BATCH]
-        for key, output in zip(chunk, _render_batch(chunk), strict=True):
+        for (display, latex), output in zip(chunk, _render_batch(chunk), strict=True):
             if isinstance(output, str):
-                if memo:
-                    _memo_put(key, output)
-                if cache is not None:
-                    html = output
-                    cache.get(formula_identity(key[1], key[0]), "katex", lambda html=html: _frame(html))
-            for index in todo[key]:
+                identity = formula_identity(latex, display)
+                for store in (_MEMO if memo else None, cache):
+                    if store is not None:
+                        store.put(identity, "katex", _frame(output))
+            for index in todo[(display, latex)]:
                 results[index] = output
     return results  # type: ignore[return-value]
 
@@ -235,33 +237,9 @@ def _message(text: str) -> str:
 
 
 def _frame(html: str) -> bytes:
-    """A disk-cache entry: the HTML and a newline (KaTeX output has none after its last ``</span>``)."""
+    """A cache entry: the HTML and a newline (KaTeX output has none after its last ``</span>``)."""
     return (html + "\n").encode()
 
 
-def _from_disk(cache: DiskCache, latex: str, display: bool) -> str | None:
-    """The cached HTML, or None when the entry is missing or damaged (it is rendered again)."""
-
-    def missing() -> bytes:
-        raise LookupError
-
-    try:
-        return cache.get(formula_identity(latex, display), "katex", missing).decode()[:-1]
-    except LookupError:
-        return None
-
-
-def _memo_get(key: tuple[bool, str]) -> str | None:
-    with _MEMO_LOCK:
-        html = _MEMO.get(key)
-        if html is not None:
-            _MEMO.move_to_end(key)
-        return html
-
-
-def _memo_put(key: tuple[bool, str], html: str) -> None:
-    with _MEMO_LOCK:
-        _MEMO[key] = html
-        _MEMO.move_to_end(key)
-        while len(_MEMO) > MEMO_SIZE:
-            _MEMO.popitem(last=False)
+def _unframe(entry: bytes) -> str:
+    return entry.decode()[:-1]

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from seqdiagrams.errors import SpecError, Subtype
+from seqdiagrams.rendering.katex import KatexError, render_many
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -74,8 +75,6 @@ def typeset(owners: Mapping[tuple[bool, str], Owner], block: Location) -> Typese
 
     Raises :class:`MathError` for the first formula KaTeX refuses, and a ``missing`` :class:`SpecError` at
     ``block`` when this installation has no engine."""
-    from seqdiagrams.rendering.katex import KatexError, render_many  # starts a JavaScript engine: on first use
-
     keys = list(owners)
     try:
         results = render_many([(latex, display) for display, latex in keys])

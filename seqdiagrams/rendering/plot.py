@@ -62,8 +62,6 @@ AXIS = EDGE[0]
 """Spines and ticks (``--sqd-edge``)."""
 GRID = CLUSTER[0]
 """Grid lines and frames (``--sqd-cluster``)."""
-MARK = HIGHLIGHT[0]
-"""Emphasis (``--sqd-hl``)."""
 PAPER = FAMILIES["op"].light_fill
 """Legend and label boxes: white in light schemes, near-black in dark ones (``--sqd-op-fill``)."""
 

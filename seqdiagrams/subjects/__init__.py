@@ -11,21 +11,16 @@ pipeline wraps their HTML in the same figure. No subject knows about MkDocs or S
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING
 
-from seqdiagrams.errors import SpecError, Subtype
-from seqdiagrams.params import Param, merged
-from seqdiagrams.shapes import PARAMS as SHAPE_PARAMS
-from seqdiagrams.shapes import SIZES
+from seqdiagrams.types import GRAPH_FORMATS, Output, Subject, TextTable
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
+    from collections.abc import Mapping
 
-    from seqdiagrams.ir import Graph
-    from seqdiagrams.registry import Registry
-    from seqdiagrams.spec import Spec
+__all__ = ["GRAPH_FORMATS", "SUBJECT_MODULES", "Output", "Subject", "TextTable", "catalog", "get_subject",
+           "module_of", "subject_names"]
 
 SUBJECT_MODULES = ("rnn", "lstm", "gru", "seq2seq", "attention", "mha", "transformer", "mamba", "compare", "table",
                    "timeline", "formulas", "complexity", "positional-encoding", "attention-weights")
@@ -37,88 +32,9 @@ def module_of(name: str) -> str:
     return f"seqdiagrams.subjects.{name.replace('-', '_')}"
 
 
-GRAPH_FORMATS = ("svg", "dot", "ir-json", "html", "png")
-"""What every diagram subject can be rendered as."""
-
-
-def _no_check(spec: Spec) -> None:
-    """Subjects without cross-field rules accept every combination of valid values."""
-
-
-@dataclass(frozen=True)
-class Output:
-    """A non-graph subject's rendering: the body in the requested format, and a caption for figures.
-
-    For ``html`` the body is the figure's content (a table, a timeline, an SVG plot);
-    the pipeline wraps it in the common ``<figure>`` with the caption.
-    """
-
-    body: str | bytes
-    caption: str = ""
-
-
-@dataclass(frozen=True)
-class TextTable:
-    """A plain table for hosts without a browser (LaTeX, text).
-
-    A subject module may define ``text_table(spec, registry) -> TextTable``; a 1-tuple row heads a group."""
-
-    caption: str
-    headers: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
-    widths: tuple[int, ...]
-    """Relative column widths (characters in a plain-text table)."""
-
-
-@dataclass(frozen=True)
-class Subject:
-    """What a block subject accepts and how it is drawn: ``build`` (a graph) or ``render``."""
-
-    name: str
-    help: str
-    own_params: Mapping[str, Param]
-    examples: tuple[str, ...]
-    build: Callable[[Spec, Registry], Graph] | None = None
-    render: Callable[[Spec, Registry, str, str, bool], Output] | None = None
-    """``render(spec, registry, fmt, id_prefix, styles)`` for subjects that are not graphs (``styles``: embed
-    the shared stylesheet in SVG output, as diagrams do)."""
-    formats: tuple[str, ...] = GRAPH_FORMATS
-    validate: Callable[[Spec], None] = _no_check
-    renders: Callable[[Spec], bool] | None = None
-    """For a subject with both ``build`` and ``render`` (a diagram with a plot view): which one a spec uses."""
-    golden: str = "dot"
-    """The machine-independent format the gallery keeps as its golden file (``md``/``json`` for data)."""
-    crossings: Mapping[str, int] = field(default_factory=dict)
-    """Edge-crossing budget of each diagram example that needs one (others: 0), the number a careful hand
-    drawing has; the layout lint in the test suite holds every example to it (FIGURES.md §Measures)."""
-    params: Mapping[str, Param] = field(init=False)
-
-    def __post_init__(self) -> None:
-        if self.build is None and self.render is None:
-            raise TypeError(f"subject {self.name!r} needs build= or render=")
-        if self.build is not None and self.render is not None and self.renders is None:
-            raise TypeError(f"subject {self.name!r} has build= and render=, so it needs renders=")
-        own = dict(self.own_params)
-        if self.build is not None:  # a diagram can label its edges with shapes
-            own = {**SHAPE_PARAMS, **own}
-        object.__setattr__(self, "params", merged(own, diagram=self.build is not None))
-
-    def uses_render(self, spec: Spec) -> bool:
-        """Whether ``spec`` is drawn by ``render`` (else by ``build`` and the Graphviz pipeline)."""
-        if self.render is None:
-            return False
-        return self.build is None or (self.renders is not None and self.renders(spec))
-
-    def check(self, spec: Spec) -> None:
-        """Cross-field rules (e.g. ``expand=true`` needs few layers); raises a located SpecError."""
-        sizes = [key for key in SIZES if key in spec.given and key not in self.own_params]
-        if spec.params.get("shapes") and self.uses_render(spec):
-            raise SpecError.at(Subtype.BAD_VALUE, f"this view of `{self.name}` is a plot: it has no edges to label",
-                               spec.location_of("shapes"), "remove shapes=true, or draw a diagram view")
-        if sizes and not spec["shapes"]:
-            raise SpecError.at(Subtype.BAD_VALUE, f"`{sizes[0]}` is a size for the tensor shapes, which are not shown",
-                               spec.location_of(sizes[0]), "add shapes=true")
-        self.validate(spec)
+def subject_names() -> tuple[str, ...]:
+    """Every subject's name, read when asked (so a test or a host adding a subject is seen by the parser)."""
+    return SUBJECT_MODULES
 
 
 @cache

@@ -35,7 +35,7 @@ from seqdiagrams.models import Formula, FormulaSection, Reference, SectionWords,
 from seqdiagrams.params import ARCH_ALIASES, BoolParam, TextParam, unalias
 from seqdiagrams.rendering.formula_sections import STYLESHEET
 from seqdiagrams.rendering.serialize import render_model
-from seqdiagrams.subjects import Subject
+from seqdiagrams.subjects import Subject, subject_names
 from seqdiagrams.subjects._common import Words
 
 if TYPE_CHECKING:
@@ -123,8 +123,6 @@ def _set_id(spec: Spec, registry: Registry) -> str:
 def _topic(arch: str, spec: Spec, registry: Registry) -> str:
     """The formula set ``arch=`` names: an architecture's default set (also by an alias such as `gpt`), or the
     set named after a diagram subject that is not an architecture (`attention`, `mha`)."""
-    from seqdiagrams.subjects import SUBJECT_MODULES
-
     data = registry.data
     arch_id = unalias(ARCH_ALIASES, arch)
     if arch_id in data.archs:
@@ -134,7 +132,7 @@ def _topic(arch: str, spec: Spec, registry: Registry) -> str:
                                spec.location_of("arch"),
                                "add one under `formula_sets` in a registry overlay, or choose one with `set=`")
         return found
-    topics = [name for name in SUBJECT_MODULES if name in data.formula_sets]
+    topics = [name for name in subject_names() if name in data.formula_sets]
     if arch in topics:
         return str(arch)
     names = {name: name for name in (*data.archs, *(alias for alias, _ in ARCH_ALIASES), *topics)}

@@ -195,7 +195,7 @@ def _jordan(spec: Spec, words: Words) -> Graph:
         g.link(s, h, label="W_{sh}")
         g.link(h, y, label="W_{hy}")
         g.link(y, s, "recurrent", "y_{t-1}", back=True)
-        g.link(s, s, "recurrent", "μ", self_loop=True)
+        g.link(s, s, "recurrent", "μ")
         g.rows.append([x, s])
     else:
         prev_y = prev_s = ""

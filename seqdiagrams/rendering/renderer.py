@@ -1,0 +1,216 @@
+"""The one object every host renders through: :class:`Renderer` (site options + registry + cache).
+
+The Markdown extension, the MkDocs plugin, the prerender pool, the CLI (``render``, ``check``,
+``regen``) and the gallery all make a ``Renderer`` and ask it for figures, so the site's default
+language and theme are applied in one place (:meth:`Renderer.settle`) and a figure has one cache key
+(:meth:`Renderer.key`). The key is made from the block's raw text and the site's settings, so a warm
+build reads finished figures without parsing a block, loading the registry's schema library or
+importing the pipeline: this module imports neither at load time (a site without blocks never pays
+for them; see :attr:`Renderer.registry` and :func:`_pipeline`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from functools import cache
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+from seqdiagrams.errors import Diagnostic, Location, at_block
+from seqdiagrams.options import SiteOptions
+from seqdiagrams.rendering.cache import DiskCache
+from seqdiagrams.rendering.engine import graphviz_version
+from seqdiagrams.spec import parse, parse_parts, with_default_lang, with_theme
+
+if TYPE_CHECKING:
+    from types import ModuleType
+
+    from seqdiagrams.registry import Registry
+    from seqdiagrams.spec import Spec
+    from seqdiagrams.types import OutputFormat
+
+
+class FoundBlock(Protocol):
+    """A block as a host found it: info string and body, and where each starts in the user's file."""
+
+    @property
+    def info(self) -> str: ...
+    @property
+    def body(self) -> str: ...
+    @property
+    def info_loc(self) -> Location: ...
+    @property
+    def body_loc(self) -> Location: ...
+
+
+@dataclass(frozen=True)
+class BlockText:
+    """A found block by value (what a prerender job carries to a worker process)."""
+
+    info: str
+    body: str = ""
+    info_loc: Location = field(default_factory=Location)
+    body_loc: Location = field(default_factory=Location)
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a block sits on its page: its position among the page's blocks, and the page's own language."""
+
+    ordinal: int = 0
+    """Makes element ids unique on the page (two identical blocks), and is part of the figure's key."""
+    lang: str | None = None
+    """The page's front matter ``lang``: the default of its blocks, over the site's."""
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A block's figure HTML, the warnings it raised (reported on every build, warm or cold), and whether
+    it was rendered now (else read from the cache)."""
+
+    html: str
+    warnings: tuple[Diagnostic, ...] = ()
+    fresh: bool = False
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a :class:`Renderer` is made of, by value: enough for a worker process to make the same one."""
+
+    options: SiteOptions
+    styles: bool
+    cache_dir: str | None
+
+
+class Renderer:
+    """Renders found blocks for one site: its options, its registry and its figure cache.
+
+    ``styles`` embeds the stylesheet in every figure (self-contained output); a host that links the
+    stylesheet once per page passes False. ``registry`` defaults to the packaged one merged with the
+    site's overlays (``options.registry``), loaded when first needed; ``cache`` to an in-memory cache.
+    """
+
+    def __init__(self, options: SiteOptions | None = None, registry: Registry | None = None,
+                 cache: DiskCache | None = None, *, styles: bool = True) -> None:
+        self.options = options or SiteOptions()
+        self.cache = cache if cache is not None else DiskCache()
+        self.styles = styles
+        self._registry = registry
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Renderer:
+        """The renderer ``settings`` describe (a prerender worker's)."""
+        folder = Path(settings.cache_dir) if settings.cache_dir is not None else None
+        return cls(settings.options, cache=DiskCache(folder), styles=settings.styles)
+
+    @property
+    def settings(self) -> Settings:
+        folder = self.cache.folder
+        return Settings(self.options, self.styles, str(folder) if folder is not None else None)
+
+    @property
+    def registry(self) -> Registry:
+        """The site's registry, loaded on first use (a located ``SpecError`` for a bad overlay)."""
+        if self._registry is None:
+            # deferred: loading validates with pydantic, which a site without blocks never needs
+            from seqdiagrams.registry import Registry
+
+            self._registry = Registry.load(self.options.registry)
+        return self._registry
+
+    # -- the site's defaults, applied once ---------------------------------------------------------
+
+    def settle(self, spec: Spec, lang: str | None = None) -> Spec:
+        """``spec`` with the page's ``lang`` (else the site's) and the site's theme, unless the block chose."""
+        return with_theme(with_default_lang(spec, lang or self.options.lang), self.options.theme)
+
+    def spec(self, block: FoundBlock, place: Place | None = None) -> Spec:
+        """The block parsed, with the site's defaults; raises its located :class:`SpecError`."""
+        lang = place.lang if place is not None else None
+        return self.settle(parse_parts(block.info, block.body, block.info_loc, block.body_loc), lang)
+
+    def key(self, block: FoundBlock, place: Place | None = None) -> str:
+        """Everything a block's figure depends on, from its raw text: the figure's one cache key."""
+        place = place or Place()
+        return "\0".join(("block", code_stamp(), renderer_versions(), self.registry.digest,
+                          place.lang or self.options.lang, self.options.theme, str(self.styles),
+                          str(place.ordinal), block.info, block.body))
+
+    # -- entries -----------------------------------------------------------------------------------
+
+    def render(self, block: FoundBlock, place: Place | None = None) -> Rendered:
+        """A found block's figure HTML from the cache or rendered now, with its warnings.
+
+        Raises the located :class:`SpecError` of an invalid block (never cached). A block that names
+        ``highlight`` is parsed for its warnings even when its figure comes from the cache.
+        """
+        place = place or Place()
+        identity = self.key(block, place)
+        with at_block(block.info_loc):
+            entry = self.cache.peek(identity, "html")
+            spec = None
+            if entry is None:
+                spec = self.spec(block, place)
+                entry = str(_pipeline().render_spec(spec, "html", self.registry, place.ordinal, self.cache,
+                                                    self.styles)).encode()
+                self.cache.put(identity, "html", entry)
+            warnings: tuple[Diagnostic, ...] = ()
+            if "highlight" in block.info + block.body:
+                warnings = tuple(self.warnings(spec or self.spec(block, place)))
+        return Rendered(entry.decode(), warnings, spec is not None)
+
+    def output(self, spec: Spec, fmt: OutputFormat, lang: str | None = None) -> str | bytes:
+        """``spec`` rendered as ``fmt`` with the site's defaults (``regen``, the gallery, the Python API)."""
+        return _pipeline().render_spec(self.settle(spec, lang), fmt, self.registry, 0, self.cache, self.styles)
+
+    def render_text(self, block: str, fmt: OutputFormat) -> tuple[str | bytes, list[Diagnostic]]:
+        """A whole block's text (``"rnn unroll=3"``, optionally a YAML body after a newline) as ``fmt``,
+        with its warnings: what ``seqdiagrams render`` prints."""
+        spec = self.settle(parse(block))
+        return self.output(spec, fmt), self.warnings(spec)
+
+    def check(self, block: FoundBlock) -> list[Diagnostic]:
+        """Everything that can fail about a block short of laying it out (``seqdiagrams check``): raises
+        its located :class:`SpecError`, returns its warnings."""
+        spec = self.spec(block)
+        _pipeline().check_spec(spec, self.registry)
+        return self.warnings(spec)
+
+    def warnings(self, spec: Spec) -> list[Diagnostic]:
+        """What is wrong with a valid block but leaves its figure right (a ``highlight`` that matches nothing)."""
+        return _pipeline().unmatched_highlights(spec, self.registry)
+
+
+def _pipeline() -> ModuleType:
+    """The pipeline module: imported on the first figure actually rendered, not with the renderer, since
+    it brings the registry schema (pydantic), Graphviz's bindings and the subjects."""
+    from seqdiagrams.rendering import pipeline
+
+    return pipeline
+
+
+@cache
+def code_stamp() -> str:
+    """Digest of this package's code and templates: cached figures never outlive a code change."""
+    root = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        if (path.suffix in (".py", ".html") or path.parent.name == "templates") and path.is_file():
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+@cache
+def renderer_versions() -> str:
+    """Versions of the libraries and vendored assets that shape output (read without importing them)."""
+    parts = [graphviz_version()]
+    for package in ("matplotlib", "mini-racer"):
+        try:
+            parts.append(f"{package}-{version(package)}")
+        except PackageNotFoundError:
+            parts.append(f"{package}-none")
+    stamp = Path(__file__).resolve().parents[1] / "static" / "vendor" / ".stamp"
+    parts.append(stamp.read_text() if stamp.is_file() else "no-vendor")
+    return "/".join(parts)
