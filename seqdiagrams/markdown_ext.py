@@ -285,7 +285,7 @@ class MathPostprocessor(Postprocessor):
 
     def run(self, text: str) -> str:
         from seqdiagrams.rendering.cache import DiskCache
-        from seqdiagrams.rendering.katex import render_many
+        from seqdiagrams.rendering.katex import error_html, render_many
 
         found = [(m, math) for m in _GENERIC.finditer(text) if (math := _generic_math(m)) is not None]
         if not found:
@@ -311,8 +311,7 @@ class MathPostprocessor(Postprocessor):
             else:
                 self._bad(latex, display, str(result))
                 cls += " sqd-math-error"
-                body = (f'<span class="katex-error" title="{html.escape(str(result))}" style="color:#cc0000">'
-                        f"{html.escape(latex, quote=False)}</span>")
+                body = error_html(latex, str(result))
             tag = m.group("tag")
             out.append(f'<{tag}{m.group("before")} class="{cls}"{m.group("after")}>{body}</{tag}>')
             pos = m.end()

@@ -356,7 +356,7 @@ def test_parallel_build_gives_the_same_html(tmp_path: Path) -> None:
 
 
 def test_rebuild_from_scratch_renders_nothing_again(tmp_path: Path) -> None:
-    from seqdiagrams.sphinx import _disk_cache
+    from seqdiagrams.sphinx.config import _disk_cache
 
     src = project(tmp_path, MANY)
     first = build(src)

@@ -17,6 +17,7 @@ formula, the display mode, the options and the KaTeX version (:func:`formula_ide
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -265,3 +266,10 @@ def _memo_put(key: tuple[bool, str], html: str) -> None:
         _MEMO.move_to_end(key)
         while len(_MEMO) > MEMO_SIZE:
             _MEMO.popitem(last=False)
+
+
+def error_html(latex: str, message: str) -> str:
+    """What a page shows for a formula KaTeX rejected: its LaTeX in red, the reason on hover (KaTeX's own
+    ``throwOnError: false`` look), both escaped."""
+    return (f'<span class="katex-error" title="{html.escape(message)}" style="color:#cc0000">'
+            f"{html.escape(latex, quote=False)}</span>")
