@@ -53,29 +53,33 @@ def typeset_document(app: Sphinx, doctree: nodes.document, docname: str) -> None
         return
     try:
         results = render_many([_source(node) for node in found], cache_for(app.builder))
-    except SpecError as exc:  # no engine in this installation: each formula says so when it is written
-        d = exc.diagnostic
-        warn(app.config, d.message + (f" ({d.hint})" if d.hint else ""), (docname, None), d.subtype.value)
+    except SpecError:  # no engine in this installation: each formula says so at its line when it is written
         return
     for node, result in zip(found, results, strict=True):
         node["sqd_katex" if isinstance(result, str) else "sqd_katex_error"] = str(result)
 
 
 def _html(self: HTML5Translator, node: nodes.Element) -> str:
-    """The node's KaTeX HTML; a formula KaTeX rejects is warned about at its line and shown as its LaTeX."""
+    """The node's KaTeX HTML; a formula KaTeX rejects, or cannot typeset for want of its engine, is warned
+    about at its line and shown as its LaTeX."""
     latex, display = _source(node)
-    result: str | Exception
-    if "sqd_katex" in node or "sqd_katex_error" in node:  # typeset with the rest of the document
-        result = node["sqd_katex"] if "sqd_katex" in node else ValueError(node["sqd_katex_error"])
-    else:
+    config = self.builder.config
+    if "sqd_katex" in node:  # typeset with the rest of the document
+        return str(node["sqd_katex"])
+    if "sqd_katex_error" in node:
+        message = str(node["sqd_katex_error"])
+    else:  # not in the document's batch (a title shown elsewhere), or the batch found no engine
         try:
             result = render_many([(latex, display)], cache_for(self.builder))[0]
         except SpecError as exc:
-            result = exc
-    if isinstance(result, str):
-        return result
-    message = " ".join(str(result).split())
-    warn(self.builder.config, f"KaTeX cannot typeset the formula: {message}", node, Subtype.RENDER.value)
+            d = exc.diagnostic
+            warn(config, d.message + (f" ({d.hint})" if d.hint else ""), node, d.subtype.value)
+            return error_html(latex, d.message)
+        if isinstance(result, str):
+            return result
+        message = str(result)
+    message = " ".join(message.split())
+    warn(config, f"KaTeX cannot typeset the formula: {message}", node, Subtype.RENDER.value)
     return error_html(latex, message)
 
 
