@@ -18,12 +18,13 @@ figure>.sqd-figure{margin:0 auto}
 .sqd-error pre{white-space:pre-wrap}
 .sqd-figure:has(table){overflow-x:auto}
 .sqd-table{border-collapse:collapse;margin:0 auto;font-size:.8rem;text-align:left}
-.sqd-table th,.sqd-table td{border:1px solid var(--md-typeset-table-color,rgba(0,0,0,.12));
+.sqd-table th,.sqd-table td{border:1px solid var(--md-typeset-table-color,rgba(128,128,128,.35));
   padding:.45em .8em;vertical-align:top}
-.sqd-table thead th{background:var(--md-default-fg-color--lightest,rgba(0,0,0,.05))}
+.sqd-table thead th{background:var(--md-default-fg-color--lightest,rgba(128,128,128,.1))}
 """
-"""The figure frame and tables; ``figure>.sqd-figure``: a figure inside a host's own numbered figure
-(Sphinx's ``:caption:``) takes no second margin."""
+"""The figure frame and tables. ``figure>.sqd-figure``: a figure inside a host's own numbered figure
+(Sphinx's ``:caption:``) takes no second margin. Table lines use Material's colours, else a half-transparent
+grey that shows on light and dark pages alike (themes without Material's variables: Sphinx, MkDocs' own)."""
 
 
 def site_stylesheet() -> str:
