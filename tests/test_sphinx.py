@@ -325,6 +325,16 @@ def test_numref_to_a_named_block(tmp_path: Path) -> None:
     assert r"\ref{\detokenize{index:fig-lstm}}" in tex
 
 
+def test_a_caption_with_math_is_shown_once(tmp_path: Path) -> None:
+    """The figure's own typeset caption holds KaTeX markup; inside Sphinx's numbered figure it must still go
+    (it was kept, so the caption showed twice)."""
+    pages = {"index.rst": "T\n=\n\n.. seqarch:: rnn\n   :caption: Energy $E=mc^2$ here\n"}
+    html = build(project(tmp_path, pages)).html()
+    figure = FIGURE.findall(html)[0]
+    assert "<figcaption>" not in figure and figure.endswith("</svg>\n</figure>")
+    assert html.count("<figcaption>") == 1 and '<span class="caption-text">Energy $E=mc^2$ here</span>' in html
+
+
 # -- errors and warnings ---------------------------------------------------------------------------
 
 BAD = {"index.rst": "Home\n====\n\nText.\n\n.. seqarch:: lstm unrol=3\n\n.. seqarch:: rnn\n   :unroll: 99\n",

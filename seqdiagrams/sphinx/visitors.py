@@ -9,7 +9,6 @@ alt text. This module only maps those answers onto docutils; it knows no subject
 from __future__ import annotations
 
 import posixpath
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -33,9 +32,6 @@ if TYPE_CHECKING:
     from seqdiagrams.rendering.plain import Plain
     from seqdiagrams.spec import Spec
 
-_FIGCAPTION = re.compile(r"\n?<figcaption>[^<]*</figcaption>")
-
-
 class seqarch(nodes.General, nodes.Element):
     """A valid block: info string, YAML body, source path, line and ordinal (plain, picklable); in LaTeX,
     also the name of its figure file (``graphic``)."""
@@ -56,9 +52,18 @@ def visit_html(self: HTML5Translator, node: seqarch) -> None:
         d = exc.diagnostic
         html = error_box(d.message, str(d.loc), d.hint, f"seqarch {node['info']}\n{node['body']}".rstrip())
     if isinstance(node.parent, nodes.figure):
-        html = _FIGCAPTION.sub("", html)
+        html = _without_caption(html)
     self.body.append(html)
     raise nodes.SkipNode
+
+
+def _without_caption(html: str) -> str:
+    """The figure without its own ``<figcaption>``, always its last child (``figure.html``): Sphinx's numbered
+    figure around it shows the caption. Cut by position, as a typeset caption holds markup of its own."""
+    start, end = html.rfind("<figcaption>"), html.rfind("</figcaption>")
+    if start < 0:
+        return html
+    return html[:start].rstrip("\n") + "\n" + html[end + len("</figcaption>"):].lstrip("\n")
 
 
 def visit_latex(self: LaTeXTranslator, node: seqarch) -> None:
