@@ -23,12 +23,13 @@ from seqdiagrams.sphinx.assets import CSS_FILE, build_finished, page_assets
 from seqdiagrams.sphinx.config import add_config_values, config_inited
 from seqdiagrams.sphinx.directive import SeqarchDirective, merge_info, option_spec, purge_doc
 from seqdiagrams.sphinx.report import WARNING_TYPE, SeqdiagramsError
-from seqdiagrams.sphinx.visitors import replace_for_builder, seqarch, visit_html, visit_latex
+from seqdiagrams.sphinx.visitors import replace_for_builder, seqarch, visit_seqarch_html, visit_seqarch_latex
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
-__all__ = ["CSS_FILE", "ENV_VERSION", "WARNING_TYPE", "SeqarchDirective", "SeqdiagramsError", "seqarch", "setup"]
+__all__ = ["CSS_FILE", "ENV_VERSION", "WARNING_TYPE", "SeqarchDirective", "SeqdiagramsError", "seqarch", "setup",
+           "visit_seqarch_html", "visit_seqarch_latex"]
 
 ENV_VERSION = 1
 """Bump when the node's attributes change, so pickled environments are read again."""
@@ -39,7 +40,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     add_config_values(app)
     SeqarchDirective.option_spec = option_spec()
     app.add_directive("seqarch", SeqarchDirective)
-    app.add_node(seqarch, html=(visit_html, None), latex=(visit_latex, None))
+    app.add_node(seqarch, html=(visit_seqarch_html, None), latex=(visit_seqarch_latex, None))
     app.add_css_file(CSS_FILE)
     app.connect("config-inited", config_inited)
     app.connect("config-inited", katex_math.install)

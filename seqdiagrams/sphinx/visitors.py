@@ -41,7 +41,7 @@ def node_spec(node: seqarch, config: Config) -> Spec:
     return block_spec(node["info"], node["body"], Location(node["path"], node["line"]), config)
 
 
-def visit_html(self: HTML5Translator, node: seqarch) -> None:
+def visit_seqarch_html(self: HTML5Translator, node: seqarch) -> None:
     """The finished ``<figure>`` inline (its own caption dropped when Sphinx's figure shows one)."""
     config = self.builder.config
     try:
@@ -66,7 +66,7 @@ def _without_caption(html: str) -> str:
     return html[:start].rstrip("\n") + "\n" + html[end + len("</figcaption>"):].lstrip("\n")
 
 
-def visit_latex(self: LaTeXTranslator, node: seqarch) -> None:
+def visit_seqarch_latex(self: LaTeXTranslator, node: seqarch) -> None:
     """The block's figure file (written by :func:`replace_for_builder`), included with ``\\sphinxincludegraphics``.
 
     ``\\sphinxincludegraphics`` is Sphinx's ``\\includegraphics`` that only ever scales down, to the line
@@ -85,7 +85,7 @@ def replace_for_builder(app: Sphinx, doctree: nodes.document, docname: str) -> N
 
     A figure file is written now, into the builder's image folder under its content-addressed name (kept
     when already there: parallel writers and rebuilds agree on it), and the node stays for
-    :func:`visit_latex`; any other stand-in replaces the node.
+    :func:`visit_seqarch_latex`; any other stand-in replaces the node.
     """
     fmt = app.builder.format
     if fmt == "html":
