@@ -27,11 +27,12 @@ def write_atomic(path: Path, data: bytes) -> None:
 
     An existing file keeps its permission bits (``regen`` must not make a script non-executable); a new
     one gets what :func:`open` would give it under the process umask. The data is fsynced before the
-    rename, so after a power loss the file holds the old or the new content. Raises ``OSError`` (the
-    temporary file removed) when the folder cannot be written; callers that can live without the file
-    (the cache) catch it.
+    rename, so after a power loss the file holds the old or the new content. Missing folders are made.
+    Raises ``OSError`` (the temporary file removed) when the folder cannot be written; callers that can
+    live without the file (the cache) catch it.
     """
     target = Path(path).resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(dir=target.parent, prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX)
     tmp = Path(name)
     try:

@@ -29,7 +29,7 @@ from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
 from seqdiagrams.errors import Diagnostic, Location, SpecError, Subtype
-from seqdiagrams.rendering.katex import render_many
+from seqdiagrams.rendering.katex import error_html, render_many
 
 if TYPE_CHECKING:
     from markdown import Markdown
@@ -134,8 +134,7 @@ class MathTypesetter(Treeprocessor):
         if isinstance(result, str):
             return result, False
         self._bad(latex, display, str(result))
-        return (f'<span class="katex-error" title="{html.escape(str(result))}" style="color:#cc0000">'
-                f"{html.escape(latex, quote=False)}</span>"), True
+        return error_html(latex, str(result)), True
 
     def _bad(self, latex: str, display: bool, message: str) -> None:
         """Report a formula KaTeX rejected at its place in the page (strict: raise)."""

@@ -41,10 +41,8 @@ from seqdiagrams.page_assets import BUNDLES, SITE_DIR, inject, needed
 from seqdiagrams.prerender import jobs_for, prerender
 from seqdiagrams.rendering.cache import DiskCache
 from seqdiagrams.rendering.renderer import Renderer
-from seqdiagrams.rendering.svg import STYLESHEET
+from seqdiagrams.rendering.stylesheet import site_stylesheet
 from seqdiagrams.search import restore, search_html
-from seqdiagrams.subjects.formulas import STYLESHEET as FORMULAS_STYLESHEET
-from seqdiagrams.subjects.timeline import STYLESHEET as TIMELINE_STYLESHEET
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -60,17 +58,6 @@ if TYPE_CHECKING:
 log = get_plugin_logger("seqdiagrams")
 
 CSS_PATH = "assets/seqdiagrams/seqdiagrams.css"
-CSS = """\
-.sqd-figure{margin:1.2em auto;text-align:center}
-.sqd-figure svg{display:block;margin:0 auto}
-.sqd-figure figcaption{font-size:.85em;opacity:.8;margin-top:.4em}
-.sqd-error pre{white-space:pre-wrap}
-.sqd-figure:has(table){overflow-x:auto}
-.sqd-table{border-collapse:collapse;margin:0 auto;font-size:.8rem;text-align:left}
-.sqd-table th,.sqd-table td{border:1px solid var(--md-typeset-table-color,rgba(0,0,0,.12));
-  padding:.45em .8em;vertical-align:top}
-.sqd-table thead th{background:var(--md-default-fg-color--lightest,rgba(0,0,0,.05))}
-"""
 
 
 def _option(field_name: str) -> c.BaseConfigOption[Any]:
@@ -176,8 +163,7 @@ class SeqdiagramsPlugin(BasePlugin[SeqdiagramsConfig]):  # type: ignore[valid-ty
                 names.update(needed(self.extension.figure(job.block, job.place, warn=False)))
             except SpecError:
                 continue  # reported with its location when its page is converted
-        stylesheet = CSS + STYLESHEET + "\n" + FORMULAS_STYLESHEET + TIMELINE_STYLESHEET
-        files.append(File.generated(config, CSS_PATH, content=stylesheet))
+        files.append(File.generated(config, CSS_PATH, content=site_stylesheet()))
         for site_path, source in _bundle_files(names):
             files.append(File.generated(config, site_path, abs_src_path=str(source)))
         self.bundles = names

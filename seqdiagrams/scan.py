@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
+from seqdiagrams.directive_options import option_line
 from seqdiagrams.errors import Location
 
 if TYPE_CHECKING:
@@ -34,8 +35,6 @@ _INFO = re.compile(r"^\s*(?:\{seqarch\}|seqarch)(?=\s|$)")
 _CONTAINER = re.compile(r"^\s*(?:!!!|\?\?\?\+?|===|[-*+]\s|\d+[.)]\s|>)")
 _RST_DIRECTIVE = re.compile(r"^(?P<indent>\s*)\.\.\s+seqarch::(?P<args>.*)$")
 _MYST_OPTION = re.compile(r"^\s*:[A-Za-z_][A-Za-z0-9_-]*:")
-_HOST_OPTION = re.compile(r"^\s*:name:")
-"""Directive options that belong to the host (a Sphinx cross-reference target), not to the block."""
 
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown")
 RST_SUFFIXES = (".rst", ".txt")
@@ -272,7 +271,7 @@ def scan_rst(text: str, path: str | None = None) -> list[Block]:
             j += 1
         while j > i + 1 and not lines[j - 1].strip():
             j -= 1
-        body = ["" if _HOST_OPTION.match(line) else _option_as_yaml(line) for line in lines[i + 1:j]]
+        body = [_option_as_yaml(line) for line in lines[i + 1:j]]
         args_col = len(lines[i]) - len(match.group("args")) + 1
         blocks.append(Block(match.group("args"), "\n".join(body), Location(path, i + 1, args_col),
                             Location(path, i + 2, 1), i, j, match.group("indent")))
@@ -281,12 +280,9 @@ def scan_rst(text: str, path: str | None = None) -> list[Block]:
 
 
 def _option_as_yaml(line: str) -> str:
-    """``:key: value`` → ``key: "value"``: the key moves onto the colon's column; the value is quoted,
-    as docutils reads option values as plain text (a caption may contain ``: `` or ``#``)."""
+    """``:key: value`` → ``key: "value"`` as Sphinx reads it (:func:`option_line`), the key on the colon's column."""
     match = _MYST_OPTION.match(line)
     if not match:
         return line
     col = line.index(":")
-    value = line[match.end():].strip()
-    quoted = '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"' if value else ""
-    return f"{line[:col]}{line[col + 1:match.end()]} {quoted}"
+    return line[:col] + option_line(line[col + 1:match.end() - 1], line[match.end():])

@@ -50,3 +50,11 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path: Path, mon
         write_atomic(target, b"new")
     assert synced and target.read_bytes() == b"old"
     assert [path.name for path in tmp_path.iterdir()] == ["page.md"]  # no .tmp-…part left
+
+
+def test_missing_folders_are_made(tmp_path: Path) -> None:
+    """Sphinx writes a figure's PDF into an image folder that may not exist yet."""
+    target = tmp_path / "new" / "folder" / "figure.pdf"
+    write_atomic(target, b"%PDF-1")
+    assert target.read_bytes() == b"%PDF-1"
+    assert [p.name for p in target.parent.iterdir()] == ["figure.pdf"]

@@ -47,8 +47,6 @@ DEFERRED = {
                                                                           "Graphviz binding, subjects) is "
                                                                           "loaded for the first figure rendered",
     ("seqdiagrams.rendering.katex", "asyncio"): "only the KaTeX engine needs an event loop",
-    ("seqdiagrams.sphinx", "*"): "the Sphinx adapter being rebuilt as a package (issue 13 item 4); the new "
-                                 "one must pass without this entry",
 }
 """Function-level imports of the package's own (or standard) modules that are deliberate: (importer, imported)."""
 

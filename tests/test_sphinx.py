@@ -157,6 +157,47 @@ def test_text_builder_gets_alt_text(tmp_path: Path) -> None:
     assert "[diagram: Elman RNN / simple recurrent network unrolled over 3 time steps, 1 layer(s)]" in text
 
 
+def fake_subjects(monkeypatch: pytest.MonkeyPatch, fakes: dict) -> None:
+    """Make ``fakes`` (name → Subject) known to the catalogue for one test, as if each had its own module."""
+    from seqdiagrams import subjects
+
+    for name, subject in fakes.items():
+        module = types.ModuleType(f"seqdiagrams.subjects.{name}")
+        module.SUBJECT = subject  # type: ignore[attr-defined]
+        monkeypatch.setitem(sys.modules, f"seqdiagrams.subjects.{name}", module)
+    monkeypatch.setattr(subjects, "SUBJECT_MODULES", (*subjects.SUBJECT_MODULES, *fakes))
+    subjects.get_subject.cache_clear()
+
+
+def test_text_builder_alt_text_speaks_the_block_language(tmp_path: Path) -> None:
+    from seqdiagrams.registry import Registry
+    from seqdiagrams.rendering import build_graph
+    from seqdiagrams.spec import parse
+
+    src = project(tmp_path, {"index.rst": "T\n=\n\n.. seqarch:: gru\n"}, 'seqdiagrams_lang = "zh"\n')
+    text = "".join((build(src, "text").out / "index.txt").read_text(encoding="utf-8").split())
+    registry = Registry.default()
+    title = build_graph(parse("gru lang=zh"), registry).title
+    expected = registry.label("phrase.figure-text-alt", "zh").format(title=title)
+    assert expected.startswith("[图") and "".join(expected.split()) in text
+
+
+def test_sphinx_and_mkdocs_sites_link_the_same_stylesheet(tmp_path: Path) -> None:
+    """One stylesheet source: the file a Sphinx build writes is byte for byte the one the MkDocs plugin writes."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    sphinx_css = build(project(tmp_path / "sphinx", {"index.rst": "T\n=\n"})).out / "_static" / "seqdiagrams.css"
+    site = tmp_path / "mkdocs"
+    (site / "docs").mkdir(parents=True)
+    (site / "docs" / "index.md").write_text("# T\n", encoding="utf-8")
+    (site / "mkdocs.yml").write_text("site_name: T\nplugins: [seqdiagrams]\n", encoding="utf-8")
+    mkdocs_build(load_config(str(site / "mkdocs.yml")))
+    mkdocs_css = site / "site" / "assets" / "seqdiagrams" / "seqdiagrams.css"
+    assert sphinx_css.read_bytes() == mkdocs_css.read_bytes()
+    assert b".sqd-table" in sphinx_css.read_bytes() and b"figure>.sqd-figure" in sphinx_css.read_bytes()
+
+
 @pytest.fixture
 def data_subjects(monkeypatch: pytest.MonkeyPatch):
     """Two non-graph subjects like the tables and plots others are adding: one with Markdown, one without."""
@@ -171,16 +212,11 @@ def data_subjects(monkeypatch: pytest.MonkeyPatch):
     def plot(spec, registry, fmt, prefix, styles=True):
         return Output('<svg class="fake-plot"></svg>', "A fake plot")
 
-    fakes = {"faketable": Subject("faketable", "a table", {}, ("faketable",), render=table,
-                                  formats=("html", "md"), golden="md"),
-             "fakeplot": Subject("fakeplot", "a cost plot", {}, ("fakeplot",), render=plot, formats=("html",),
-                                 golden="html")}
-    for name, subject in fakes.items():
-        module = types.ModuleType(f"seqdiagrams.subjects.{name}")
-        module.SUBJECT = subject  # type: ignore[attr-defined]
-        monkeypatch.setitem(sys.modules, f"seqdiagrams.subjects.{name}", module)
-    monkeypatch.setattr(subjects, "SUBJECT_MODULES", (*subjects.SUBJECT_MODULES, *fakes))
-    subjects.get_subject.cache_clear()
+    fake_subjects(monkeypatch, {
+        "faketable": Subject("faketable", "a table", {}, ("faketable",), render=table, formats=("html", "md"),
+                             golden="md"),
+        "fakeplot": Subject("fakeplot", "a cost plot", {}, ("fakeplot",), render=plot, formats=("html",),
+                            golden="html")})
     yield
     subjects.get_subject.cache_clear()
 
@@ -248,6 +284,30 @@ def test_directive_options_equal_the_info_string(tmp_path: Path) -> None:
     assert result.html().count('<span class="caption-text">Two layers</span>') == 3
 
 
+def test_check_and_sphinx_read_directive_options_alike(tmp_path: Path) -> None:
+    """Issue 13: `:caption: "a b"` kept its quotes in `seqdiagrams check` but not in Sphinx, and `check`
+    refused the `:name:` Sphinx accepts in a MyST fence. Both now read options through one conversion."""
+    from seqdiagrams.scan import scan_file
+    from seqdiagrams.spec import parse, parse_parts
+
+    caption = parse('rnn caption="Two: layers # deep"')["caption"]  # what the info-string grammar reads
+    pages = {"index.rst": ('T\n=\n\n.. seqarch:: rnn\n   :name: fig-a\n   :caption: "Two: layers # deep"\n\n'
+                           ".. seqarch:: rnn\n   :caption: 'Two: layers # deep'\n\n.. toctree::\n\n   myst\n"),
+             "myst.md": '# M\n\n```{seqarch} rnn\n:name: fig-b\n:caption: "Two: layers # deep"\n```\n'}
+    src = project(tmp_path, pages, 'exclude_patterns = ["_build*"]\n')
+    result = build(src)
+    assert "WARNING" not in result.warnings, result.warnings
+    shown = f'<span class="caption-text">{caption}</span>'
+    assert result.html().count(shown) == 2 and result.html("myst").count(shown) == 1
+    for name in pages:
+        blocks = scan_file(src / name)
+        assert [parse_parts(b.info, b.body, b.info_loc, b.body_loc)["caption"] for b in blocks] == \
+            [caption] * len(blocks)
+    run = subprocess.run([sys.executable, "-m", "seqdiagrams", "check", str(src / "index.rst"), str(src / "myst.md")],
+                         capture_output=True, text=True, check=False)
+    assert run.returncode == 0, run.stdout + run.stderr
+
+
 def test_numref_to_a_named_block(tmp_path: Path) -> None:
     pages = {"index.rst": ("Home\n====\n\n.. seqarch:: lstm forget_gate=false\n   :caption: The 1997 LSTM\n"
                            "   :name: fig-lstm\n\nSee :numref:`fig-lstm` and :numref:`fig-gru`.\n\n"
@@ -263,6 +323,16 @@ def test_numref_to_a_named_block(tmp_path: Path) -> None:
     tex = next(build(src, "latex").out.glob("*.tex")).read_text(encoding="utf-8")
     assert r"\caption{The 1997 LSTM}\label{\detokenize{index:fig-lstm}}" in tex
     assert r"\ref{\detokenize{index:fig-lstm}}" in tex
+
+
+def test_a_caption_with_math_is_shown_once(tmp_path: Path) -> None:
+    """The figure's own typeset caption holds KaTeX markup; inside Sphinx's numbered figure it must still go
+    (it was kept, so the caption showed twice)."""
+    pages = {"index.rst": "T\n=\n\n.. seqarch:: rnn\n   :caption: Energy $E=mc^2$ here\n"}
+    html = build(project(tmp_path, pages)).html()
+    figure = FIGURE.findall(html)[0]
+    assert "<figcaption>" not in figure and figure.endswith("</svg>\n</figure>")
+    assert html.count("<figcaption>") == 1 and '<span class="caption-text">Energy $E=mc^2$ here</span>' in html
 
 
 # -- errors and warnings ---------------------------------------------------------------------------
@@ -331,6 +401,101 @@ def test_site_language_option(tmp_path: Path) -> None:
     assert "隐藏状态" in build(src).html()
 
 
+@pytest.fixture
+def broken_subject(monkeypatch: pytest.MonkeyPatch):
+    """A subject that passes the read-time check (its golden JSON renders) but fails in HTML and Markdown,
+    as a renderer can at write time (a missing program, a bug): the write-time warning paths."""
+    from seqdiagrams import subjects
+    from seqdiagrams.errors import SpecError, Subtype
+    from seqdiagrams.subjects import Output, Subject
+
+    def render(spec, registry, fmt, prefix, styles=True):
+        if fmt == "json":
+            return Output("{}")
+        raise SpecError.at(Subtype.RENDER, f"the {fmt} renderer failed", spec.loc, "report it")
+
+    fake_subjects(monkeypatch, {"fakebroken": Subject("fakebroken", "a subject that fails", {}, ("fakebroken",),
+                                                      render=render, formats=("html", "md", "json"),
+                                                      golden="json")})
+    yield
+    subjects.get_subject.cache_clear()
+
+
+def no_katex_engine(monkeypatch: pytest.MonkeyPatch) -> None:
+    from seqdiagrams.errors import Location, SpecError, Subtype
+    from seqdiagrams.sphinx import katex_math
+
+    def missing(*args, **kwargs):
+        raise SpecError.at(Subtype.MISSING, "the KaTeX engine is not installed", Location(), "pip install mini-racer")
+
+    monkeypatch.setattr(katex_math, "render_many", missing)
+
+
+def no_vendored_katex(monkeypatch: pytest.MonkeyPatch) -> None:
+    from seqdiagrams.errors import Location, SpecError, Subtype
+    from seqdiagrams.sphinx import assets
+
+    def missing(relative: str):
+        raise SpecError.at(Subtype.MISSING, f"the vendored asset {relative} is missing", Location(), "reinstall")
+
+    monkeypatch.setattr(assets, "vendor_file", missing)
+
+
+CONF_LINE = len(CONF.splitlines()) + 1
+"""The line of the first setting a test adds to ``conf.py``."""
+PAGE_MATH = 'seqdiagrams_katex = "page"\n'
+WARNING_PATHS = {  # name: (pages, conf.py lines, builder, patch, where the warning points, subtype)
+    "unknown-key": (BAD, "", "html", None, r"index\.rst:6", "unknown_key"),
+    "out-of-range": (BAD, "", "html", None, r"index\.rst:9", "out_of_range"),
+    "bad-value": (BAD, "", "html", None, r"myst\.md:6", "bad_value"),
+    "highlight": ({"index.rst": "T\n=\n\n.. seqarch:: rnn\n   :highlight: hidden\n"}, "", "html", None,
+                  r"index\.rst:5", "highlight"),
+    "config-value": ({"index.rst": "T\n=\n"}, 'seqdiagrams_lang = "fr"\n', "html", None, rf"conf\.py:{CONF_LINE}",
+                     "config"),
+    "config-overlay-missing": ({"index.rst": "T\n=\n"}, 'seqdiagrams_registry = ["nope.yaml"]\n', "html", None,
+                               rf"conf\.py:{CONF_LINE}", "config"),
+    "overlay-invalid": ({"index.rst": "T\n=\n", "names.yaml": "labels:\n  hidden-state: 3\n"},
+                        'seqdiagrams_registry = ["names.yaml"]\n', "html", None, r"names\.yaml:2", "registry"),
+    "formula": ({"index.rst": "T\n=\n\nBad :math:`\\frac{`.\n"}, PAGE_MATH, "html", None, r"index\.rst:4", "render"),
+    "katex-engine": ({"index.rst": "T\n=\n\nGood :math:`a^2`.\n"}, PAGE_MATH, "html", no_katex_engine,
+                     r"index\.rst:4", "missing"),
+    "katex-assets": ({"index.rst": "T\n=\n\nGood :math:`a^2`.\n"}, PAGE_MATH, "html", no_vendored_katex,
+                     r"index\.rst", "missing"),
+    "html-render": ({"index.rst": "T\n=\n\n.. seqarch:: fakebroken\n"}, "", "html", "broken",
+                    r"index\.rst:4", "render"),
+    "text-render": ({"index.rst": "T\n=\n\n.. seqarch:: fakebroken\n"}, "", "text", "broken",
+                    r"index\.rst:4", "render"),
+}
+
+
+@pytest.mark.parametrize("name", WARNING_PATHS)
+def test_every_warning_is_located_typed_and_suppressible(tmp_path: Path, name: str, request: pytest.FixtureRequest,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each way the extension warns: at a file (and line), as `seqdiagrams.<subtype>` (Sphinx adds the type
+    and subtype it was given to the message), and silenced by `suppress_warnings` for that subtype alone."""
+    pages, conf, builder, patch, where, subtype = WARNING_PATHS[name]
+    if patch == "broken":
+        request.getfixturevalue("broken_subject")
+    elif patch is not None:
+        patch(monkeypatch)
+    conf += 'exclude_patterns = ["_build*"]\n'
+    result = build(project(tmp_path, pages, conf), builder)
+    ours = [line for line in result.warnings.splitlines() if "[seqdiagrams." in line]
+    assert ours and all(re.match(r"/\S+: WARNING: .+ \[seqdiagrams\.[a-z_]+\]$", line) for line in ours), ours
+    assert any(re.match(rf"/\S*/{where}: WARNING: .+ \[seqdiagrams\.{subtype}\]$", line) for line in ours), ours
+    quiet = build(project(tmp_path, pages, conf + f'suppress_warnings = ["seqdiagrams.{subtype}"]\n'), builder,
+                  name="-quiet")
+    assert f"[seqdiagrams.{subtype}]" not in quiet.warnings
+
+
+def test_a_block_that_fails_at_write_time_shows_an_error_box_or_alt_text(tmp_path: Path, broken_subject) -> None:
+    src = project(tmp_path, {"index.rst": "T\n=\n\n.. seqarch:: fakebroken\n"})
+    html = build(src).html()
+    assert "sqd-error" in html and "the html renderer failed" in html
+    text = " ".join((build(src, "text").out / "index.txt").read_text(encoding="utf-8").split())
+    assert "[diagram: fakebroken]" in text  # the block's info string, as no description could be drawn
+
+
 # -- parallel and incremental builds ---------------------------------------------------------------
 
 MANY = {"index.rst": "Home\n====\n\n.. toctree::\n\n" + "".join(f"   p{i}\n" for i in range(8)),
@@ -356,7 +521,7 @@ def test_parallel_build_gives_the_same_html(tmp_path: Path) -> None:
 
 
 def test_rebuild_from_scratch_renders_nothing_again(tmp_path: Path) -> None:
-    from seqdiagrams.sphinx import _disk_cache
+    from seqdiagrams.sphinx.config import _disk_cache
 
     src = project(tmp_path, MANY)
     first = build(src)

@@ -18,6 +18,7 @@ formulas are memoised in-process in a bounded in-memory :class:`~seqdiagrams.ren
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -243,3 +244,10 @@ def _frame(html: str) -> bytes:
 
 def _unframe(entry: bytes) -> str:
     return entry.decode()[:-1]
+
+
+def error_html(latex: str, message: str) -> str:
+    """What a page shows for a formula KaTeX rejected: its LaTeX in red, the reason on hover (KaTeX's own
+    ``throwOnError: false`` look), both escaped."""
+    return (f'<span class="katex-error" title="{html.escape(message)}" style="color:#cc0000">'
+            f"{html.escape(latex, quote=False)}</span>")
