@@ -521,11 +521,11 @@ def test_parallel_build_gives_the_same_html(tmp_path: Path) -> None:
 
 
 def test_rebuild_from_scratch_renders_nothing_again(tmp_path: Path) -> None:
-    from seqdiagrams.sphinx.config import _disk_cache
+    from seqdiagrams.sphinx.config import renderer
 
     src = project(tmp_path, MANY)
     first = build(src)
-    cache = _disk_cache(str(tmp_path / "_build" / "doctrees" / "seqdiagrams"))
+    cache = renderer(first.app.config, str(tmp_path / "_build" / "doctrees" / "seqdiagrams")).cache
     pdfs = {p.name: p.stat().st_mtime_ns for p in build(src, "latex").out.glob("seqarch-*.pdf")}
     misses = sum(cache.misses.values())
     again = build(src, fresh=True)  # every page read and written again…

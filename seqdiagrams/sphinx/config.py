@@ -7,7 +7,7 @@ same options with the same defaults; a bad value is warned about at its line in 
 from __future__ import annotations
 
 from dataclasses import fields
-from functools import cache
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,15 +15,13 @@ from seqdiagrams.errors import Location, SpecError
 from seqdiagrams.options import SiteOptions
 from seqdiagrams.registry import Registry
 from seqdiagrams.rendering.cache import DiskCache
-from seqdiagrams.spec import parse_parts, with_default_lang, with_theme
+from seqdiagrams.rendering.renderer import BlockText, Renderer
 from seqdiagrams.sphinx.report import located, setting_location, warn
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.builders import Builder
     from sphinx.config import Config
-
-    from seqdiagrams.spec import Spec
 
 
 def add_config_values(app: Sphinx) -> None:
@@ -72,22 +70,32 @@ def _overlays(app: Sphinx, config: Config) -> tuple[str, ...]:
     return paths
 
 
-def registry(config: Config) -> Registry:
-    """The packaged registry with the project's overlays (memoised per overlay content)."""
-    return Registry.load(config.seqdiagrams_registry)
+def renderer(config: Config, folder: str | None = None) -> Renderer:
+    """The site's :class:`~seqdiagrams.rendering.Renderer`, the one the other hosts use too: the project's
+    options (default language and theme applied once, by it), its registry and the figure cache in
+    ``folder`` (see :func:`cache_folder`; none: in memory, for read-time checks)."""
+    options = SiteOptions.from_mapping({spec.name: config[f"seqdiagrams_{spec.name}"] for spec in fields(SiteOptions)})
+    digest = Registry.load(options.registry).digest  # memoised per overlay content: an edited overlay is seen
+    return _renderer(options, folder, digest)
 
 
-@cache
-def _disk_cache(folder: str) -> DiskCache:
-    return DiskCache(Path(folder))
+@lru_cache(maxsize=8)
+def _renderer(options: SiteOptions, folder: str | None, digest: str) -> Renderer:
+    """One renderer per process, site and registry content (its in-memory caches are shared by every page); a
+    few at most are alive in one process (tests, sphinx-autobuild), hence the small bound."""
+    return Renderer(options, Registry.load(options.registry), DiskCache(Path(folder)) if folder else None)
+
+
+def cache_folder(builder: Builder) -> str:
+    """Where finished figures are kept: ``seqdiagrams_cache_dir``, else beside the doctrees."""
+    return builder.config.seqdiagrams_cache_dir or str(Path(builder.doctreedir) / "seqdiagrams")
 
 
 def cache_for(builder: Builder) -> DiskCache:
-    """The content-addressed figure cache: ``seqdiagrams_cache_dir``, else beside the doctrees."""
-    return _disk_cache(builder.config.seqdiagrams_cache_dir or str(Path(builder.doctreedir) / "seqdiagrams"))
+    """The content-addressed cache of the builder's renderer (KaTeX formulas share it)."""
+    return renderer(builder.config, cache_folder(builder)).cache
 
 
-def block_spec(info: str, body: str, loc: Location, config: Config) -> Spec:
-    """A block's spec with the site's default language and theme; raises the located :class:`SpecError`."""
-    spec = parse_parts(info, body, loc, Location(loc.path, loc.line + 1, 1))
-    return with_theme(with_default_lang(spec, config.seqdiagrams_lang), config.seqdiagrams_theme)
+def found_block(info: str, body: str, loc: Location) -> BlockText:
+    """A directive's block as the renderer takes it: the body (options, then content) starts on the next line."""
+    return BlockText(info, body, loc, Location(loc.path, loc.line + 1, 1))

@@ -17,8 +17,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from seqdiagrams.directive_options import option_line
 from seqdiagrams.errors import Diagnostic, Location, SpecError
-from seqdiagrams.rendering import check_spec, unmatched_highlights
-from seqdiagrams.sphinx.config import block_spec, registry
+from seqdiagrams.sphinx.config import found_block, renderer
 from seqdiagrams.sphinx.report import report
 from seqdiagrams.sphinx.visitors import seqarch
 from seqdiagrams.subjects import catalog
@@ -62,9 +61,10 @@ class SeqarchDirective(SphinxDirective):
         loc = Location(path, self.lineno, first.find(info) + 1 if info in first else 1)
         _count(self.env, blocks=1)
         try:
-            spec = block_spec(info, body, loc, config)
-            check_spec(spec, registry(config))
-            warnings = unmatched_highlights(spec, registry(config))
+            site = renderer(config)
+            block = found_block(info, body, loc)
+            warnings = site.check(block)
+            spec = site.spec(block)
         except SpecError as exc:
             _count(self.env, errors=1)
             report(exc.diagnostic, self._at(exc.diagnostic, path), path, config)

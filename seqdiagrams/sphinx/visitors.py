@@ -16,37 +16,35 @@ from docutils import nodes
 
 from seqdiagrams.atomic import write_atomic
 from seqdiagrams.errors import Location, SpecError
-from seqdiagrams.rendering import render_spec
 from seqdiagrams.rendering.html import error_box
 from seqdiagrams.rendering.plain import Alt, Graphic, Math, Verbatim, alt_text, plain_output
-from seqdiagrams.sphinx.config import block_spec, cache_for, registry
+from seqdiagrams.rendering.renderer import BlockText, Place
+from seqdiagrams.sphinx.config import cache_folder, found_block, renderer
 from seqdiagrams.sphinx.report import report
 from seqdiagrams.subjects import TextTable
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
-    from sphinx.config import Config
     from sphinx.writers.html5 import HTML5Translator
     from sphinx.writers.latex import LaTeXTranslator
 
     from seqdiagrams.rendering.plain import Plain
-    from seqdiagrams.spec import Spec
 
 class seqarch(nodes.General, nodes.Element):
     """A valid block: info string, YAML body, source path, line and ordinal (plain, picklable); in LaTeX,
     also the name of its figure file (``graphic``)."""
 
 
-def node_spec(node: seqarch, config: Config) -> Spec:
-    return block_spec(node["info"], node["body"], Location(node["path"], node["line"]), config)
+def node_block(node: seqarch) -> BlockText:
+    return found_block(node["info"], node["body"], Location(node["path"], node["line"]))
 
 
 def visit_seqarch_html(self: HTML5Translator, node: seqarch) -> None:
     """The finished ``<figure>`` inline (its own caption dropped when Sphinx's figure shows one)."""
     config = self.builder.config
     try:
-        spec = node_spec(node, config)
-        html = str(render_spec(spec, "html", registry(config), node["ordinal"], cache_for(self.builder)))
+        site = renderer(config, cache_folder(self.builder))
+        html = site.render(node_block(node), Place(node["ordinal"])).html
     except SpecError as exc:
         report(exc.diagnostic, node, node["path"], config)
         d = exc.diagnostic
@@ -92,16 +90,17 @@ def replace_for_builder(app: Sphinx, doctree: nodes.document, docname: str) -> N
         return
     document = "latex" if fmt == "latex" else "text"
     config = app.config
+    site = renderer(config, cache_folder(app.builder))
     for node in list(doctree.findall(seqarch)):
         try:
-            plain: Plain = plain_output(node_spec(node, config), registry(config), document, node["ordinal"])
+            plain: Plain = plain_output(site.spec(node_block(node)), site.registry, document, node["ordinal"])
             if isinstance(plain, Graphic):
                 target = Path(app.builder.outdir) / app.builder.imagedir / plain.name
                 if not target.is_file():
                     write_atomic(target, plain.produce())
         except SpecError as exc:
             report(exc.diagnostic, node, node["path"], config)
-            plain = alt_text(registry(config), config.seqdiagrams_lang, node["info"])
+            plain = alt_text(site.registry, config.seqdiagrams_lang, node["info"])
         if isinstance(plain, Graphic):
             node["graphic"] = plain.name
         else:
