@@ -16,7 +16,8 @@ import pytest
 from seqdiagrams.errors import SpecError, Subtype
 from seqdiagrams.registry import Registry
 from seqdiagrams.rendering import id_prefix, render_spec
-from seqdiagrams.rendering.plot import PALETTE_VARS, PNG_DPI
+from seqdiagrams.rendering.plot import PNG_DPI
+from seqdiagrams.rendering.theme import COLOURS
 from seqdiagrams.spec import parse
 from seqdiagrams.subjects import get_subject
 
@@ -141,7 +142,7 @@ def test_colours_are_css_variables_with_light_fallbacks(block):
         without_vars = re.sub(r"var\(--sqd-[a-z-]+, #[0-9a-f]{6}\)", "", style)
         assert not re.search(r"#[0-9a-fA-F]{3,6}\b", without_vars), style
         for var, colour in re.findall(r"var\((--sqd-[a-z-]+), (#[0-9a-f]{6})\)", style):
-            assert PALETTE_VARS[colour] == var
+            assert COLOURS[var.removeprefix("--sqd-")][0] == colour  # the role's own light colour
             used.add(var)
     assert {"--sqd-fg", "--sqd-edge"} <= used
     assert len(used) >= 5
@@ -287,14 +288,13 @@ def test_scan_model_line_fits_the_figure(lang):
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    from seqdiagrams.rendering import plot
-    from seqdiagrams.subjects import _selective_scan
+    from seqdiagrams.rendering import plot, scan_plot
 
     payload = data(f"mamba view=scan lang={lang}")
     with plot._plotting():
-        figure = Figure(figsize=_selective_scan.SIZE, dpi=plot.SVG_DPI, layout="constrained")
+        figure = Figure(figsize=scan_plot.SIZE, dpi=plot.SVG_DPI, layout="constrained")
         FigureCanvasAgg(figure)
-        _selective_scan._draw(figure, payload)
+        scan_plot.draw(figure, payload, plot.LIGHT)
         figure.canvas.draw()
         box = figure._suptitle.get_window_extent()
     assert figure._suptitle.get_text() == payload["labels"]["model"]
