@@ -292,7 +292,7 @@ def test_scan_model_line_fits_the_figure(lang):
     from seqdiagrams.rendering import plot, scan_plot
 
     payload = data(f"mamba view=scan lang={lang}")
-    with plot._plotting():
+    with plot._plotting(plot.LIGHT):
         figure = Figure(figsize=scan_plot.SIZE, dpi=plot.SVG_DPI, layout="constrained")
         FigureCanvasAgg(figure)
         scan_plot.draw(figure, payload, plot.LIGHT)
