@@ -19,17 +19,19 @@ from seqdiagrams import models
 from seqdiagrams.errors import Location, SpecError, Subtype
 from seqdiagrams.registry import DATA_DIR, Registry
 from seqdiagrams.rendering import render_spec
+from seqdiagrams.rendering.serialize import PLOTS
 from seqdiagrams.rendering.templating import md_cell, tex_text
 from seqdiagrams.spec import parse_parts
-from seqdiagrams.subjects import get_subject
+from seqdiagrams.subjects import _selective_scan, attention_weights, get_subject, positional_encoding
 from seqdiagrams.subjects.complexity import plot_of
 from seqdiagrams.subjects.formulas import section_of
 from seqdiagrams.subjects.table import table_of, text_table
 from seqdiagrams.subjects.timeline import timeline_model
 
 PACKAGE = Path(seqdiagrams.__file__).parent
-MODEL_SUBJECTS = ("table.py", "timeline.py", "formulas.py", "complexity.py", "_eras.py", "_evolution.py",
-                  "_own_graph.py", "_timeline_shared.py")
+MODEL_SUBJECTS = ("table.py", "timeline.py", "formulas.py", "complexity.py", "positional_encoding.py",
+                  "attention_weights.py", "_selective_scan.py", "_eras.py", "_evolution.py", "_own_graph.py",
+                  "_timeline_shared.py")
 MARKUP_MODULES = {"html", "json", "jinja2", "markupsafe", "matplotlib", "xml"}
 """What writing a format takes: none of it belongs in a subject that returns a model."""
 
@@ -66,11 +68,26 @@ def test_registry_validation_imports_no_renderer(name: str) -> None:
     ("formulas", section_of, (models.FormulaSection,)),
     ("timeline", timeline_model, (models.TimelineModel, models.EvolutionModel, models.EraTableModel)),
     ("complexity", plot_of, (models.PlotModel,)),
+    ("positional-encoding", positional_encoding.plot_of, (models.PlotModel,)),
+    ("attention-weights", attention_weights.plot_of, (models.PlotModel,)),
 ])
 def test_every_example_builds_a_model(subject, build, kinds) -> None:
     registry = Registry.default()
     built = {type(build(spec_of(example), registry)) for example in get_subject(subject).examples}
     assert built == set(kinds)  # every style has examples, and each gives its model
+
+
+def test_every_plot_model_has_a_drawing() -> None:
+    """Each plot subject's model names a drawing of :data:`PLOTS`, and its data is the block's JSON output."""
+    registry = Registry.default()
+    builders = {"complexity": plot_of, "positional-encoding": positional_encoding.plot_of,
+                "attention-weights": attention_weights.plot_of, "mamba view=scan": _selective_scan.plot_of}
+    kinds = set()
+    for block, build in builders.items():
+        model = build(spec_of(block), registry)
+        assert json.loads(render_spec(spec_of(block), "json", registry)) == json.loads(json.dumps(model.data))
+        kinds.add(model.kind)
+    assert kinds == set(PLOTS)
 
 
 # -- the table model: the shape the Sphinx adapter builds docutils tables from ----------------------------

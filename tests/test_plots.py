@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import itertools
 import json
 import math
@@ -16,7 +17,8 @@ import pytest
 from seqdiagrams.errors import SpecError, Subtype
 from seqdiagrams.registry import Registry
 from seqdiagrams.rendering import id_prefix, render_spec
-from seqdiagrams.rendering.plot import PALETTE_VARS, PNG_DPI
+from seqdiagrams.rendering.plot import PNG_DPI
+from seqdiagrams.rendering.theme import COLOURS
 from seqdiagrams.spec import parse
 from seqdiagrams.subjects import get_subject
 
@@ -141,7 +143,7 @@ def test_colours_are_css_variables_with_light_fallbacks(block):
         without_vars = re.sub(r"var\(--sqd-[a-z-]+, #[0-9a-f]{6}\)", "", style)
         assert not re.search(r"#[0-9a-fA-F]{3,6}\b", without_vars), style
         for var, colour in re.findall(r"var\((--sqd-[a-z-]+), (#[0-9a-f]{6})\)", style):
-            assert PALETTE_VARS[colour] == var
+            assert COLOURS[var.removeprefix("--sqd-")][0] == colour  # the role's own light colour
             used.add(var)
     assert {"--sqd-fg", "--sqd-edge"} <= used
     assert len(used) >= 5
@@ -287,14 +289,13 @@ def test_scan_model_line_fits_the_figure(lang):
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    from seqdiagrams.rendering import plot
-    from seqdiagrams.subjects import _selective_scan
+    from seqdiagrams.rendering import plot, scan_plot
 
     payload = data(f"mamba view=scan lang={lang}")
-    with plot._plotting():
-        figure = Figure(figsize=_selective_scan.SIZE, dpi=plot.SVG_DPI, layout="constrained")
+    with plot._plotting(plot.LIGHT):
+        figure = Figure(figsize=scan_plot.SIZE, dpi=plot.SVG_DPI, layout="constrained")
         FigureCanvasAgg(figure)
-        _selective_scan._draw(figure, payload)
+        scan_plot.draw(figure, payload, plot.LIGHT)
         figure.canvas.draw()
         box = figure._suptitle.get_window_extent()
     assert figure._suptitle.get_text() == payload["labels"]["model"]
@@ -477,3 +478,65 @@ def test_site_stylesheet_can_be_left_out_of_plots():
     spec = parse("complexity")
     assert "<style>" in str(render_spec(spec, "svg", Registry.default()))
     assert "--sqd-state-fill:" not in str(render_spec(spec, "html", Registry.default(), styles=False))
+
+
+# -- colours by role: one variable per role, no token left, real colours in a PNG -------------------------
+
+
+def _one_line_per_role(fig, data, palette):
+    """A test drawing: a horizontal line in each role's colour, its group named after the role."""
+    ax = fig.add_subplot()
+    for y, role in enumerate(data["roles"]):
+        ax.plot([0, 1], [y, y], color=palette.colours[role], linewidth=3, gid=f"role-{role}")
+
+
+def test_every_role_gets_its_own_variable():
+    """Two roles with one light colour (``edge`` and ``op-stroke``) keep their own variables, so their dark
+    colours differ as the theme says; the old look-up by light colour gave both the first one's."""
+    from seqdiagrams.rendering.plot import PlotText, render_plot
+
+    roles = list(COLOURS)
+    text = PlotText("roles", "one line per role", "")
+    svg = render_plot("svg", {"roles": roles}, _one_line_per_role, text, "sqd-t", "auto", (4, 4)).body
+    root = ET.fromstring(svg)
+    seen = {}
+    for group in root.iter(f"{SVG}g"):
+        role = (group.get("id") or "").removeprefix("sqd-t-role-")
+        if role in COLOURS:
+            seen[role] = re.findall(r"stroke: (var\([^)]*\))", next(group.iter(f"{SVG}path")).get("style"))
+    assert seen == {role: [f"var(--sqd-{role}, {COLOURS[role][0]})"] for role in roles}
+    assert COLOURS["edge"][0] == COLOURS["op-stroke"][0] and COLOURS["edge"][1] != COLOURS["op-stroke"][1]
+    dark = re.search(r"\.sqd-svg\.sqd-theme-dark\{([^}]*)\}", svg).group(1)
+    for role in ("edge", "op-stroke"):
+        assert f"--sqd-{role}:{COLOURS[role][1]};" in dark
+
+
+def _tokens() -> set[str]:
+    from seqdiagrams.rendering.plot import TOKENS
+
+    return set(TOKENS.colours.values())
+
+
+def test_tokens_are_unique_and_no_theme_colour():
+    theme_colours = {colour for pair in COLOURS.values() for colour in pair}
+    assert len(_tokens()) == len(COLOURS) and not _tokens() & theme_colours
+
+
+@pytest.mark.parametrize("block", PLOTS)
+def test_no_token_leaks_into_the_svg(block):
+    text = svg_text(block).lower()
+    assert not [token for token in _tokens() if token in text]
+
+
+@pytest.mark.parametrize(("block", "families"), [
+    ("complexity", ("state", "attention", "ssm")),
+    ("mamba view=scan", ("state", "gate", "ssm", "io")),
+    ("positional-encoding", ("state", "gate", "linear")),
+])
+def test_png_shows_the_real_light_colours_and_no_token(block, families):
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(render(block, "png"))).convert("RGB")
+    colours = {"#" + bytes(rgb).hex() for _count, rgb in image.getcolors(maxcolors=1 << 20)}
+    assert not colours & _tokens()
+    assert {COLOURS[f"{f}-stroke"][0] for f in families} <= colours  # solid inside the lines and bars

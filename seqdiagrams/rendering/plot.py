@@ -1,16 +1,19 @@
 """Plots for subjects that are data rather than graphs: deterministic, themed, accessible SVG (and PNG, JSON).
 
-A plot subject computes its data series (plain numbers, the ``json`` output and the gallery's
-golden file), then hands :func:`render_plot` a ``draw(figure)`` function that draws them with
-matplotlib's object API on a :class:`matplotlib.figure.Figure` of fixed size (no pyplot, no
-global figure state; rcParams only inside a context that restores them). The SVG is made to
-behave like the Graphviz diagrams:
+A plot subject builds a :class:`~seqdiagrams.models.PlotModel` (plain numbers and words, the ``json``
+output and the gallery's golden file); :func:`render_plot` hands its data to a ``draw(figure, data,
+palette)`` function (``rendering/*_plot.py``) that draws it with matplotlib's object API on a
+:class:`matplotlib.figure.Figure` of fixed size (no pyplot, no global figure state; rcParams only inside
+a context that restores them). The SVG is made to behave like the Graphviz diagrams:
 
 - deterministic bytes: fixed ``svg.hashsalt``, no date or version in the metadata, fixed size;
 - text stays ``<text>`` (``svg.fonttype = none``), so Chinese uses the page's fonts and files stay small;
-- every colour is drawn from the light palette of :mod:`~seqdiagrams.rendering.theme` and then
-  rewritten to ``var(--sqd-…, <light colour>)``, so one SVG follows the site's light/dark scheme
-  through the shared :data:`~seqdiagrams.rendering.svg.STYLESHEET`;
+- every colour is a role of :data:`~seqdiagrams.rendering.theme.COLOURS`, taken from a :class:`Palette`:
+  a PNG is drawn with the real light colours (:data:`LIGHT`), an SVG with one made-up colour per role
+  (:data:`TOKENS`, no two alike and none a real colour) that is then replaced by that role's
+  ``var(--sqd-<role>, <light colour>)``, so one SVG follows the site's light/dark scheme through the
+  shared :data:`~seqdiagrams.rendering.svg.STYLESHEET`; a role is found by its token, never by its
+  light colour, which two roles may share;
 - the root is the same as a diagram's (:func:`~seqdiagrams.rendering.svg.svg_head`): per-diagram
   id prefix on every id, ``role="img"``, escaped ``<title>``/``<desc>``, ``sqd-theme-<theme>`` class;
 - matplotlib's page-wide ``*{…}`` rule is scoped to the plot's own root;
@@ -34,7 +37,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from seqdiagrams.rendering.svg import ROOT_TAG, prefix_ids, svg_head, view_box_of
-from seqdiagrams.rendering.theme import CLUSTER, EDGE, FAMILIES, HIGHLIGHT, TEXT
+from seqdiagrams.rendering.theme import COLOURS
 from seqdiagrams.subjects import Output
 
 if TYPE_CHECKING:
@@ -56,40 +59,58 @@ HASH_SALT = "seqdiagrams"
 """Fixed ``svg.hashsalt``: clip-path and marker ids are the same on every run."""
 CREATOR = "seqdiagrams"
 
-INK = TEXT[0]
-"""Text colour (``--sqd-fg``)."""
-AXIS = EDGE[0]
-"""Spines and ticks (``--sqd-edge``)."""
-GRID = CLUSTER[0]
-"""Grid lines and frames (``--sqd-cluster``)."""
-PAPER = FAMILIES["op"].light_fill
-"""Legend and label boxes: white in light schemes, near-black in dark ones (``--sqd-op-fill``)."""
+
+@dataclass(frozen=True)
+class Palette:
+    """The colour a drawing uses for each role of :data:`~seqdiagrams.rendering.theme.COLOURS`.
+
+    Drawings ask for roles (``palette.ink``, ``palette.stroke("state")``), never for colours, so the same
+    drawing makes a PNG in real colours and an SVG whose colours can be told apart by role."""
+
+    colours: Mapping[str, str]
+
+    @property
+    def ink(self) -> str:
+        """Text (``--sqd-fg``)."""
+        return self.colours["fg"]
+
+    @property
+    def axis(self) -> str:
+        """Spines, ticks, guide lines and arrows (``--sqd-edge``)."""
+        return self.colours["edge"]
+
+    @property
+    def grid(self) -> str:
+        """Grid lines, frames and hatching (``--sqd-cluster``)."""
+        return self.colours["cluster"]
+
+    @property
+    def paper(self) -> str:
+        """Legend and label boxes: white in light schemes, near-black in dark ones (``--sqd-op-fill``)."""
+        return self.colours["op-fill"]
+
+    def stroke(self, family: str) -> str:
+        """A role family's stroke colour (lines, outlines)."""
+        return self.colours[f"{family}-stroke"]
+
+    def fill(self, family: str) -> str:
+        """A role family's fill colour (bars, bands)."""
+        return self.colours[f"{family}-fill"]
 
 
-def stroke(family: str) -> str:
-    """The light stroke colour of a role family (lines, outlines)."""
-    return FAMILIES[family].light_stroke
+LIGHT = Palette({role: light for role, (light, _dark) in COLOURS.items()})
+"""The real light colours: a PNG cannot follow a colour scheme, so it shows these."""
 
 
-def fill(family: str) -> str:
-    """The light fill colour of a role family (bars, bands)."""
-    return FAMILIES[family].light_fill
+def _token(index: int) -> str:
+    """The made-up colour of the ``index``-th role: ``#ff??ff``, unique per index, a magenta far from every
+    theme colour (``test_tokens_are_unique_and_no_theme_colour`` holds the theme to that)."""
+    return f"#ff{index:02x}ff"
 
 
-def _palette() -> dict[str, str]:
-    """Light colour → CSS variable; where two variables share a light colour, the first listed wins."""
-    pairs = [("--sqd-fg", TEXT[0]), ("--sqd-edge", EDGE[0]), ("--sqd-cluster", CLUSTER[0]),
-             ("--sqd-hl", HIGHLIGHT[0])]
-    for name, fam in FAMILIES.items():
-        pairs += [(f"--sqd-{name}-stroke", fam.light_stroke), (f"--sqd-{name}-fill", fam.light_fill)]
-    table: dict[str, str] = {}
-    for var, colour in pairs:
-        table.setdefault(colour.lower(), var)
-    return table
-
-
-PALETTE_VARS = _palette()
-"""Every colour a plot may use, with the CSS variable that replaces it in SVG."""
+TOKENS = Palette({role: _token(index) for index, role in enumerate(COLOURS)})
+"""What an SVG is drawn with: one unique colour per role, each replaced by its role's variable."""
+_TOKEN_ROLE = {token: role for role, token in TOKENS.colours.items()}
 
 
 @dataclass(frozen=True)
@@ -101,19 +122,19 @@ class PlotText:
     caption: str
 
 
-def render_plot(fmt: str, data: Mapping[str, Any], draw: Callable[[Figure], None], text: PlotText, prefix: str,
-                theme: str, size: tuple[float, float], styles: bool = True) -> Output:
-    """A plot subject's :class:`Output` in ``fmt`` (``json``, ``svg``, ``html`` or ``png``).
+def render_plot(fmt: str, data: Mapping[str, Any], draw: Callable[[Figure, Mapping[str, Any], Palette], None],
+                text: PlotText, prefix: str, theme: str, size: tuple[float, float], styles: bool = True) -> Output:
+    """A plot's :class:`Output` in ``fmt`` (``json``, ``svg``, ``html`` or ``png``).
 
     ``data`` is the JSON output; ``draw`` draws it on a fresh figure of ``size`` inches. The PNG is
-    the same figure on white with the light palette (a bitmap cannot follow a colour scheme).
+    the same figure on white in :data:`LIGHT` colours (a bitmap cannot follow a colour scheme).
     """
     if fmt == "json":
         return Output(to_json(data), text.caption)
     if fmt not in ("svg", "html", "png"):
         raise ValueError(f"a plot cannot be rendered as {fmt}")
     raster = fmt == "png"
-    raw = _draw(draw, size, raster)
+    raw = _draw(lambda figure, palette: draw(figure, data, palette), size, raster)
     if raster:
         return Output(raw, text.caption)
     svg = finish_plot_svg(raw, prefix, text.title, text.desc, theme, styles)
@@ -124,7 +145,8 @@ _LOCK = threading.Lock()
 """rcParams are process-global: one plot at a time per process (builds parallelise with processes)."""
 
 
-def _rc() -> dict[str, Any]:
+def _rc(palette: Palette) -> dict[str, Any]:
+    ink, axis, grid = palette.ink, palette.axis, palette.grid
     return {
         "svg.hashsalt": HASH_SALT,
         "svg.fonttype": "none",
@@ -136,37 +158,38 @@ def _rc() -> dict[str, Any]:
         "axes.unicode_minus": True,
         "axes.titlesize": FONT_SIZE + 1,
         "axes.labelsize": FONT_SIZE,
-        "axes.edgecolor": AXIS,
-        "axes.labelcolor": INK,
+        "axes.edgecolor": axis,
+        "axes.labelcolor": ink,
         "axes.linewidth": 0.8,
-        "text.color": INK,
-        "xtick.color": AXIS,
-        "ytick.color": AXIS,
-        "xtick.labelcolor": INK,
-        "ytick.labelcolor": INK,
+        "text.color": ink,
+        "xtick.color": axis,
+        "ytick.color": axis,
+        "xtick.labelcolor": ink,
+        "ytick.labelcolor": ink,
         "xtick.labelsize": FONT_SIZE - 1,
         "ytick.labelsize": FONT_SIZE - 1,
-        "grid.color": GRID,
+        "grid.color": grid,
         "grid.linewidth": 0.5,
         "grid.alpha": 0.6,
         "legend.fontsize": FONT_SIZE - 0.5,
-        "legend.facecolor": PAPER,
-        "legend.edgecolor": GRID,
+        "legend.facecolor": palette.paper,
+        "legend.edgecolor": grid,
         "legend.framealpha": 0.92,
-        "patch.edgecolor": AXIS,
+        "patch.edgecolor": axis,
         "lines.solid_capstyle": "round",
         "path.simplify": False,
     }
 
 
 @contextmanager
-def _plotting() -> Iterator[None]:
-    """Our rcParams, and no noise when a font is missing (its glyphs fall back; SVG text still works)."""
+def _plotting(palette: Palette) -> Iterator[None]:
+    """Our rcParams in ``palette``'s colours, and no noise when a font is missing (its glyphs fall back; SVG
+    text still works)."""
     import matplotlib
 
     font_log = logging.getLogger("matplotlib.font_manager")
     level = font_log.level
-    with _LOCK, matplotlib.rc_context(_rc()), warnings.catch_warnings():
+    with _LOCK, matplotlib.rc_context(_rc(palette)), warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=r"Glyph \d+ .*missing from")
         font_log.setLevel(logging.ERROR)
         try:
@@ -175,15 +198,16 @@ def _plotting() -> Iterator[None]:
             font_log.setLevel(level)
 
 
-def _draw(draw: Callable[[Figure], None], size: tuple[float, float], raster: bool) -> bytes:
+def _draw(draw: Callable[[Figure, Palette], None], size: tuple[float, float], raster: bool) -> bytes:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
     buffer = io.BytesIO()
-    with _plotting():
+    palette = LIGHT if raster else TOKENS
+    with _plotting(palette):
         figure = Figure(figsize=size, dpi=SVG_DPI, layout="constrained")
         FigureCanvasAgg(figure)
-        draw(figure)
+        draw(figure, palette)
         if raster:
             figure.savefig(buffer, format="png", dpi=PNG_DPI, facecolor="#ffffff",
                            metadata={"Software": CREATOR})
@@ -201,13 +225,14 @@ def heat(ax: Any, weights: Any, family: str, name: str, extent: tuple[float, flo
 
     A weight is the cell's opacity, so 0 shows the page background in either scheme. matplotlib writes
     the cells as one pixel per cell; :func:`finish_plot_svg` turns that picture into the alpha mask of a
-    rectangle filled with ``var(--sqd-<family>-stroke)``. ``name`` tells heatmaps of one figure apart.
+    rectangle filled with ``var(--sqd-<family>-stroke)`` (the picture's own colour, the light one, shows
+    only in a PNG). ``name`` tells heatmaps of one figure apart.
     """
     import numpy as np
 
     values = np.clip(np.asarray(weights, dtype=float), 0.0, 1.0)
     rgba = np.zeros((*values.shape, 4))
-    rgba[..., :3] = [int(stroke(family)[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    rgba[..., :3] = [int(LIGHT.stroke(family)[i:i + 2], 16) / 255 for i in (1, 3, 5)]
     rgba[..., 3] = values
     image = ax.imshow(rgba, interpolation="none", extent=extent, aspect="auto", origin="upper", zorder=1)
     image.set_gid(f"{HEAT_ID}-{family}-{name}")
@@ -250,6 +275,8 @@ def finish_plot_svg(raw: bytes, prefix: str, title: str, desc: str, theme: str, 
     text = _STYLE_ATTR.sub(lambda m: f'style="{_recolour(m.group(1))}"', text)
     text = _PATH_DATA.sub(lambda m: 'd="' + " ".join(m.group(1).split()) + '"', text)
     text = _HEAT_IMAGE.sub(_heat_mask, text)
+    if any(token in text for token in _TOKEN_ROLE):
+        raise ValueError("a plot colour outside a style attribute: it would not follow the colour scheme")
     text = prefix_ids(text, prefix)
     root = ROOT_TAG.match(text)
     if root is None:
@@ -264,7 +291,7 @@ def _heat_mask(match: re.Match[str]) -> str:
     """A :func:`heat` picture → its alpha as the mask of a rectangle in the family's themed colour."""
     href, mask_id, family, width, height, transform, style = match.groups()
     href = "".join(href.split())
-    colour = _variable(stroke(family))
+    colour = _variable(f"{family}-stroke")
     return (f'<mask id="{mask_id}" style="mask-type:alpha" maskUnits="userSpaceOnUse" x="0" y="0" '
             f'width="{width}" height="{height}"><image xlink:href="{href}" width="{width}" height="{height}" '
             f'style="{style}"/></mask><rect width="{width}" height="{height}"{transform or ""} '
@@ -272,14 +299,14 @@ def _heat_mask(match: re.Match[str]) -> str:
 
 
 def _recolour(style: str) -> str:
-    """One ``style`` attribute with palette colours as CSS variables and the font left to the stylesheet."""
+    """One ``style`` attribute with each role's token as its CSS variable and the font left to the stylesheet."""
     style = _FONT_FAMILY.sub("", style).lstrip("; ")
-    return _HEX.sub(lambda m: _variable(m.group(0)), style)
+    return _HEX.sub(lambda m: _variable(_TOKEN_ROLE[m.group(0)]) if m.group(0) in _TOKEN_ROLE else m.group(0), style)
 
 
-def _variable(colour: str) -> str:
-    var = PALETTE_VARS.get(colour.lower())
-    return f"var({var}, {colour.lower()})" if var else colour
+def _variable(role: str) -> str:
+    """``role``'s CSS variable, with its light colour for a page without the stylesheet."""
+    return f"var(--sqd-{role}, {COLOURS[role][0]})"
 
 
 # -- JSON -----------------------------------------------------------------------------------------------

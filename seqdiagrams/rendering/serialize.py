@@ -12,7 +12,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from seqdiagrams.models import EraTableModel, EvolutionModel, FormulaSection, PlotModel, TableModel, TimelineModel
-from seqdiagrams.rendering import complexity_plot
+from seqdiagrams.rendering import attention_weights_plot, complexity_plot, positional_encoding_plot, scan_plot
 from seqdiagrams.rendering.formula_sections import section_html, section_json, section_latex, section_md
 from seqdiagrams.rendering.mathtext import MathError
 from seqdiagrams.rendering.plot import PlotText, render_plot
@@ -27,12 +27,16 @@ if TYPE_CHECKING:
 
     from seqdiagrams.errors import Location
     from seqdiagrams.registry import Registry
+    from seqdiagrams.rendering.plot import Palette
     from seqdiagrams.spec import Spec
 
 Model = TableModel | FormulaSection | TimelineModel | EvolutionModel | EraTableModel | PlotModel
 """Every model a subject may return."""
-PLOTS: dict[str, tuple[Callable[[Figure, Mapping[str, Any]], None], tuple[float, float]]] = {
+PLOTS: dict[str, tuple[Callable[[Figure, Mapping[str, Any], Palette], None], tuple[float, float]]] = {
     "complexity": (complexity_plot.draw, complexity_plot.SIZE),
+    "positional-encoding": (positional_encoding_plot.draw, positional_encoding_plot.SIZE),
+    "attention-weights": (attention_weights_plot.draw, attention_weights_plot.SIZE),
+    "mamba-scan": (scan_plot.draw, scan_plot.SIZE),
 }
 """The drawing and size (inches) of each kind of :class:`~seqdiagrams.models.PlotModel`."""
 
@@ -48,8 +52,7 @@ def serialize(model: Model, fmt: str, prefix: str, styles: bool, block: Location
     if isinstance(model, PlotModel):
         draw, size = PLOTS[model.kind]
         text = PlotText(model.title, model.desc, model.caption)
-        return render_plot(fmt, model.data, lambda fig: draw(fig, model.data), text, prefix, model.theme, size,
-                           styles).body
+        return render_plot(fmt, model.data, draw, text, prefix, model.theme, size, styles).body
     if isinstance(model, TableModel):
         if fmt == "json":
             return to_json(table_json(model))

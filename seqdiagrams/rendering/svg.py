@@ -24,7 +24,7 @@ import re
 from typing import TYPE_CHECKING
 
 from seqdiagrams.rendering.dot import WORD_JOINER
-from seqdiagrams.rendering.theme import CLUSTER, EDGE, EDGE_DARK, EDGE_STYLES, FAMILIES, HIGHLIGHT, TEXT
+from seqdiagrams.rendering.theme import COLOURS, EDGE_STYLES, FAMILIES
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -176,14 +176,7 @@ _VIEWBOX = re.compile(r'viewBox="([^"]+)"')
 
 def _palette() -> dict[str, tuple[str, str]]:
     """Every themed CSS variable with its (light, dark) colour: one list for every way of choosing a scheme."""
-    colours = {"fg": TEXT, "edge": EDGE, "cluster": CLUSTER, "hl": HIGHLIGHT}
-    for name, fam in FAMILIES.items():
-        colours[f"{name}-fill"] = (fam.light_fill, fam.dark_fill)
-        colours[f"{name}-stroke"] = (fam.light_stroke, fam.dark_stroke)
-    for role, style in EDGE_STYLES.items():
-        if "color" in style:
-            colours[f"e-{role}"] = (style["color"], EDGE_DARK[role])
-    return colours
+    return COLOURS
 
 
 def _variables(dark: bool) -> str:

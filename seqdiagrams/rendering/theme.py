@@ -78,3 +78,21 @@ EDGE_DARK = {"recurrent": "#60a5fa", "residual": "#94a3b8", "gate": "#fb923c", "
 
 FONT = "Noto Sans CJK SC, Noto Sans, DejaVu Sans, sans-serif"
 """Layout font: CJK-capable first, so Graphviz measures Chinese labels with the glyphs shown."""
+
+
+def _colours() -> dict[str, tuple[str, str]]:
+    colours = {"fg": TEXT, "edge": EDGE, "cluster": CLUSTER, "hl": HIGHLIGHT}
+    for name, fam in FAMILIES.items():
+        colours[f"{name}-fill"] = (fam.light_fill, fam.dark_fill)
+        colours[f"{name}-stroke"] = (fam.light_stroke, fam.dark_stroke)
+    for role, style in EDGE_STYLES.items():
+        if "color" in style:
+            colours[f"e-{role}"] = (style["color"], EDGE_DARK[role])
+    return colours
+
+
+COLOURS: dict[str, tuple[str, str]] = _colours()
+"""Every themed colour by role, the name of its CSS variable ``--sqd-<role>``: (light, dark).
+
+Roles are told apart by name, never by colour: two roles may share a light colour and differ in dark
+(``edge`` and ``op-stroke``)."""

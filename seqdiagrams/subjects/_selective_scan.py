@@ -16,26 +16,15 @@ Everything is deterministic without a seed: the background comes from integer ha
 
 from __future__ import annotations
 
-import itertools
 import math
 from typing import TYPE_CHECKING, Any
 
 from seqdiagrams.errors import SpecError, Subtype
-from seqdiagrams.rendering.plot import (
-    AXIS,
-    INK,
-    PAPER,
-    PlotText,
-    fill,
-    render_plot,
-    stroke,
-    style_axes,
-)
+from seqdiagrams.models import PlotModel
+from seqdiagrams.rendering.serialize import render_model
 from seqdiagrams.subjects._common import Words
 
 if TYPE_CHECKING:
-    from matplotlib.figure import Figure
-
     from seqdiagrams.registry import Registry
     from seqdiagrams.spec import Spec
     from seqdiagrams.subjects import Output
@@ -54,7 +43,6 @@ BACKGROUND = 0.3
 """Background tokens lie in [−BACKGROUND, BACKGROUND)."""
 DIGITS = 6
 """Decimals kept in the JSON series (machine-independent golden files)."""
-SIZE = (7.2, 5.9)
 
 
 def important_steps(steps: int) -> dict[int, float]:
@@ -98,10 +86,8 @@ def series(steps: int) -> dict[str, list[float]]:
     return out
 
 
-def render(spec: Spec, registry: Registry, fmt: str, prefix: str, styles: bool = True) -> Output:
-    if fmt not in PLOT_FORMATS:
-        raise SpecError.at(Subtype.BAD_VALUE, f"`mamba view=scan` is a plot and cannot be rendered as {fmt}",
-                           spec.location_of("view"), "formats: " + ", ".join(PLOT_FORMATS))
+def plot_of(spec: Spec, registry: Registry) -> PlotModel:
+    """The plot's data (its JSON output) with the words it is drawn with (:mod:`.rendering.scan_plot`)."""
     words = Words(registry, spec.lang)
     steps = spec["length"]
     data = series(steps)
@@ -122,12 +108,12 @@ def render(spec: Spec, registry: Registry, fmt: str, prefix: str, styles: bool =
     desc = words("phrase.mamba-scan-desc", steps=steps, positions=words.join([str(t) for t in marks]),
                  w=W, b=_minus(BIAS), quiet_min=f"{min(quiet):.2f}", quiet_max=f"{max(quiet):.2f}",
                  big=f"{min(data['delta'][t - 1] for t in marks):.2f}")
-    text = PlotText(title, desc, words("phrase.mamba-scan-caption"))
+    caption = words("phrase.mamba-scan-caption")
     payload: dict[str, Any] = {
         "subject": "mamba",
         "view": "scan",
         "title": title,
-        "caption": text.caption,
+        "caption": caption,
         "model": {
             "channels": 1, "N": 1, "A": A, "A_input_dependent": False, "B": B, "w": W, "b": BIAS, "h0": 0.0,
             "discretization": "zoh",
@@ -141,76 +127,20 @@ def render(spec: Spec, registry: Registry, fmt: str, prefix: str, styles: bool =
         "important": marks,
         "series": data,
     }
-    return render_plot(fmt, payload, lambda fig: _draw(fig, payload), text, prefix, spec["theme"], SIZE, styles)
+    return PlotModel("mamba-scan", payload, title, desc, caption, spec["theme"])
+
+
+_render_plot = render_model(plot_of)
+
+
+def render(spec: Spec, registry: Registry, fmt: str, prefix: str, styles: bool = True) -> Output:
+    """The ``render`` of ``mamba view=scan``: the plot's model in ``fmt``; the graph formats are refused here,
+    at the block's ``view``, since the ``mamba`` subject as a whole also makes diagrams."""
+    if fmt not in PLOT_FORMATS:
+        raise SpecError.at(Subtype.BAD_VALUE, f"`mamba view=scan` is a plot and cannot be rendered as {fmt}",
+                           spec.location_of("view"), "formats: " + ", ".join(PLOT_FORMATS))
+    return _render_plot(spec, registry, fmt, prefix, styles)
 
 
 def _minus(value: float) -> str:
     return f"{value:g}".replace("-", "−")
-
-
-def _draw(fig: Figure, payload: dict[str, Any]) -> None:
-    from matplotlib.patches import Patch
-    from matplotlib.ticker import MaxNLocator
-
-    labels, data, t, marks = payload["labels"], payload["series"], payload["t"], payload["important"]
-    steps = len(t)
-    ax_x, ax_d, ax_h = fig.subplots(3, 1, sharex=True, gridspec_kw={"height_ratios": (1, 1.1, 1.5)})
-    fig.suptitle(labels["model"], fontsize=9.5, color=INK)
-    for ax in (ax_x, ax_d, ax_h):
-        style_axes(ax, grid="y")
-        for m in marks:
-            ax.axvspan(m - 0.5, m + 0.5, color=fill("gate"), zorder=0, linewidth=0)
-    thin = steps > 32
-
-    # input tokens, the important ones in the gate colour
-    colours = [stroke("gate") if s in marks else stroke("io") for s in t]
-    ax_x.bar(t, data["x"], width=0.62, color=colours, linewidth=0)
-    ax_x.axhline(0, color=AXIS, linewidth=0.8)
-    x_low, x_high = min(data["x"]), max(data["x"])
-    ax_x.set_ylim(x_low - 0.1 * (x_high - x_low), x_high + 0.45 * (x_high - x_low))
-    ax_x.set_ylabel(labels["x"])
-    ax_x.legend(handles=[Patch(color=stroke("gate"), label=labels["important"])], loc="upper right",
-                handlelength=1.0)
-
-    # step size Δ_t and the share of the old state kept, Ā_t = exp(Δ_t A)
-    ax_d.bar(t, data["delta"], width=0.62, color=stroke("ssm"), linewidth=0, label=labels["delta"])
-    ax_d.plot(t, data["A_bar"], color=stroke("linear"), linewidth=1.4, marker="" if thin else "o", markersize=3,
-              label=labels["A_bar"])
-    ax_d.set_ylim(0, 1.35)
-    ax_d.set_yticks([0, 0.5, 1])
-    ax_d.set_ylabel(labels["delta"])
-    ax_d.legend(loc="upper right", ncols=2, handlelength=1.4)
-
-    # the state against the input
-    ax_h.plot(t, data["x"], linestyle="none", marker="o", markersize=3 if thin else 3.5, color=stroke("io"),
-              label=labels["x"], zorder=2)
-    ax_h.plot(t, data["h"], color=stroke("state"), linewidth=1.8, marker="" if thin else "o", markersize=3.5,
-              label=labels["h"], zorder=3)
-    ax_h.axhline(0, color=AXIS, linewidth=0.8)
-    low = min(min(data["h"]), min(data["x"]))
-    high = max(max(data["h"]), max(data["x"]))
-    span = high - low
-    ax_h.set_ylim(low - 0.08 * span, high + 0.95 * span)
-    ax_h.set_ylabel(labels["h"])
-    ax_h.set_xlabel(labels["t"])
-    ax_h.legend(loc="upper left", ncols=2, handlelength=1.4)
-    _annotate(ax_h, data, marks, labels, high, span)
-
-    ax_h.set_xlim(0.4, steps + 0.6)
-    ax_h.xaxis.set_major_locator(MaxNLocator(nbins=12, integer=True, steps=(1, 2, 4, 5, 10)))
-    fig.align_ylabels((ax_x, ax_d, ax_h))
-
-
-def _annotate(ax: Any, data: dict[str, list[float]], marks: list[int], labels: dict[str, str], high: float,
-              span: float) -> None:
-    """Point at the last reset (text to its left) and into the longest quiet stretch after a reset."""
-    box = {"boxstyle": "round,pad=0.25", "facecolor": PAPER, "edgecolor": "none"}
-    arrow = {"arrowstyle": "->", "color": AXIS, "linewidth": 0.9, "shrinkB": 3}
-    last = marks[-1]
-    ax.annotate(labels["reset"], xy=(last, data["h"][last - 1]), xytext=(last - 0.7, high + 0.45 * span),
-                ha="right", va="center", fontsize=9, color=INK, bbox=box, arrowprops=arrow, zorder=4)
-    bounds = [*marks, len(data["h"]) + 1]
-    start, stop = max(itertools.pairwise(bounds), key=lambda pair: pair[1] - pair[0])
-    middle = (start + stop) // 2
-    ax.annotate(labels["keep"], xy=(middle, data["h"][middle - 1]), xytext=(middle, high + 0.15 * span),
-                ha="center", va="center", fontsize=9, color=INK, bbox=box, arrowprops=arrow, zorder=4)

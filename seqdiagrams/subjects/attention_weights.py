@@ -17,18 +17,16 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from seqdiagrams.errors import SpecError, Subtype
+from seqdiagrams.models import PlotModel
 from seqdiagrams.params import ChoiceParam, ListParam
-from seqdiagrams.rendering.plot import AXIS, GRID, INK, PAPER, PlotText, heat, render_plot
+from seqdiagrams.rendering.serialize import render_model
 from seqdiagrams.subjects import Subject
 from seqdiagrams.subjects._common import Words
 from seqdiagrams.subjects.positional_encoding import encoding
 
 if TYPE_CHECKING:
-    from matplotlib.figure import Figure
-
     from seqdiagrams.registry import Registry
     from seqdiagrams.spec import Spec
-    from seqdiagrams.subjects import Output
 
 MAX_TOKENS = 12
 MAX_TOKEN_CHARS = 16
@@ -46,8 +44,6 @@ PROJECTION_SCALE = 0.6
 SALT = {"Q": 1, "K": 2}
 DIGITS = 6
 """Decimals kept in the JSON series (machine-independent golden files)."""
-FAMILY = "attention"
-SIZE = (7.2, 6.2)
 
 
 def _validate(spec: Spec) -> None:
@@ -100,7 +96,8 @@ def weights(tokens: list[str], causal: bool) -> tuple[list[list[float | None]], 
     return scores, probs
 
 
-def render(spec: Spec, registry: Registry, fmt: str, prefix: str, styles: bool = True) -> Output:
+def plot_of(spec: Spec, registry: Registry) -> PlotModel:
+    """The plot's data (its JSON output) with the words it is drawn with (:mod:`.rendering.attention_weights_plot`)."""
     words = Words(registry, spec.lang)
     tokens = tokens_of(spec, words)
     causal = spec["mask"] == "causal"
@@ -138,58 +135,16 @@ def render(spec: Spec, registry: Registry, fmt: str, prefix: str, styles: bool =
         "scores": [[None if s is None else round(s, DIGITS) for s in row] for row in scores],
         "weights": [[round(p, DIGITS) for p in row] for row in probs],
     }
-    text = PlotText(title, desc, caption)
-    return render_plot(fmt, payload, lambda fig: _draw(fig, payload), text, prefix, spec["theme"], SIZE, styles)
+    return PlotModel("attention-weights", payload, title, desc, caption, spec["theme"])
 
 
-def _draw(fig: Figure, payload: dict[str, Any]) -> None:
-    import numpy as np
-    from matplotlib.patches import Rectangle
-
-    labels, tokens, probs = payload["labels"], payload["tokens"], payload["weights"]
-    n = len(tokens)
-    grid = fig.add_gridspec(1, 2, width_ratios=(30, 1))
-    ax, ax_bar = fig.add_subplot(grid[0, 0]), fig.add_subplot(grid[0, 1])
-    fig.suptitle(labels["model"], fontsize=9, color=INK)
-    ax.set_facecolor("none")
-    heat(ax, probs, FAMILY, "weights", (-0.5, n - 0.5, n - 0.5, -0.5))
-    ax.set_xlim(-0.5, n - 0.5)
-    ax.set_ylim(n - 0.5, -0.5)
-    ax.set_aspect("equal")
-    crowded = max(len(t) for t in tokens) * n > 48  # column labels would touch: slant them
-    ax.set_xticks(range(n), [f"{i} {t}" if crowded else f"{t}\n{i}" for i, t in enumerate(tokens)],
-                  rotation=40 if crowded else 0, ha="left" if crowded else "center", rotation_mode="anchor")
-    ax.set_yticks(range(n), [f"{t}  {i}" for i, t in enumerate(tokens)])
-    ax.xaxis.tick_top()
-    ax.xaxis.set_label_position("top")
-    ax.set_xlabel(labels["key"])
-    ax.set_ylabel(labels["query"])
-    ax.spines["bottom"].set_visible(False)
-    ax.spines["top"].set_visible(True)
-    size = 10 if n <= 8 else 8
-    for i, row in enumerate(probs):
-        for j, weight in enumerate(row):
-            masked = payload["scores"][i][j] is None
-            if masked:  # hatched: a masked key, not merely a small weight
-                ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, hatch="////", edgecolor=GRID,
-                                       linewidth=0, zorder=2))
-            colour = AXIS if masked else (PAPER if weight > 0.5 else INK)
-            ax.text(j, i, "0" if masked else f"{weight:.2f}", ha="center", va="center", fontsize=size, color=colour)
-    scale = np.linspace(1, 0, 101).reshape(-1, 1)
-    heat(ax_bar, scale, FAMILY, "scale", (0, 1, 0, 1))
-    ax_bar.set_ylim(0, 1)
-    ax_bar.set_xticks([])
-    ax_bar.set_yticks([0, 0.5, 1])
-    ax_bar.yaxis.tick_right()
-    ax_bar.set_ylabel(labels["scale"])
-    ax_bar.yaxis.set_label_position("right")
 
 
 SUBJECT = Subject(
     name="attention-weights",
     help="heatmap of softmax(QKᵀ/√d_k) for a small computed example, with or without the causal mask",
     own_params=PARAMS,
-    render=render,
+    render=render_model(plot_of),
     formats=FORMATS,
     golden="json",
     validate=_validate,

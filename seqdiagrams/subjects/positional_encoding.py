@@ -14,17 +14,15 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from seqdiagrams.errors import SpecError, Subtype
+from seqdiagrams.models import PlotModel
 from seqdiagrams.params import IntParam
-from seqdiagrams.rendering.plot import INK, PlotText, heat, render_plot, stroke, style_axes
+from seqdiagrams.rendering.serialize import render_model
 from seqdiagrams.subjects import Subject
 from seqdiagrams.subjects._common import Words
 
 if TYPE_CHECKING:
-    from matplotlib.figure import Figure
-
     from seqdiagrams.registry import Registry
     from seqdiagrams.spec import Spec
-    from seqdiagrams.subjects import Output
 
 PARAMS = {
     "d_model": IntParam(64, "model width d_model (even): number of dimensions plotted", 4, 512),
@@ -35,10 +33,6 @@ BASE = 10000.0
 """The paper's base of the wavelength progression."""
 DIGITS = 4
 """Decimals kept in the JSON series (machine-independent golden files)."""
-POSITIVE, NEGATIVE = "state", "gate"
-"""Role families whose colours show positive and negative values."""
-CURVE_FAMILIES = ("state", "gate", "ssm", "linear")
-SIZE = (7.2, 6.4)
 
 
 def _validate(spec: Spec) -> None:
@@ -89,7 +83,8 @@ def data(spec: Spec, words: Words, registry: Registry) -> dict[str, Any]:
     }
 
 
-def render(spec: Spec, registry: Registry, fmt: str, prefix: str, styles: bool = True) -> Output:
+def plot_of(spec: Spec, registry: Registry) -> PlotModel:
+    """The plot's data (its JSON output) with the words :mod:`.rendering.positional_encoding_plot` draws it with."""
     words = Words(registry, spec.lang)
     payload = data(spec, words, registry)
     d_model, length = payload["d_model"], payload["length"]
@@ -108,61 +103,16 @@ def render(spec: Spec, registry: Registry, fmt: str, prefix: str, styles: bool =
         "curves": [words("phrase.pe-curve", dim=c["dimension"], i=c["i"], wavelength=_length_text(c["wavelength"]))
                    for c in payload["curves"]],
     }}
-    text = PlotText(title, desc, caption)
-    return render_plot(fmt, payload, lambda fig: _draw(fig, payload), text, prefix, spec["theme"], SIZE, styles)
+    return PlotModel("positional-encoding", payload, title, desc, caption, spec["theme"])
 
 
-def _draw(fig: Figure, payload: dict[str, Any]) -> None:
-    import numpy as np
-
-    labels, length, d_model = payload["labels"], payload["length"], payload["d_model"]
-    grid = fig.add_gridspec(2, 2, width_ratios=(40, 1), height_ratios=(1.25, 1))
-    ax_heat = fig.add_subplot(grid[0, 0])
-    ax_bar = fig.add_subplot(grid[0, 1])
-    ax_curves = fig.add_subplot(grid[1, 0], sharex=ax_heat)
-    fig.suptitle(labels["model"], fontsize=9, color=INK)
-
-    # heatmap: one column per position, one row per dimension (dimension 0 on top)
-    values = np.asarray(payload["values"]).T
-    extent = (-0.5, length - 0.5, d_model - 0.5, -0.5)
-    heat(ax_heat, np.maximum(values, 0), POSITIVE, "pos", extent)
-    heat(ax_heat, np.maximum(-values, 0), NEGATIVE, "neg", extent)
-    ax_heat.set_xlim(-0.5, length - 0.5)
-    ax_heat.set_ylim(d_model - 0.5, -0.5)
-    dims = [c["dimension"] for c in payload["curves"]]
-    ax_heat.set_yticks(dims)
-    ax_heat.set_ylabel(labels["dimension"])
-    ax_heat.tick_params(axis="x", labelbottom=False)
-    for side in ("top", "right"):
-        ax_heat.spines[side].set_visible(False)
-
-    # colour scale from −1 (bottom) to 1 (top)
-    scale = np.linspace(1, -1, 101).reshape(-1, 1)
-    heat(ax_bar, np.maximum(scale, 0), POSITIVE, "bar-pos", (0, 1, -1, 1))
-    heat(ax_bar, np.maximum(-scale, 0), NEGATIVE, "bar-neg", (0, 1, -1, 1))
-    ax_bar.set_ylim(-1, 1)
-    ax_bar.set_xticks([])
-    ax_bar.set_yticks([-1, 0, 1])
-    ax_bar.yaxis.tick_right()
-
-    # a few sine dimensions as curves over the positions
-    style_axes(ax_curves, grid="y")
-    pos = np.arange(length)
-    for index, (dim, label) in enumerate(zip(dims, labels["curves"], strict=True)):
-        ax_curves.plot(pos, values[dim], color=stroke(CURVE_FAMILIES[index]), linewidth=1.6, label=label,
-                       marker="o" if length <= 32 else "", markersize=3)
-    ax_curves.set_ylim(-1.15, 1.9)
-    ax_curves.set_yticks([-1, 0, 1])
-    ax_curves.set_xlabel(labels["x"])
-    ax_curves.set_ylabel(labels["value"])
-    ax_curves.legend(loc="upper left", ncols=2, handlelength=1.6, fontsize=8.5)
 
 
 SUBJECT = Subject(
     name="positional-encoding",
     help="plot of the sinusoidal positional encoding: heatmap over positions × dimensions, and curves",
     own_params=PARAMS,
-    render=render,
+    render=render_model(plot_of),
     formats=FORMATS,
     golden="json",
     validate=_validate,
