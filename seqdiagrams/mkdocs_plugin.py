@@ -206,7 +206,7 @@ class SeqdiagramsPlugin(BasePlugin[SeqdiagramsConfig]):  # type: ignore[valid-ty
         from seqdiagrams.search import search_html
 
         if self.extension is not None and page.content:
-            page.content, figures = search_html(page.content)
+            page.content, figures = search_html(page.content, self._summary)
             if figures:
                 self.search_swap[page.url] = figures
         return context
@@ -233,12 +233,13 @@ class SeqdiagramsPlugin(BasePlugin[SeqdiagramsConfig]):  # type: ignore[valid-ty
             return output
         from seqdiagrams.page_assets import inject, needed
 
-        missing = set(needed(output)) - self.bundles
+        names = needed(output)
+        missing = set(names) - self.bundles
         if missing:  # the page's own HTML needs a bundle no figure did: ship it too
             _copy_files(_bundle_files(missing), Path(config.site_dir))
             self.bundles |= missing
         base = "/".join([".."] * page.url.count("/")) or "."
-        return inject(output, base)
+        return inject(output, base, names)
 
     def on_post_build(self, config: MkDocsConfig) -> None:
         if self.extension is None:
@@ -252,6 +253,16 @@ class SeqdiagramsPlugin(BasePlugin[SeqdiagramsConfig]):  # type: ignore[valid-ty
         if (stats.errors or warnings) and self.config["strict"]:
             raise PluginError(f"seqdiagrams: {stats.errors} invalid seqarch block(s), {warnings} warning(s); "
                               "see the warnings above")
+
+    def _summary(self, piece: str) -> str:
+        """A figure's searchable text, from the site's cache: a warm build does not read the figure's HTML."""
+        from seqdiagrams.rendering import code_stamp
+        from seqdiagrams.search import summary
+
+        assert self.extension is not None and self.extension.cache is not None
+        data = self.extension.cache.get(f"search\0{code_stamp()}\0{piece}", "search",
+                                        lambda: summary(piece).encode("utf-8", "surrogatepass"))
+        return data.decode("utf-8", "surrogatepass")
 
     def _report(self, diagnostic: Diagnostic) -> None:
         if self.config["strict"] is False:

@@ -366,6 +366,21 @@ def test_search_index_reads_each_figure_once(tmp_path: Path, theme: str, plugins
     assert "Transformer" in words  # the timeline's events stay searchable
 
 
+def test_a_warm_build_reads_the_search_text_of_its_figures_from_the_cache(tmp_path: Path) -> None:
+    text = "# Page\n\n```seqarch gru\n```\n\n```seqarch formulas arch=rnn\n```\n"
+    config_file = write_site(tmp_path, {"index.md": text}, ["search", "seqdiagrams"])
+    index = tmp_path / "site" / "search" / "search_index.json"
+    cold = plugin_of(run_build(config_file)).extension.cache
+    first = index.read_text(encoding="utf-8")
+    warm = plugin_of(run_build(config_file)).extension.cache
+    assert cold.misses["search"] >= 2 and warm.misses["search"] == 0  # two figures (and their formulas)
+    assert warm.hits["search"] == cold.misses["search"]
+    assert index.read_text(encoding="utf-8") == first  # the same words as when they were read from the figures
+    page_html = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    title = re.search(r"<svg[^>]*>\s*<title[^>]*>([^<]+)</title>", page_html).group(1)
+    assert json.dumps(title)[1:-1] in first  # the figure's own title, as the search index spells it
+
+
 # -- per-page language ---------------------------------------------------------------------------------
 
 
