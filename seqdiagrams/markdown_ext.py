@@ -134,13 +134,13 @@ class SeqarchExtension(Extension):
 
     def render_block(self, block: Block, ordinal: int) -> str:
         """HTML for one block, or a visible error box (and a report) when it is invalid."""
-        from seqdiagrams.rendering.html import error_box
-
         self.stats.blocks += 1
         try:
             return self.figure(block.info, block.body, block.info_loc, block.body_loc, ordinal,
                                self.page.lang or self.options.lang, self.warn)
         except SpecError as exc:
+            from seqdiagrams.rendering.html import error_box  # the renderers load only when a page needs them
+
             self.fail(exc.diagnostic)
             d = exc.diagnostic
             source = "seqarch " + block.info.strip() + ("\n" + block.body if block.body.strip() else "")

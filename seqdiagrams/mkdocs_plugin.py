@@ -32,13 +32,15 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin
 from mkdocs.structure.files import File
 
 from seqdiagrams.errors import Location, SpecError
+from seqdiagrams.identity import block_key, registry_digest
+from seqdiagrams.markdown_ext import SeqarchExtension
 from seqdiagrams.options import SiteOptions, page_lang, read_mkdocs_plugin
 from seqdiagrams.rendering.svg import STYLESHEET
 from seqdiagrams.subjects.formulas import STYLESHEET as FORMULAS_STYLESHEET
 from seqdiagrams.subjects.timeline import STYLESHEET as TIMELINE_STYLESHEET
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.livereload import LiveReloadServer
@@ -47,7 +49,6 @@ if TYPE_CHECKING:
     from mkdocs.utils.templates import TemplateContext
 
     from seqdiagrams.errors import Diagnostic
-    from seqdiagrams.markdown_ext import SeqarchExtension
 
 log = get_plugin_logger("seqdiagrams")
 
@@ -90,6 +91,30 @@ SeqdiagramsConfig = type("SeqdiagramsConfig", (base.Config,),
 """The typed plugin config, generated from :class:`SiteOptions` so the two never disagree."""
 
 
+class SiteExtension(SeqarchExtension):
+    """The Markdown extension with a warm path: a block whose figure is in the cache is served by its key alone.
+
+    The key comes from the block's raw text and the registry files' digest (:mod:`seqdiagrams.identity`),
+    so a rebuild whose figures are all cached neither loads the registry nor parses a block. Blocks that
+    name ``highlight`` still take the full path when their warnings are wanted: those need the parsed block.
+    """
+
+    registry_digest = ""
+    """Digest of the site's registry files (:func:`~seqdiagrams.identity.registry_digest`), set per build."""
+
+    def figure(self, info: str, body: str, info_loc: Location, body_loc: Location, ordinal: int, lang: str,
+               warn: Callable[[Diagnostic], None] | None = None) -> str:
+        def render() -> str:
+            return super(SiteExtension, self).figure(info, body, info_loc, body_loc, ordinal, lang, warn)
+
+        if self.cache is None or not self.registry_digest or (warn is not None and "highlight" in info + body):
+            return render()
+        key = block_key(info, body, ordinal, lang, self.options.theme, self.inline_styles, self.registry_digest)
+        if not self.cache.contains(key, "html"):
+            return render()
+        return self.cache.get(key, "html", lambda: render().encode()).decode()  # a damaged entry: rendered again
+
+
 class SeqdiagramsPlugin(BasePlugin[SeqdiagramsConfig]):  # type: ignore[valid-type]
     """Renders ``seqarch`` blocks in every page of the site."""
 
@@ -129,15 +154,15 @@ class SeqdiagramsPlugin(BasePlugin[SeqdiagramsConfig]):  # type: ignore[valid-ty
         if not self.config["enabled"]:
             self.extension = None
             return config
-        from seqdiagrams.markdown_ext import SeqarchExtension
         from seqdiagrams.rendering.cache import DiskCache
 
         values = {f.name: self.config[f.name] for f in fields(SiteOptions)}
         values["strict"] = None  # the plugin decides after the build, once every error is reported
-        self.extension = SeqarchExtension(**values)
+        self.extension = SiteExtension(**values)
         if self.config["registry"]:
             with _as_plugin_error():
                 self.extension.registry  # noqa: B018 - load the overlays now: a bad one stops the build here
+        self.extension.registry_digest = registry_digest(self.config["registry"])
         folder = self.config["cache_dir"] or str(Path(config.config_file_path).parent / ".cache" / "seqdiagrams")
         self.extension.cache = DiskCache(Path(folder))
         self.extension.report = self._report

@@ -39,27 +39,27 @@ class Job:
     cache_dir: str
     styles: bool
     identity: str
-    """The figure's cache key (:func:`seqdiagrams.rendering.block_identity`)."""
+    """The figure's cache key (:func:`seqdiagrams.identity.block_key`)."""
 
 
 def jobs_for(pages: Iterable[tuple[str, str]], theme: str, registry: tuple[str, ...], cache_dir: Path,
              styles: bool) -> list[Job]:
     """The distinct figures of ``pages`` (Markdown text, default language of its blocks), in page order.
 
-    A site without blocks pays for the scan only: nothing is imported or loaded before a block is found.
+    A site without blocks pays for the scan only; one with blocks computes their keys from raw text and
+    file contents, without loading the registry or the renderers (a warm build needs neither).
     """
     from seqdiagrams.scan import scan_markdown
 
     found = [(ordinal, block, lang) for text, lang in pages for ordinal, block in enumerate(scan_markdown(text))]
     if not found:
         return []
-    from seqdiagrams.registry import Registry
-    from seqdiagrams.rendering import block_identity
+    from seqdiagrams.identity import block_key, registry_digest
 
-    data = Registry.load(registry)
+    digest = registry_digest(registry)
     jobs: dict[str, Job] = {}
     for ordinal, block, lang in found:
-        identity = block_identity(block.info, block.body, ordinal, lang, theme, styles, data)
+        identity = block_key(block.info, block.body, ordinal, lang, theme, styles, digest)
         jobs.setdefault(identity, Job(block.info, block.body, ordinal, lang, theme, registry, str(cache_dir),
                                       styles, identity))
     return list(jobs.values())

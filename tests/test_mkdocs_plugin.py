@@ -381,6 +381,23 @@ def test_a_warm_build_reads_the_search_text_of_its_figures_from_the_cache(tmp_pa
     assert json.dumps(title)[1:-1] in first  # the figure's own title, as the search index spells it
 
 
+def test_a_warm_build_loads_neither_the_registry_nor_a_block_parser(tmp_path: Path) -> None:
+    config_file = make_site(tmp_path, {"index.md": GOOD})
+    run_build(config_file)  # fills the cache
+    first = page(tmp_path)
+    probe = ("import sys\nfrom mkdocs.commands.build import build\nfrom mkdocs.config import load_config\n"
+             f"build(load_config({str(config_file)!r}))\n"
+             "print(sorted(m for m in ('pydantic', 'seqdiagrams.registry', 'seqdiagrams.spec') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,
+                            env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+    assert result.stdout.strip().splitlines()[-1] == "[]"
+    assert page(tmp_path) == first  # byte-identical to the build that rendered the figures
+    (tmp_path / "docs" / "index.md").write_text(GOOD + "\n```seqarch lstm\n```\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,
+                            env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+    assert "pydantic" in result.stdout  # a new figure is rendered: the registry is loaded for it
+
+
 # -- per-page language ---------------------------------------------------------------------------------
 
 

@@ -6,14 +6,12 @@ position on its page) so element ids are unique per page yet deterministic.
 
 from __future__ import annotations
 
-import hashlib
-from functools import cache as cache_forever
-from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from markupsafe import Markup, escape
 
 from seqdiagrams.errors import Diagnostic, SpecError, Subtype, at_block, did_you_mean, internal_error
+from seqdiagrams.identity import block_key, code_stamp, renderer_versions
 from seqdiagrams.params import STEP_PARAMS
 from seqdiagrams.rendering.dot import emit
 from seqdiagrams.rendering.engine import graphviz_version, layout
@@ -43,17 +41,6 @@ def _layout(dot: str, fmt: Literal["svg", "png"], cache: DiskCache | None) -> by
     if cache is None:
         return layout(dot, fmt)
     return cache.get(f"{graphviz_version()}\0{fmt}\0{dot}", fmt, lambda: layout(dot, fmt))
-
-
-@cache_forever
-def code_stamp() -> str:
-    """Digest of this package's code and templates: cached figures never outlive a code change."""
-    root = Path(__file__).resolve().parents[1]
-    digest = hashlib.sha256()
-    for path in sorted(root.rglob("*")):
-        if path.suffix in (".py", ".html") and path.is_file():
-            digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()[:16]
 
 
 def build_graph(spec: Spec, registry: Registry) -> Graph:
@@ -131,8 +118,7 @@ def render_spec(spec: Spec, fmt: OutputFormat, registry: Registry, ordinal: int 
 def block_identity(info: str, body: str, ordinal: int, lang: str, theme: str, styles: bool,
                    registry: Registry) -> str:
     """Everything a block's figure depends on, from its raw text: a warm build does not even parse it."""
-    return "\0".join(("block", code_stamp(), renderer_versions(), registry.digest, lang, theme, str(styles),
-                      str(ordinal), info, body))
+    return block_key(info, body, ordinal, lang, theme, styles, registry.digest)
 
 
 def render_block(info: str, body: str, info_loc: Location, body_loc: Location, ordinal: int, lang: str,
@@ -165,22 +151,6 @@ def figure_identity(spec: Spec, registry: Registry, ordinal: int, styles: bool) 
     """Everything a finished figure depends on: the key of its cache entry."""
     return "\0".join(("html", code_stamp(), renderer_versions(), registry.digest, str(ordinal), str(styles),
                       spec.canonical()))
-
-
-@cache_forever
-def renderer_versions() -> str:
-    """Versions of the libraries and vendored assets that shape output (read without importing them)."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    parts = [graphviz_version()]
-    for package in ("matplotlib", "mini-racer"):
-        try:
-            parts.append(f"{package}-{version(package)}")
-        except PackageNotFoundError:
-            parts.append(f"{package}-none")
-    stamp = Path(__file__).resolve().parents[1] / "static" / "vendor" / ".stamp"
-    parts.append(stamp.read_text() if stamp.is_file() else "no-vendor")
-    return "/".join(parts)
 
 
 def figure_steps(spec: Spec, graph: Graph, registry: Registry) -> list[Step]:
