@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from mkdocs.utils.templates import TemplateContext
 
     from seqdiagrams.errors import Diagnostic
+    from seqdiagrams.prerender import Job
 
 log = get_plugin_logger("seqdiagrams")
 
@@ -185,7 +186,6 @@ class SeqdiagramsPlugin(BasePlugin[SeqdiagramsConfig]):  # type: ignore[valid-ty
             return files
         from mkdocs.utils.meta import get_data
 
-        from seqdiagrams.page_assets import needed
         from seqdiagrams.prerender import jobs_for, prerender
 
         assert self.extension.cache is not None
@@ -198,18 +198,34 @@ class SeqdiagramsPlugin(BasePlugin[SeqdiagramsConfig]):  # type: ignore[valid-ty
             jobs = jobs_for(pages, options.theme, options.registry, self.extension.cache.folder, styles=False)
         self.pooled = prerender(jobs, self.config["workers"] or os.cpu_count()) if jobs else 0
         names = {"katex"} if options.katex == "page" else set()
-        for job in jobs:  # the pool's figures are read back; the few it left are rendered here
-            try:
-                names.update(needed(self.extension.figure(job.info, job.body, Location(), Location(), job.ordinal,
-                                                          job.lang)))
-            except SpecError:
-                continue  # reported with its location when its page is converted
+        names.update(self._figure_bundles(jobs))
         stylesheet = CSS + STYLESHEET + "\n" + FORMULAS_STYLESHEET + TIMELINE_STYLESHEET
         files.append(File.generated(config, CSS_PATH, content=stylesheet))
         for site_path, source in _bundle_files(names):
             files.append(File.generated(config, site_path, abs_src_path=str(source)))
         self.bundles = names
         return files
+
+    def _figure_bundles(self, jobs: list[Job]) -> list[str]:
+        """The bundles the site's figures use. The pool's figures are read back and the few it left are
+        rendered here; a build whose set of figures was seen before reads the answer from the cache instead."""
+        from seqdiagrams.page_assets import needed
+
+        assert self.extension is not None and self.extension.cache is not None
+        extension = self.extension
+
+        def produce() -> bytes:
+            names: set[str] = set()
+            for job in jobs:
+                try:
+                    names.update(needed(extension.figure(job.info, job.body, Location(), Location(), job.ordinal,
+                                                         job.lang)))
+                except SpecError:
+                    continue  # reported with its location when its page is converted
+            return " ".join(sorted(names)).encode()
+
+        key = "\0".join(["bundles", *sorted(job.identity for job in jobs)])
+        return extension.cache.get(key, "bundles", produce).decode().split()
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         if self.extension is None:
