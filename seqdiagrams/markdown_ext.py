@@ -36,7 +36,6 @@ from markdown.preprocessors import Preprocessor
 from seqdiagrams import markdown_math
 from seqdiagrams.errors import Diagnostic, SpecError, Subtype
 from seqdiagrams.options import SiteOptions, page_lang
-from seqdiagrams.rendering.html import error_box
 from seqdiagrams.rendering.renderer import Place, Renderer
 from seqdiagrams.scan import moved, scan_markdown_lines, trace_lines
 
@@ -137,6 +136,8 @@ class SeqarchExtension(Extension):
         try:
             return self.figure(block, Place(ordinal, self.page.lang))
         except SpecError as exc:
+            from seqdiagrams.rendering.html import error_box  # the renderers load only when a page needs them
+
             self.fail(exc.diagnostic)
             d = exc.diagnostic
             source = "seqarch " + block.info.strip() + ("\n" + block.body if block.body.strip() else "")

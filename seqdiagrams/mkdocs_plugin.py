@@ -35,6 +35,7 @@ from mkdocs.utils.meta import get_data
 
 from seqdiagrams.assets import VENDOR
 from seqdiagrams.errors import Location, SpecError
+from seqdiagrams.identity import code_stamp
 from seqdiagrams.markdown_ext import PageContext, SeqarchExtension, front_matter_lines
 from seqdiagrams.options import SiteOptions, page_lang, read_mkdocs_plugin
 from seqdiagrams.page_assets import BUNDLES, SITE_DIR, inject, needed
@@ -42,7 +43,7 @@ from seqdiagrams.prerender import jobs_for, prerender
 from seqdiagrams.rendering.cache import DiskCache
 from seqdiagrams.rendering.renderer import Renderer
 from seqdiagrams.rendering.stylesheet import site_stylesheet
-from seqdiagrams.search import restore, search_html
+from seqdiagrams.search import restore, search_html, summary
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -54,6 +55,7 @@ if TYPE_CHECKING:
     from mkdocs.utils.templates import TemplateContext
 
     from seqdiagrams.errors import Diagnostic
+    from seqdiagrams.prerender import Job
 
 log = get_plugin_logger("seqdiagrams")
 
@@ -158,16 +160,30 @@ class SeqdiagramsPlugin(BasePlugin[SeqdiagramsConfig]):  # type: ignore[valid-ty
             jobs = jobs_for(pages, self.extension.renderer)
         self.pooled = prerender(jobs, self.config["workers"] or os.cpu_count()) if jobs else 0
         names = {"katex"} if options.katex == "page" else set()
-        for job in jobs:  # the pool's figures are read back; the few it left are rendered here
-            try:
-                names.update(needed(self.extension.figure(job.block, job.place, warn=False)))
-            except SpecError:
-                continue  # reported with its location when its page is converted
+        names.update(self._figure_bundles(jobs))
         files.append(File.generated(config, CSS_PATH, content=site_stylesheet()))
         for site_path, source in _bundle_files(names):
             files.append(File.generated(config, site_path, abs_src_path=str(source)))
         self.bundles = names
         return files
+
+    def _figure_bundles(self, jobs: list[Job]) -> list[str]:
+        """The bundles the site's figures use. The pool's figures are read back and the few it left are
+        rendered here; a build whose set of figures was seen before reads the answer from the cache instead."""
+        assert self.extension is not None
+        extension = self.extension
+
+        def produce() -> bytes:
+            names: set[str] = set()
+            for job in jobs:
+                try:
+                    names.update(needed(extension.figure(job.block, job.place, warn=False)))
+                except SpecError:
+                    continue  # reported with its location when its page is converted
+            return " ".join(sorted(names)).encode()
+
+        key = "\0".join(["bundles", *sorted(job.identity for job in jobs)])
+        return extension.cache.get(key, "bundles", produce).decode().split()
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         if self.extension is None:
@@ -185,7 +201,7 @@ class SeqdiagramsPlugin(BasePlugin[SeqdiagramsConfig]):  # type: ignore[valid-ty
                         nav: Any) -> TemplateContext | None:
         """Before the search plugin indexes the page: show it each figure's words, not its drawing."""
         if self.extension is not None and page.content:
-            page.content, figures = search_html(page.content)
+            page.content, figures = search_html(page.content, self._summary)
             if figures:
                 self.search_swap[page.url] = figures
         return context
@@ -208,12 +224,13 @@ class SeqdiagramsPlugin(BasePlugin[SeqdiagramsConfig]):  # type: ignore[valid-ty
         """
         if self.extension is None:
             return output
-        missing = set(needed(output)) - self.bundles
+        names = needed(output)
+        missing = set(names) - self.bundles
         if missing:  # the page's own HTML needs a bundle no figure did: ship it too
             _copy_files(_bundle_files(missing), Path(config.site_dir))
             self.bundles |= missing
         base = "/".join([".."] * page.url.count("/")) or "."
-        return inject(output, base)
+        return inject(output, base, names)
 
     def on_post_build(self, config: MkDocsConfig) -> None:
         if self.extension is None:
@@ -227,6 +244,13 @@ class SeqdiagramsPlugin(BasePlugin[SeqdiagramsConfig]):  # type: ignore[valid-ty
         if (stats.errors or warnings) and self.config["strict"]:
             raise PluginError(f"seqdiagrams: {stats.errors} invalid seqarch block(s), {warnings} warning(s); "
                               "see the warnings above")
+
+    def _summary(self, piece: str) -> str:
+        """A figure's searchable text, from the site's cache: a warm build does not read the figure's HTML."""
+        assert self.extension is not None
+        data = self.extension.cache.get(f"search\0{code_stamp()}\0{piece}", "search",
+                                        lambda: summary(piece).encode("utf-8", "surrogatepass"))
+        return data.decode("utf-8", "surrogatepass")
 
     def _report(self, diagnostic: Diagnostic) -> None:
         if self.config["strict"] is False:

@@ -33,6 +33,9 @@ class Bundle:
 
     marker: re.Pattern[str]
     """Found in the HTML of a page that uses the asset."""
+    together: tuple[str, ...] = ()
+    """Strings that, all found in a page, also say it uses the asset (plain substring tests: a pattern
+    asking for two things anywhere in a page scans it from every position)."""
     stylesheets: tuple[str, ...] = ()
     """Stylesheets, each copied with the folder it sits in (KaTeX's ``fonts/`` sits beside its CSS)."""
     scripts: tuple[str, ...] = ()
@@ -47,14 +50,16 @@ class Bundle:
 BUNDLES: dict[str, Bundle] = {
     "katex": Bundle(re.compile(r"""class=["']?katex[\s"'>]"""), stylesheets=("vendor/katex/katex.min.css",)),
     # a figure in steps, or a node with an equation on a page that also shows that equation's formula section
-    "steps": Bundle(re.compile(r"""data-sqd-steps=["']?[0-9]|\A(?=[\s\S]*data-sqd-eq=)(?=[\s\S]*data-equation=)"""),
+    "steps": Bundle(re.compile(r"""data-sqd-steps=["']?[0-9]"""), ("data-sqd-eq=", "data-equation="),
                     scripts=("steps/steps.js",)),
 }
 
 
 def needed(page_html: str) -> tuple[str, ...]:
     """Names of the bundles ``page_html`` uses, in a stable order."""
-    return tuple(name for name, bundle in BUNDLES.items() if bundle.marker.search(page_html))
+    return tuple(name for name, bundle in BUNDLES.items()
+                 if bundle.marker.search(page_html)
+                 or (bundle.together and all(part in page_html for part in bundle.together)))
 
 
 def tags(names: tuple[str, ...], base: str) -> str:
@@ -65,10 +70,10 @@ def tags(names: tuple[str, ...], base: str) -> str:
                    + [f'<script defer src="{root}/{js}"></script>' for name in names for js in BUNDLES[name].scripts])
 
 
-def inject(page_html: str, base: str) -> str:
+def inject(page_html: str, base: str, names: tuple[str, ...] | None = None) -> str:
     """``page_html`` with the tags of the bundles it needs before ``</head>`` (or ``<body``, where a minifier
-    dropped the optional ``</head>``)."""
-    names = needed(page_html)
+    dropped the optional ``</head>``); a host that already asked :func:`needed` passes its answer as ``names``."""
+    names = needed(page_html) if names is None else names
     if not names:
         return page_html
     end = page_html.find("</head>")

@@ -19,6 +19,10 @@ from __future__ import annotations
 import html
 import re
 from html.parser import HTMLParser
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 _OPEN = '<figure class="sqd-figure"'
 _KATEX = '<span class="katex">'
@@ -30,9 +34,13 @@ _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "
                    "wbr"})
 
 
-def search_html(page_html: str) -> tuple[str, list[str]]:
+def search_html(page_html: str, summarise: Callable[[str], str] | None = None) -> tuple[str, list[str]]:
     """``page_html`` with each seqdiagrams figure replaced by a paragraph of its searchable text and
-    each other formula typeset at build time by its TeX, and the pieces taken out (for :func:`restore`)."""
+    each other formula typeset at build time by its TeX, and the pieces taken out (for :func:`restore`).
+
+    ``summarise`` (default :func:`summary`) turns one piece into its text: reading a figure's HTML is the
+    dearest step of a warm build, so a host passes a cached one (the text depends on the piece alone)."""
+    summarise = summarise or summary
     if _OPEN not in page_html and _KATEX not in page_html:
         return page_html, []
     out: list[str] = []
@@ -45,7 +53,7 @@ def search_html(page_html: str) -> tuple[str, list[str]]:
         end = _element_end(page_html, match.start(), _FIGURE_TAG if is_figure else _SPAN_TAG)
         mark = f"<!--sqd-search-{len(taken)}-->"
         taken.append(page_html[match.start():end])
-        text = _summary(taken[-1])
+        text = summarise(taken[-1])
         out += [page_html[pos:match.start()], mark, f"<p>{text}</p>" if is_figure and text else text, mark]
         pos = end
     out.append(page_html[pos:])
@@ -67,7 +75,8 @@ def _element_end(text: str, start: int, tags: re.Pattern[str]) -> int:
     return len(text)
 
 
-def _summary(figure_html: str) -> str:
+def summary(figure_html: str) -> str:
+    """The searchable text of one figure or build-time formula, HTML-escaped (see the module docstring)."""
     parser = _FigureText()
     parser.feed(figure_html)
     parser.close()

@@ -43,6 +43,9 @@ DEFERRED = {
     ("seqdiagrams.rendering.renderer", "seqdiagrams.registry"): "the registry load (pydantic) on a warm path "
                                                                 "that must stay cheap: a site without blocks "
                                                                 "never loads it",
+    ("seqdiagrams.rendering.renderer", "seqdiagrams.spec"): "the block grammar (with every subject's "
+                                                            "declarations) for the first block not in the "
+                                                            "cache: a warm build parses none",
     ("seqdiagrams.rendering.renderer", "seqdiagrams.rendering.pipeline"): "the pipeline (registry schema, "
                                                                           "Graphviz binding, subjects) is "
                                                                           "loaded for the first figure rendered",

@@ -366,6 +366,38 @@ def test_search_index_reads_each_figure_once(tmp_path: Path, theme: str, plugins
     assert "Transformer" in words  # the timeline's events stay searchable
 
 
+def test_a_warm_build_reads_the_search_text_of_its_figures_from_the_cache(tmp_path: Path) -> None:
+    text = "# Page\n\n```seqarch gru\n```\n\n```seqarch formulas arch=rnn\n```\n"
+    config_file = write_site(tmp_path, {"index.md": text}, ["search", "seqdiagrams"])
+    index = tmp_path / "site" / "search" / "search_index.json"
+    cold = plugin_of(run_build(config_file)).extension.cache
+    first = index.read_text(encoding="utf-8")
+    warm = plugin_of(run_build(config_file)).extension.cache
+    assert cold.misses["search"] >= 2 and warm.misses["search"] == 0  # two figures (and their formulas)
+    assert warm.hits["search"] == cold.misses["search"]
+    assert index.read_text(encoding="utf-8") == first  # the same words as when they were read from the figures
+    page_html = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    title = re.search(r"<svg[^>]*>\s*<title[^>]*>([^<]+)</title>", page_html).group(1)
+    assert json.dumps(title)[1:-1] in first  # the figure's own title, as the search index spells it
+
+
+def test_a_warm_build_loads_neither_the_registry_nor_a_block_parser(tmp_path: Path) -> None:
+    config_file = make_site(tmp_path, {"index.md": GOOD})
+    run_build(config_file)  # fills the cache
+    first = page(tmp_path)
+    probe = ("import sys\nfrom mkdocs.commands.build import build\nfrom mkdocs.config import load_config\n"
+             f"build(load_config({str(config_file)!r}))\n"
+             "print(sorted(m for m in ('pydantic', 'seqdiagrams.registry', 'seqdiagrams.spec') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,
+                            env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+    assert result.stdout.strip().splitlines()[-1] == "[]"
+    assert page(tmp_path) == first  # byte-identical to the build that rendered the figures
+    (tmp_path / "docs" / "index.md").write_text(GOOD + "\n```seqarch lstm\n```\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,
+                            env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+    assert "pydantic" in result.stdout  # a new figure is rendered: the registry is loaded for it
+
+
 # -- per-page language ---------------------------------------------------------------------------------
 
 

@@ -8,7 +8,6 @@ a schema error names the YAML file, line and column of the offending entry.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -18,6 +17,7 @@ import yaml
 from pydantic import ValidationError
 
 from seqdiagrams.errors import Location, SpecError, Subtype
+from seqdiagrams.identity import registry_digest
 from seqdiagrams.registry.schema import Arch, Dimension, Event, RegistryData
 
 if TYPE_CHECKING:
@@ -92,18 +92,17 @@ def _load(overlays: tuple[str, ...], stamps: tuple[tuple[int, int], ...]) -> Reg
     files = sorted(DATA_DIR.glob("*.yaml"))
     merged: dict[str, Any] = {}
     origins: list[_Origin] = []
-    hasher = hashlib.sha256()
     for path in [*files, *(Path(p) for p in overlays)]:
         packaged = path.parent == DATA_DIR
         text = _read(path, packaged)
-        hasher.update(path.name.encode() + b"\0" + text.encode() + b"\0")
         origins.append((str(path), text))
         _merge(merged, _parse(path, text, packaged))
     try:
         data = RegistryData.model_validate(merged)
     except ValidationError as exc:
         raise _schema_error(exc, origins) from None
-    return Registry(data, hasher.hexdigest()[:16], tuple(origins))
+    # the digest a warm build computes from the files' text without loading the registry
+    return Registry(data, registry_digest(overlays), tuple(origins))
 
 
 def _read(path: Path, packaged: bool) -> str:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from seqdiagrams.identity import code_stamp, renderer_versions
 from seqdiagrams.rendering.renderer import (
     BlockText,
     FoundBlock,
@@ -22,8 +23,6 @@ from seqdiagrams.rendering.renderer import (
     Rendered,
     Renderer,
     Settings,
-    code_stamp,
-    renderer_versions,
 )
 from seqdiagrams.types import FORMATS, OutputFormat
 

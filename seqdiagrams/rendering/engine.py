@@ -15,22 +15,14 @@ from functools import cache
 from typing import Literal
 
 from seqdiagrams.errors import Location, SpecError, Subtype
+from seqdiagrams.identity import graphviz_version
+
+__all__ = ["graphviz_version", "layout", "positions"]
 
 log = logging.getLogger("seqdiagrams")
 _LOCK = threading.Lock()
 
 Format = Literal["svg", "png", "pdf"]
-
-
-@cache
-def graphviz_version() -> str:
-    """The Graphviz version in use (part of cache keys: another version lays out differently)."""
-    try:
-        import pygraphviz
-
-        return f"pygraphviz-{pygraphviz.__version__}"
-    except ImportError:
-        return "dot-executable"
 
 
 def layout(dot: str, fmt: Format) -> bytes:

@@ -11,18 +11,14 @@ for them; see :attr:`Renderer.registry` and :func:`_pipeline`).
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
-from functools import cache
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from seqdiagrams.errors import Diagnostic, Location, at_block
+from seqdiagrams.identity import block_key, registry_digest
 from seqdiagrams.options import SiteOptions
 from seqdiagrams.rendering.cache import DiskCache
-from seqdiagrams.rendering.engine import graphviz_version
-from seqdiagrams.spec import parse, parse_parts, with_default_lang, with_theme
 
 if TYPE_CHECKING:
     from types import ModuleType
@@ -98,6 +94,7 @@ class Renderer:
         self.cache = cache if cache is not None else DiskCache()
         self.styles = styles
         self._registry = registry
+        self._digest: str | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Renderer:
@@ -124,19 +121,28 @@ class Renderer:
 
     def settle(self, spec: Spec, lang: str | None = None) -> Spec:
         """``spec`` with the page's ``lang`` (else the site's) and the site's theme, unless the block chose."""
-        return with_theme(with_default_lang(spec, lang or self.options.lang), self.options.theme)
+        grammar = _grammar()
+        return grammar.with_theme(grammar.with_default_lang(spec, lang or self.options.lang), self.options.theme)
 
     def spec(self, block: FoundBlock, place: Place | None = None) -> Spec:
         """The block parsed, with the site's defaults; raises its located :class:`SpecError`."""
         lang = place.lang if place is not None else None
-        return self.settle(parse_parts(block.info, block.body, block.info_loc, block.body_loc), lang)
+        return self.settle(_grammar().parse_parts(block.info, block.body, block.info_loc, block.body_loc), lang)
 
     def key(self, block: FoundBlock, place: Place | None = None) -> str:
         """Everything a block's figure depends on, from its raw text: the figure's one cache key."""
         place = place or Place()
-        return "\0".join(("block", code_stamp(), renderer_versions(), self.registry.digest,
-                          place.lang or self.options.lang, self.options.theme, str(self.styles),
-                          str(place.ordinal), block.info, block.body))
+        return block_key(block.info, block.body, place.ordinal, place.lang or self.options.lang, self.options.theme,
+                         self.styles, self.registry_digest)
+
+    @property
+    def registry_digest(self) -> str:
+        """The registry's digest, from the YAML files' text (:mod:`seqdiagrams.identity`) unless a registry was
+        given: so a key, and a warm build's cache hit, never loads the registry."""
+        if self._digest is None:
+            self._digest = self._registry.digest if self._registry is not None else registry_digest(
+                self.options.registry)
+        return self._digest
 
     # -- entries -----------------------------------------------------------------------------------
 
@@ -168,7 +174,7 @@ class Renderer:
     def render_text(self, block: str, fmt: OutputFormat) -> tuple[str | bytes, list[Diagnostic]]:
         """A whole block's text (``"rnn unroll=3"``, optionally a YAML body after a newline) as ``fmt``,
         with its warnings: what ``seqdiagrams render`` prints."""
-        spec = self.settle(parse(block))
+        spec = self.settle(_grammar().parse(block))
         return self.output(spec, fmt), self.warnings(spec)
 
     def check(self, block: FoundBlock) -> list[Diagnostic]:
@@ -183,34 +189,17 @@ class Renderer:
         return _pipeline().unmatched_highlights(spec, self.registry)
 
 
+def _grammar() -> ModuleType:
+    """The block grammar: imported for the first block not found in the cache (it brings every subject's
+    declarations), so a warm build, whose figures all come from the cache, never parses a block."""
+    from seqdiagrams import spec
+
+    return spec
+
+
 def _pipeline() -> ModuleType:
     """The pipeline module: imported on the first figure actually rendered, not with the renderer, since
     it brings the registry schema (pydantic), Graphviz's bindings and the subjects."""
     from seqdiagrams.rendering import pipeline
 
     return pipeline
-
-
-@cache
-def code_stamp() -> str:
-    """Digest of this package's code and templates: cached figures never outlive a code change."""
-    root = Path(__file__).resolve().parents[1]
-    digest = hashlib.sha256()
-    for path in sorted(root.rglob("*")):
-        if (path.suffix in (".py", ".html") or path.parent.name == "templates") and path.is_file():
-            digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()[:16]
-
-
-@cache
-def renderer_versions() -> str:
-    """Versions of the libraries and vendored assets that shape output (read without importing them)."""
-    parts = [graphviz_version()]
-    for package in ("matplotlib", "mini-racer"):
-        try:
-            parts.append(f"{package}-{version(package)}")
-        except PackageNotFoundError:
-            parts.append(f"{package}-none")
-    stamp = Path(__file__).resolve().parents[1] / "static" / "vendor" / ".stamp"
-    parts.append(stamp.read_text() if stamp.is_file() else "no-vendor")
-    return "/".join(parts)
