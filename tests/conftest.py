@@ -1,10 +1,15 @@
-"""Fixtures shared by the unit tests."""
+"""Fixtures shared by the unit tests, and the Hypothesis profile: no example database (tests write only to
+temporary folders, and a run is repeatable without one: failing examples are printed)."""
 
 from __future__ import annotations
 
 import pytest
+from hypothesis import settings
 
 from seqdiagrams.registry import Registry
+
+settings.register_profile("seqdiagrams", database=None)
+settings.load_profile("seqdiagrams")
 
 
 @pytest.fixture(scope="session")

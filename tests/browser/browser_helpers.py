@@ -7,11 +7,11 @@ import functools
 import http.server
 import shutil
 import threading
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+    from pathlib import Path
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 LAUNCH_ARGS = ["--no-sandbox", "--headless=new", "--disable-gpu", "--disable-dev-shm-usage",
@@ -19,12 +19,13 @@ LAUNCH_ARGS = ["--no-sandbox", "--headless=new", "--disable-gpu", "--disable-dev
                "--no-first-run", "--disable-quic"]
 
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
-"""Screenshots the browser tests save for a person to look at (git-ignored)."""
+ARTIFACTS: Path | None = None
+"""Where screenshots for a person to look at go; set for the session by ``conftest.screenshot_folder``."""
 
 
 def artifact(name: str) -> Path:
-    """Where to save the screenshot ``name``."""
+    """Where to save the screenshot ``name`` (outside the repository)."""
+    assert ARTIFACTS is not None, "the screenshot folder is set by the browser tests' conftest"
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS / name
 

@@ -4,7 +4,7 @@ A small MkDocs site holds every example of every diagram subject, one page per l
 each figure must fit the text column and show its node text at 10 px or more (FIGURES.md §8, measured
 on the drawn SVG: font size in the viewBox times the scale the page gives it); the "→ t+1" stubs and
 "⋯" marks must be drawn in the page's text colour in the light and the dark scheme. Screenshots are
-saved under ``test-artifacts/screenshots`` for review.
+saved under the screenshot folder (see ``conftest.py``) for review.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pytest
-from browser_helpers import CHROMIUM, artifact, serve
+from browser_helpers import artifact, serve
 
 from seqdiagrams.gallery import block_in, examples
 from seqdiagrams.rendering.dot import FONT_SIZE
@@ -21,8 +21,6 @@ from seqdiagrams.subjects import get_subject
 
 if TYPE_CHECKING:
     from pathlib import Path
-
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")
 
 BLOCKS = [block for subject, block in examples() if get_subject(subject).build is not None
           and not get_subject(subject).uses_render(parse(block))]

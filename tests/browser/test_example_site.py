@@ -5,7 +5,7 @@ opened; the tests assert no console errors, no request leaving the local server,
 diagram visible with a non-zero size, Chinese text drawn with a real CJK font (not tofu),
 and diagram colours that follow Material's light/dark palette switch, timelines and graphs
 included (HTML drawn at build time: no page loads Mermaid).
-Screenshots of key pages are saved under ``test-artifacts/screenshots`` for review.
+Screenshots of key pages are saved under the screenshot folder (see ``conftest.py``) for review.
 """
 
 from __future__ import annotations
@@ -14,15 +14,13 @@ import re
 from pathlib import Path
 
 import pytest
-from browser_helpers import CHROMIUM, artifact, serve, watched_tab
+from browser_helpers import artifact, serve, watched_tab
 
 from seqdiagrams.registry import Registry
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = ["index.html", *(f"{lang}/{name}" for lang in ("en", "zh")
                          for name in ("", "rnn/", "lstm-gru/", "seq2seq/", "attention/", "transformer/", "mamba/"))]
-
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")
 
 
 @pytest.fixture(scope="module")
@@ -32,6 +30,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> str:
 
     out = tmp_path_factory.mktemp("example-site")
     config = load_config(str(ROOT / "example_site" / "mkdocs.yml"), site_dir=str(out), strict=True)
+    config.plugins["seqdiagrams"].config["cache_dir"] = str(tmp_path_factory.mktemp("figure-cache"))  # not the repo
     build(config)
     with serve(out) as url:
         yield url

@@ -8,7 +8,7 @@ page: a figure is shown at its natural size (one CSS pixel per SVG unit) up to i
 keyboard-operable full-size view beyond it; node text is at least 10 px at natural size; every text box lies
 inside its node box; in a dark scheme every element class (node shapes with and without links, clusters,
 edges, edge labels, plot text) changes colour and no node stays light. Screenshots go to
-``test-artifacts/screenshots``.
+the screenshot folder (see ``conftest.py``).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import warnings
 from pathlib import Path
 
 import pytest
-from browser_helpers import CHROMIUM, artifact, serve
+from browser_helpers import artifact, serve
 
 from seqdiagrams.rendering.theme import FAMILIES, TEXT
 
@@ -69,8 +69,6 @@ FEW = "# Figures\n\n```seqarch rnn unroll=3\n```\n\n```seqarch lstm\n```\n\n```s
 FEW_RST = "Figures\n=======\n\n.. seqarch:: rnn unroll=3\n\n.. seqarch:: lstm\n\n.. seqarch:: transformer\n"
 FONT_PX = 12
 """Node label size in SVG units (sub/superscripts are smaller by design)."""
-
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")
 
 # Per diagram: natural and shown width, the width its column offers, and every node text part with its
 # on-screen size and whether its box lies inside the node's outline (in SVG units, half a unit of slack).

@@ -5,7 +5,7 @@ Measured as a reader meets them: each figure fits the text column with no sidewa
 least 10 px on screen and stays inside its box, the cards keep the registry graph's colours (solutions outlined
 in the palette's state stroke, problems as hexagons in a tint of its gate stroke, each era marked in its
 family's stroke), text is the page's own in both schemes, and nothing is requested from another host.
-Screenshots go to ``test-artifacts/screenshots``.
+Screenshots go to the screenshot folder (see ``conftest.py``).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pytest
-from browser_helpers import CHROMIUM, artifact, serve
+from browser_helpers import artifact, serve
 
 from seqdiagrams.registry import Registry
 from seqdiagrams.rendering.theme import FAMILIES
@@ -21,8 +21,6 @@ from seqdiagrams.subjects import get_subject
 
 if TYPE_CHECKING:
     from pathlib import Path
-
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")
 
 OWN, BOTH = (block for block in get_subject("timeline").examples if "graph=own" in block or "graph=both" in block)
 MIN_TEXT_PX = 10.0

@@ -6,7 +6,7 @@ Chromium at 1280×900; the same pages built by Zensical (``markdown_extensions: 
 reader sees is measured: the timeline and the problem → solution graph fit the text column (no sideways
 scrolling) with text of at least 10 px (computed font size × on-screen scale), they are there after an instant
 page switch, a palette switch re-colours them, table math is KaTeX from the build, and not one request leaves
-127.0.0.1 (Material's own Mermaid loader included). Screenshots go to ``test-artifacts/screenshots``.
+127.0.0.1 (Material's own Mermaid loader included). Screenshots go to the screenshot folder (see ``conftest.py``).
 """
 
 from __future__ import annotations
@@ -16,14 +16,12 @@ import subprocess
 from typing import TYPE_CHECKING
 
 import pytest
-from browser_helpers import CHROMIUM, artifact, serve, watched_tab
+from browser_helpers import artifact, serve, watched_tab
 
 from seqdiagrams.registry import Registry
 
 if TYPE_CHECKING:
     from pathlib import Path
-
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")
 
 MIN_TEXT_PX = 10.0
 PAGES = {
