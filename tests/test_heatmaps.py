@@ -29,7 +29,7 @@ from seqdiagrams.spec import parse
 from seqdiagrams.subjects import attention_weights
 
 SVG = "{http://www.w3.org/2000/svg}"
-GALLERY = Path(__file__).resolve().parents[1] / "docs" / "gallery"
+GALLERY = Path(__file__).resolve().parent / "golden"
 HOSTILE_TOKEN = "<b>&x"
 
 
