@@ -316,6 +316,7 @@ def test_assets_are_site_files(tmp_path: Path) -> None:
                              for path in bundle.stylesheets}
     assert expected <= uris
     assert any(uri.startswith(f"{SITE_DIR}/vendor/katex/fonts/") and uri.endswith(".woff2") for uri in uris)
+    assert f"{SITE_DIR}/vendor/katex/katex.min.js" not in uris  # KaTeX's script runs at build time only
     for uri in uris:
         assert (tmp_path / "site" / uri).is_file(), uri
     index = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")

@@ -149,3 +149,15 @@ def test_vendoring_without_npm_stops_with_one_line_that_says_how(tmp_path: Path)
     (line,) = optional.stderr.splitlines()
     assert line.startswith(vendor_assets().NO_NPM) and "without KaTeX" in line
     assert not (tmp_path / "seqdiagrams").exists()  # nothing half-vendored
+
+
+def test_sites_get_the_stylesheet_its_fonts_and_licence_not_the_build_time_script() -> None:
+    from seqdiagrams.assets import VENDOR
+    from seqdiagrams.page_assets import BUNDLES
+
+    static = VENDOR.parent
+    shipped = {path.relative_to(VENDOR).as_posix() for path in BUNDLES["katex"].site_files(static)}
+    fonts = {f"katex/fonts/{font.name}" for font in (VENDOR / "katex" / "fonts").iterdir()}
+    assert fonts and shipped == {"katex/katex.min.css", "katex/LICENSE"} | fonts
+    assert (VENDOR / "katex" / "katex.min.js").is_file()  # in the package, for the embedded engine only
+    assert [path.relative_to(static).as_posix() for path in BUNDLES["steps"].site_files(static)] == ["steps/steps.js"]
