@@ -30,6 +30,17 @@ def artifact(name: str) -> Path:
     return ARTIFACTS / name
 
 
+def css_rgb(hex_colour: str, alpha: float | None = None) -> str:
+    """A theme colour (``#2563eb``) as a browser serialises it computed: ``rgb(37, 99, 235)`` (``rgba`` with alpha)."""
+    red, green, blue = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgb({red}, {green}, {blue})" if alpha is None else f"rgba({red}, {green}, {blue}, {alpha})"
+
+
+def rgb_tuple(hex_colour: str) -> tuple[int, int, int]:
+    """A theme colour as 8-bit channels, to compare with pixels sampled from a screenshot."""
+    return tuple(int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))  # type: ignore[return-value]
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         pass

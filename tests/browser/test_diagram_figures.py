@@ -12,10 +12,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pytest
-from browser_helpers import artifact, serve
+from browser_helpers import artifact, css_rgb, serve
 
 from seqdiagrams.gallery import block_in, examples
 from seqdiagrams.rendering.dot import FONT_SIZE
+from seqdiagrams.rendering.theme import FAMILIES, TEXT
 from seqdiagrams.spec import parse
 from seqdiagrams.subjects import get_subject
 
@@ -25,10 +26,10 @@ if TYPE_CHECKING:
 BLOCKS = [block for subject, block in examples() if get_subject(subject).build is not None
           and not get_subject(subject).uses_render(parse(block))]
 MIN_TEXT_PX = 10.0
-LIGHT_TEXT, DARK_TEXT = "rgb(15, 23, 42)", "rgb(226, 232, 240)"
-"""The label colours of the two schemes (``theme.TEXT``)."""
-LIGHT_OP, DARK_OP = "rgb(255, 255, 255)", "rgb(15, 23, 42)"
-"""The fill of the round ⊙/+ operators in the two schemes (``theme.FAMILIES["op"]``)."""
+LIGHT_TEXT, DARK_TEXT = (css_rgb(colour) for colour in TEXT)
+"""The label colours of the two schemes."""
+LIGHT_OP, DARK_OP = css_rgb(FAMILIES["op"].light_fill), css_rgb(FAMILIES["op"].dark_fill)
+"""The fill of the round ⊙/+ operators in the two schemes."""
 
 MKDOCS_YML = """site_name: Diagram figures
 docs_dir: docs

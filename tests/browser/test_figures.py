@@ -19,7 +19,7 @@ import warnings
 from pathlib import Path
 
 import pytest
-from browser_helpers import artifact, serve
+from browser_helpers import artifact, css_rgb, serve
 
 from seqdiagrams.rendering.theme import FAMILIES, TEXT
 
@@ -125,10 +125,6 @@ def _luma(css: str) -> float:
 
 def _same_colours(colours: dict[str, list[str]]) -> dict[str, list[tuple[int, ...]]]:
     return {kind: [_rgb8(c) for c in values] for kind, values in colours.items()}
-
-
-def _rgb(hex_colour: str) -> str:
-    return "rgb({}, {}, {})".format(*(int(hex_colour[i:i + 2], 16) for i in (1, 3, 5)))
 
 
 @pytest.fixture(scope="module")
@@ -283,12 +279,12 @@ def test_dark_palette_values_come_from_the_theme_table(page, material: str) -> N
     page.locator("form[data-md-component=palette] label:visible").first.click()  # default → slate, as a reader
     page.wait_for_function("document.body.getAttribute('data-md-color-scheme') === 'slate'")
     state = page.locator("svg.sqd-svg .sqd-f-state path, svg.sqd-svg .sqd-f-state polygon").first
-    assert state.evaluate("el => getComputedStyle(el).fill") == _rgb(FAMILIES["state"].dark_fill)
+    assert state.evaluate("el => getComputedStyle(el).fill") == css_rgb(FAMILIES["state"].dark_fill)
     page.locator("form[data-md-component=palette] label:visible").first.click()  # slate → dracula
     page.wait_for_function("document.body.getAttribute('data-md-color-scheme') === 'dracula'")
-    assert _rgb8(state.evaluate("el => getComputedStyle(el).fill")) == _rgb8(_rgb(FAMILIES["state"].dark_fill))
+    assert _rgb8(state.evaluate("el => getComputedStyle(el).fill")) == _rgb8(css_rgb(FAMILIES["state"].dark_fill))
     text = page.locator("svg.sqd-svg text").first
-    assert _rgb8(text.evaluate("el => getComputedStyle(el).fill")) == _rgb8(_rgb(TEXT[1]))
+    assert _rgb8(text.evaluate("el => getComputedStyle(el).fill")) == _rgb8(css_rgb(TEXT[1]))
 
 
 def test_default_mkdocs_theme_sizes_figures_and_follows_bootstrap_dark(page, mkdocs_theme: str) -> None:
