@@ -274,7 +274,8 @@ def test_key_pages_as_a_reader_sees_them(page, site: str, path: str, scheme: str
     crop = image.crop((int(label["left"] - svg["left"]), int(label["top"] - top),
                        int(label["right"] - svg["left"]) + 1, int(label["bottom"] - top) + 1))
     text = rgb_tuple(TEXT[dark])
-    closest = min(crop.getdata(), key=lambda pixel: sum(abs(a - b) for a, b in zip(pixel, text, strict=True)))
+    pixels = [crop.getpixel((x, y)) for x in range(crop.width) for y in range(crop.height)]
+    closest = min(pixels, key=lambda pixel: sum(abs(a - b) for a, b in zip(pixel, text, strict=True)))
     assert _near(closest, text, tolerance=24), (closest, TEXT[dark])  # glyph stems are drawn in the text colour
 
 
