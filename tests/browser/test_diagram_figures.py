@@ -85,7 +85,9 @@ def test_every_diagram_fits_the_column_with_readable_text(browser, site: str, la
     page = context.new_page()
     page.goto(f"{site}{lang}/", wait_until="networkidle")
     figures = page.locator("figure.sqd-figure")
-    assert figures.count() == len(BLOCKS)
+    from playwright.sync_api import expect
+
+    expect(figures).to_have_count(len(BLOCKS))  # a 1.5 MB page: wait until the browser has parsed all of it
     found = figures.evaluate_all(MEASURE)
     for block, seen in zip(BLOCKS, found, strict=True):
         assert seen["width"] <= seen["column"] + 0.5, f"{block}: {seen}"
