@@ -13,12 +13,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+from seqdiagrams import render
+
 BLOCKS = [  # (block, format): one of each kind of output
     ("transformer variant=decoder-only layers=2 norm=pre", "svg"),
     ("lstm view=unrolled unroll=2 lang=zh", "html"),
     ("table dims=all", "html"),
     ("formulas arch=lstm lang=zh", "html"),
-    ("complexity", "svg"),
+    ("complexity archs=rnn,transformer", "svg"),
+    ("positional-encoding lang=zh", "svg"),
     ("attention-weights mask=causal lang=zh", "svg"),
     ("timeline", "html"),
 ]
@@ -65,6 +68,8 @@ def test_blocks_render_byte_identically_in_fresh_processes(tmp_path: Path) -> No
     assert all(figures), "a block rendered nothing"
     for (block, fmt), a, b in zip(BLOCKS, figures, second.split(b"\n\x00\n")[:-1], strict=True):
         assert a == b, f"{block} ({fmt}) differs between two fresh processes"
+        here = render(block, format=fmt)  # and this process, behind whatever its caches hold by now
+        assert a == (here.encode("utf-8") if isinstance(here, str) else here), f"{block} ({fmt}) differs here"
 
 
 SITE_PAGES = {
