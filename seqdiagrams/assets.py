@@ -18,6 +18,6 @@ def vendor_file(relative: str) -> Path:
     path = VENDOR / relative
     if not path.exists():
         raise SpecError.at(Subtype.MISSING, f"the vendored asset {relative} is missing from this installation",
-                           Location(), "reinstall seqdiagrams (its build fetches KaTeX with npm), "
-                           "or run `python tools/vendor_assets.py` in a source checkout")
+                           Location(), "installed from a git checkout without npm? Install Node.js 20 with npm and "
+                           "reinstall, or install a release (sdist or wheel), which carries KaTeX")
     return path

@@ -1,12 +1,12 @@
-"""Render every subject's examples, in English and Chinese, into a gallery folder.
+"""Render every subject's examples, in English and Chinese: the golden set, and pictures on demand.
 
-``python -m seqdiagrams.gallery docs/gallery`` writes, per example, a picture
-(``<slug>.svg`` for diagrams and plots, ``<slug>.html`` for tables and timelines) and a
-golden file in the subject's machine-independent format (``.dot`` for diagrams, ``.md`` or
-``.json`` for data), with ``.zh`` twins, plus an ``index.md`` that shows each figure under
-the block that made it. The test suite re-renders every example and fails when a golden
-file is stale (SVG coordinates depend on the fonts installed, so SVG is not compared).
-``--png`` also writes PNGs for review.
+``python -m seqdiagrams.gallery`` writes, per example, the golden file in the subject's
+machine-independent format (``.dot`` for diagrams, ``.md`` or ``.json`` for data), with ``.zh``
+twins, into ``tests/golden``. The test suite re-renders every example and fails when a golden file
+is stale; pictures are not golden (SVG coordinates depend on the fonts installed). ``--pictures DIR``
+also writes each example's picture (``<slug>.svg`` for diagrams and plots, ``<slug>.html`` for
+tables and timelines) and an ``index.md`` that shows each figure under the block that made it, for
+review; ``--png`` adds PNGs to those.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from seqdiagrams.registry import Registry
-from seqdiagrams.rendering.renderer import Renderer
+from seqdiagrams.rendering import Renderer
 from seqdiagrams.spec import parse
 from seqdiagrams.subjects import catalog, get_subject
 
@@ -60,43 +60,66 @@ def files_of(spec: Spec) -> tuple[str, str]:
     return golden, "svg" if "svg" in subject.formats else "html"
 
 
-def write(folder: Path, png: bool = False) -> int:
-    """Render the whole gallery into ``folder``; returns the number of figures written."""
-    renderer = Renderer(registry=Registry.default())
-    folder.mkdir(parents=True, exist_ok=True)
-    index = ["# Gallery", "",
-             "Every subject and variant, rendered by `python -m seqdiagrams.gallery docs/gallery`.",
+GOLDEN = Path("tests/golden")
+"""The golden set's folder, relative to a source checkout."""
+
+
+def index() -> str:
+    """The ``index.md`` of a picture folder: every example's block, then its picture, by subject."""
+    lines = ["# Gallery", "",
+             "Every subject and variant, rendered by `python -m seqdiagrams.gallery --pictures DIR`.",
              "Each figure shows the block that produced it.", ""]
-    count = 0
     current = ""
     for subject, block in examples():
         if subject != current:
-            index += [f"## `{subject}`", ""]
+            lines += [f"## `{subject}`", ""]
             current = subject
+        for lang in LANGS:
+            name = slug(block, lang)
+            picture = files_of(parse(block_in(block, lang)))[1]
+            shown = f"![{name}]({name}.svg)" if picture == "svg" else f"[{name}]({name}.html)"
+            lines += [f"```text\nseqarch {block_in(block, lang)}\n```", "", shown, ""]
+    return "\n".join(lines)
+
+
+def write(folder: Path, pictures: Path | None = None, png: bool = False) -> int:
+    """Render the golden set into ``folder`` (and the pictures into ``pictures``); returns the number of examples."""
+    renderer = Renderer(registry=Registry.default())
+    folder.mkdir(parents=True, exist_ok=True)
+    if pictures is not None:
+        pictures.mkdir(parents=True, exist_ok=True)
+    count = 0
+    for _, block in examples():
         for lang in LANGS:
             spec = parse(block_in(block, lang))
             name = slug(block, lang)
             golden, picture = files_of(spec)
             (folder / f"{name}.{golden}").write_text(str(renderer.output(spec, golden)), encoding="utf-8")
-            (folder / f"{name}.{picture}").write_text(str(renderer.output(spec, picture)), encoding="utf-8")
-            if png and "png" in get_subject(spec.subject).formats:
-                (folder / f"{name}.png").write_bytes(bytes(renderer.output(spec, "png")))
-            shown = f"![{name}]({name}.svg)" if picture == "svg" else f"[{name}]({name}.html)"
-            index += [f"```text\nseqarch {block_in(block, lang)}\n```", "", shown, ""]
+            if pictures is not None:
+                (pictures / f"{name}.{picture}").write_text(str(renderer.output(spec, picture)),
+                                                             encoding="utf-8")
+                if png and "png" in get_subject(spec.subject).formats:
+                    (pictures / f"{name}.png").write_bytes(bytes(renderer.output(spec, "png")))
             count += 1
-    (folder / "index.md").write_text("\n".join(index), encoding="utf-8")
+    if pictures is not None:
+        (pictures / "index.md").write_text(index(), encoding="utf-8")
     return count
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m seqdiagrams.gallery", description=__doc__.splitlines()[0])
-    parser.add_argument("folder", type=Path, nargs="?", default=Path("docs/gallery"))
-    parser.add_argument("--png", action="store_true", help="also write PNG files (for visual review)")
+    parser.add_argument("folder", type=Path, nargs="?", default=GOLDEN, help=f"the golden set (default: {GOLDEN})")
+    parser.add_argument("--pictures", type=Path, metavar="DIR",
+                        help="also write each example's picture and an index.md into DIR (for review)")
+    parser.add_argument("--png", action="store_true", help="with --pictures: PNG files too")
     args = parser.parse_args(argv)
+    if args.png and args.pictures is None:
+        parser.error("--png needs --pictures DIR")
     start = time.perf_counter()
-    count = write(args.folder, args.png)
-    print(f"seqdiagrams: {count} figures written to {args.folder} in {time.perf_counter() - start:.2f} s",
-          file=sys.stderr)
+    count = write(args.folder, args.pictures, args.png)
+    print(f"seqdiagrams: {count} examples written to {args.folder}"
+          + (f" (pictures in {args.pictures})" if args.pictures else "")
+          + f" in {time.perf_counter() - start:.2f} s", file=sys.stderr)
     return 0
 
 

@@ -271,18 +271,13 @@ def _as_plugin_error() -> Iterator[None]:
 def _bundle_files(names: set[str]) -> Iterator[tuple[str, Path]]:
     """``(path in the site, vendored file)`` of every file of the bundles ``names`` (fonts included)."""
     static = VENDOR.parent
-    folders: set[Path] = set()
     for name in sorted(names):
         bundle = BUNDLES[name]
         for relative in bundle.files:
             if not (static / relative).exists():
                 log.warning("the vendored asset %s is missing: reinstall seqdiagrams", relative)
-                continue
-            folders.add((static / relative).parent)
-    for folder in sorted(folders):
-        for source in sorted(folder.rglob("*")):
-            if source.is_file():
-                yield f"{SITE_DIR}/{source.relative_to(static).as_posix()}", source
+        for source in bundle.site_files(static):
+            yield f"{SITE_DIR}/{source.relative_to(static).as_posix()}", source
 
 
 def _copy_files(entries: Iterator[tuple[str, Path]], site_dir: Path) -> None:

@@ -46,6 +46,16 @@ class Bundle:
         """Every file the bundle loads, relative to the package's ``static`` folder."""
         return self.stylesheets + self.scripts
 
+    def site_files(self, static: Path) -> list[Path]:
+        """The files a site needs for the bundle: each file it loads, the folders below that file's folder (KaTeX's
+        ``fonts/``) and the licence beside it; not the rest of the package (``katex.min.js`` runs at build time)."""
+        found: set[Path] = set()
+        for relative in self.files:
+            folder = (static / relative).parent
+            found.update(path for path in (static / relative, folder / "LICENSE") if path.is_file())
+            found.update(path for path in folder.rglob("*") if path.is_file() and path.parent != folder)
+        return sorted(found)
+
 
 BUNDLES: dict[str, Bundle] = {
     "katex": Bundle(re.compile(r"""class=["']?katex[\s"'>]"""), stylesheets=("vendor/katex/katex.min.css",)),
@@ -88,10 +98,8 @@ def copy_bundles(names: Iterable[str], target: Path) -> list[str]:
     missing: list[str] = []
     for name in sorted(set(names)):
         bundle = BUNDLES[name]
-        for relative in bundle.files:
-            if not (static / relative).exists():
-                missing.append(relative)
-                continue
-            folder = (static / relative).parent
-            shutil.copytree(folder, target / folder.relative_to(static), dirs_exist_ok=True)
+        missing += [relative for relative in bundle.files if not (static / relative).exists()]
+        for source in bundle.site_files(static):
+            (target / source.relative_to(static)).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target / source.relative_to(static))
     return missing

@@ -1,10 +1,23 @@
-"""Fixtures shared by the unit tests."""
+"""Fixtures shared by the unit tests, and Hypothesis kept out of the repository: no example database (a run is
+repeatable without one: failing examples are printed), and its caches (Unicode tables, constants found in the
+source) in pytest's temporary folder, since tests write only to temporary folders."""
 
 from __future__ import annotations
 
 import pytest
+from hypothesis import settings
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from seqdiagrams.registry import Registry
+
+settings.register_profile("seqdiagrams", database=None)
+settings.load_profile("seqdiagrams")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def hypothesis_home(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Hypothesis's storage folder (else ``.hypothesis/`` in the working directory) under pytest's temporary base."""
+    set_hypothesis_home_dir(tmp_path_factory.getbasetemp() / "hypothesis")
 
 
 @pytest.fixture(scope="session")

@@ -797,6 +797,7 @@ def test_assets_command_copies_katex_for_markdown_only_hosts(tmp_path: Path, cap
     assert script.read_bytes() == (VENDOR.parent / "steps" / "steps.js").read_bytes()
     fonts = {f.name for f in (VENDOR / "katex" / "fonts").iterdir()}
     assert fonts and {f.name for f in css.parent.joinpath("fonts").iterdir()} == fonts  # the CSS's url(fonts/…)
+    assert {f.name for f in css.parent.iterdir()} == {"katex.min.css", "fonts", "LICENSE"}  # no build-time script
 
 
 def test_mkdocs_site_with_minify_before_us_still_links_katex(tmp_path: Path) -> None:

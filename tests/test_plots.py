@@ -66,13 +66,6 @@ def test_two_renders_are_byte_identical(block, fmt):
     assert render(block, fmt) == render(block, fmt)
 
 
-def test_svg_is_identical_in_a_fresh_process():
-    code = ("import sys; from seqdiagrams import render; "
-            "sys.stdout.write(render('complexity archs=rnn,transformer', format='svg'))")
-    other = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert other == svg_text("complexity archs=rnn,transformer")
-
-
 def test_no_date_version_or_metadata_in_svg():
     import matplotlib
 

@@ -476,7 +476,7 @@ def test_gallery_has_an_own_graph_a_merged_graph_and_the_table():
     names = {slug(block, "en") for block in examples}
     assert {"timeline-style-graph-graph-own", "timeline-style-graph-graph-both-archs-transformer",
             "timeline-style-table"} <= names
-    gallery = Path(__file__).resolve().parents[1] / "docs" / "gallery"
+    gallery = Path(__file__).resolve().parent / "golden"
     assert "从问题到解决方案" in (gallery / "timeline-style-graph-graph-own.zh.md").read_text(encoding="utf-8")
 
 

@@ -7,11 +7,11 @@ import functools
 import http.server
 import shutil
 import threading
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+    from pathlib import Path
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 LAUNCH_ARGS = ["--no-sandbox", "--headless=new", "--disable-gpu", "--disable-dev-shm-usage",
@@ -19,14 +19,26 @@ LAUNCH_ARGS = ["--no-sandbox", "--headless=new", "--disable-gpu", "--disable-dev
                "--no-first-run", "--disable-quic"]
 
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
-"""Screenshots the browser tests save for a person to look at (git-ignored)."""
+ARTIFACTS: Path | None = None
+"""Where screenshots for a person to look at go; set for the session by ``conftest.screenshot_folder``."""
 
 
 def artifact(name: str) -> Path:
-    """Where to save the screenshot ``name``."""
+    """Where to save the screenshot ``name`` (outside the repository)."""
+    assert ARTIFACTS is not None, "the screenshot folder is set by the browser tests' conftest"
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS / name
+
+
+def css_rgb(hex_colour: str, alpha: float | None = None) -> str:
+    """A theme colour (``#2563eb``) as a browser serialises it computed: ``rgb(37, 99, 235)`` (``rgba`` with alpha)."""
+    red, green, blue = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgb({red}, {green}, {blue})" if alpha is None else f"rgba({red}, {green}, {blue}, {alpha})"
+
+
+def rgb_tuple(hex_colour: str) -> tuple[int, int, int]:
+    """A theme colour as 8-bit channels, to compare with pixels sampled from a screenshot."""
+    return tuple(int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))  # type: ignore[return-value]
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

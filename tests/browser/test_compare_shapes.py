@@ -3,7 +3,7 @@
 Three compact panels share one 680 px column, so their shape labels are where crowding would show first. Measured
 on the drawn SVG: every label the figure's graph has is drawn, on no box and on no other label, in the scheme's
 text colour, at no less than edge text's 10 × 10/12 px (edge labels are set 2 pt below node text), and the figure
-fits the column. Screenshots go to ``test-artifacts/screenshots``.
+fits the column. Screenshots are saved for review (see ``browser_helpers.artifact``).
 """
 
 from __future__ import annotations

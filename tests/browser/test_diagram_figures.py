@@ -4,7 +4,7 @@ A small MkDocs site holds every example of every diagram subject, one page per l
 each figure must fit the text column and show its node text at 10 px or more (FIGURES.md §8, measured
 on the drawn SVG: font size in the viewBox times the scale the page gives it); the "→ t+1" stubs and
 "⋯" marks must be drawn in the page's text colour in the light and the dark scheme. Screenshots are
-saved under ``test-artifacts/screenshots`` for review.
+saved under the screenshot folder (see ``conftest.py``) for review.
 """
 
 from __future__ import annotations
@@ -12,25 +12,24 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pytest
-from browser_helpers import CHROMIUM, artifact, serve
+from browser_helpers import artifact, css_rgb, serve
 
 from seqdiagrams.gallery import block_in, examples
 from seqdiagrams.rendering.dot import FONT_SIZE
+from seqdiagrams.rendering.theme import FAMILIES, TEXT
 from seqdiagrams.spec import parse
 from seqdiagrams.subjects import get_subject
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")
-
 BLOCKS = [block for subject, block in examples() if get_subject(subject).build is not None
           and not get_subject(subject).uses_render(parse(block))]
 MIN_TEXT_PX = 10.0
-LIGHT_TEXT, DARK_TEXT = "rgb(15, 23, 42)", "rgb(226, 232, 240)"
-"""The label colours of the two schemes (``theme.TEXT``)."""
-LIGHT_OP, DARK_OP = "rgb(255, 255, 255)", "rgb(15, 23, 42)"
-"""The fill of the round ⊙/+ operators in the two schemes (``theme.FAMILIES["op"]``)."""
+LIGHT_TEXT, DARK_TEXT = (css_rgb(colour) for colour in TEXT)
+"""The label colours of the two schemes."""
+LIGHT_OP, DARK_OP = css_rgb(FAMILIES["op"].light_fill), css_rgb(FAMILIES["op"].dark_fill)
+"""The fill of the round ⊙/+ operators in the two schemes."""
 
 MKDOCS_YML = """site_name: Diagram figures
 docs_dir: docs
@@ -86,7 +85,9 @@ def test_every_diagram_fits_the_column_with_readable_text(browser, site: str, la
     page = context.new_page()
     page.goto(f"{site}{lang}/", wait_until="networkidle")
     figures = page.locator("figure.sqd-figure")
-    assert figures.count() == len(BLOCKS)
+    from playwright.sync_api import expect
+
+    expect(figures).to_have_count(len(BLOCKS))  # a 1.5 MB page: wait until the browser has parsed all of it
     found = figures.evaluate_all(MEASURE)
     for block, seen in zip(BLOCKS, found, strict=True):
         assert seen["width"] <= seen["column"] + 0.5, f"{block}: {seen}"

@@ -5,24 +5,28 @@ opened; the tests assert no console errors, no request leaving the local server,
 diagram visible with a non-zero size, Chinese text drawn with a real CJK font (not tofu),
 and diagram colours that follow Material's light/dark palette switch, timelines and graphs
 included (HTML drawn at build time: no page loads Mermaid).
-Screenshots of key pages are saved under ``test-artifacts/screenshots`` for review.
+Screenshots of key pages are saved under the screenshot folder (see ``conftest.py``) for review.
 """
 
 from __future__ import annotations
 
+import json
 import re
+from io import BytesIO
 from pathlib import Path
 
 import pytest
-from browser_helpers import CHROMIUM, artifact, serve, watched_tab
+from browser_helpers import artifact, css_rgb, rgb_tuple, serve, watched_tab
 
+from seqdiagrams import render
 from seqdiagrams.registry import Registry
+from seqdiagrams.rendering.dot import FONT_SIZE
+from seqdiagrams.rendering.measure import COLUMN_PX
+from seqdiagrams.rendering.theme import FAMILIES, TEXT, Family
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = ["index.html", *(f"{lang}/{name}" for lang in ("en", "zh")
                          for name in ("", "rnn/", "lstm-gru/", "seq2seq/", "attention/", "transformer/", "mamba/"))]
-
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")
 
 
 @pytest.fixture(scope="module")
@@ -32,6 +36,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> str:
 
     out = tmp_path_factory.mktemp("example-site")
     config = load_config(str(ROOT / "example_site" / "mkdocs.yml"), site_dir=str(out), strict=True)
+    config.plugins["seqdiagrams"].config["cache_dir"] = str(tmp_path_factory.mktemp("figure-cache"))  # not the repo
     build(config)
     with serve(out) as url:
         yield url
@@ -85,7 +90,7 @@ def test_palette_switch_recolours_diagrams(page, site: str) -> None:
     page.screenshot(path=str(artifact("transformer-dark.png")), full_page=False)
     assert light != dark
     text = page.locator("svg.sqd-svg text").first.evaluate("el => getComputedStyle(el).fill")
-    assert text == "rgb(226, 232, 240)"  # the dark scheme's label colour
+    assert text == css_rgb(TEXT[1])  # the dark scheme's label colour
 
 
 def _rgb(css: str) -> tuple[int, ...]:
@@ -94,8 +99,6 @@ def _rgb(css: str) -> tuple[int, ...]:
 
 def _cell_colour(page, heatmap: str, rows: int, cols: int, row: float, col: float, name: str) -> tuple[int, ...]:
     """The rendered colour at (row, col) of a heatmap (fractions of a cell from its top-left corner)."""
-    from io import BytesIO
-
     from PIL import Image
 
     rect = page.locator(heatmap).first
@@ -110,14 +113,14 @@ def _cell_colour(page, heatmap: str, rows: int, cols: int, row: float, col: floa
 
 
 HEATMAPS = [  # page, heatmap rect, grid (rows, cols), cell sampled, palette family: light and dark stroke
-    ("en/attention/", 'rect[mask*="sqd-heat-attention"]', (6, 6), (0.2, 0.2), ((220, 38, 38), (248, 113, 113))),
-    ("zh/transformer/", 'rect[mask*="sqd-heat-state-pos"]', (64, 64), (1.5, 0.5), ((37, 99, 235), (96, 165, 250))),
+    ("en/attention/", 'rect[mask*="sqd-heat-attention"]', (6, 6), (0.2, 0.2), FAMILIES["attention"]),
+    ("zh/transformer/", 'rect[mask*="sqd-heat-state-pos"]', (64, 64), (1.5, 0.5), FAMILIES["state"]),
 ]
 
 
-@pytest.mark.parametrize(("path", "heatmap", "grid", "cell", "colours"), HEATMAPS)
+@pytest.mark.parametrize(("path", "heatmap", "grid", "cell", "family"), HEATMAPS)
 def test_heatmap_cells_follow_the_palette(page, site: str, path: str, heatmap: str, grid: tuple[int, int],
-                                          cell: tuple[float, float], colours) -> None:
+                                          cell: tuple[float, float], family: Family) -> None:
     """A weight of 1 (attention: the first query on itself; PE: cos 0 in dimension 1) is the family's stroke."""
     page.goto(site + path, wait_until="networkidle")
     assert page.errors == []
@@ -126,17 +129,21 @@ def test_heatmap_cells_follow_the_palette(page, site: str, path: str, heatmap: s
     page.locator("form[data-md-component=palette] label:visible").first.click()
     page.wait_for_function("document.body.getAttribute('data-md-color-scheme') === 'slate'")
     dark = _cell_colour(page, heatmap, *grid, *cell, f"heatmap-{name}-dark.png")
-    for seen, expected in ((light, colours[0]), (dark, colours[1])):
+    for seen, stroke in ((light, family.light_stroke), (dark, family.dark_stroke)):
+        expected = rgb_tuple(stroke)
         assert all(abs(a - b) <= 3 for a, b in zip(seen, expected, strict=True)), (seen, expected)
 
 
 def test_attention_weight_is_the_opacity_of_its_cell(page, site: str) -> None:
-    """Cell (1, 1) of the causal example (weight 0.3807) mixes the stroke and the page background by its weight."""
+    """Cell (1, 1) of the causal example mixes the stroke and the page background by its weight."""
+    weight = json.loads(str(render("attention-weights mask=causal", "json")))["weights"][1][1]
+    assert 0.1 < weight < 0.9  # a cell where the mix shows
     page.goto(site + "en/attention/", wait_until="networkidle")
     heatmap = 'rect[mask*="sqd-heat-attention"]'
     background = _rgb(page.evaluate("getComputedStyle(document.body).backgroundColor"))
     seen = _cell_colour(page, heatmap, 6, 6, 1.2, 1.2, "heatmap-en-attention-cell.png")
-    expected = [round(b + 0.380664 * (s - b)) for s, b in zip((220, 38, 38), background, strict=True)]
+    stroke = rgb_tuple(FAMILIES["attention"].light_stroke)
+    expected = [round(b + weight * (s - b)) for s, b in zip(stroke, background, strict=True)]
     assert all(abs(a - b) <= 3 for a, b in zip(seen, expected, strict=True)), (seen, expected)
 
 
@@ -180,12 +187,96 @@ def test_no_page_loads_mermaid(page, site: str, path: str) -> None:
     assert not [url for url in requested if "mermaid" in url.lower()]
 
 
+MIN_TEXT_PX = 10.0
+"""The smallest label a reader should have to read, in CSS px."""
+SCHEMES = {"default": 0, "slate": 1}
+"""Material's schemes, and the index of each in the theme's (light, dark) colour pairs."""
+FIRST_FIGURE = """fig => {
+    const box = el => { const r = el.getBoundingClientRect(); return {left: r.left, top: r.top, right: r.right,
+                                                                     bottom: r.bottom, width: r.width}; };
+    const svg = fig.querySelector('svg.sqd-svg');
+    // the lowest box: scrolled to the bottom of the window, it is never under Material's sticky header
+    const node = [...svg.querySelectorAll('g.node[class*="sqd-f-"]')].filter(g => {
+        const b = g.getBoundingClientRect();
+        return b.width > 40 && b.height > 20 && getComputedStyle(g).opacity === '1';
+    }).sort((a, b) => b.getBoundingClientRect().bottom - a.getBoundingClientRect().bottom)[0];
+    const shape = node.querySelector(':scope > path, :scope > polygon, :scope > ellipse');
+    const family = [...node.classList].find(c => c.startsWith('sqd-f-')).slice(6);
+    const labels = [...svg.querySelectorAll('g.node text')].filter(t => t.textContent.trim());
+    const sizes = labels.map(t => parseFloat(t.getAttribute('font-size')));
+    const style = getComputedStyle(svg);
+    return {
+        column: box(fig.closest('.md-content__inner')), svg: box(svg), viewBoxWidth: svg.viewBox.baseVal.width,
+        family, shape: box(shape), fillVariable: style.getPropertyValue(`--sqd-${family}-fill`).trim(),
+        sizes, label: box([...node.querySelectorAll('text')].sort((a, b) =>
+            parseFloat(b.getAttribute('font-size')) - parseFloat(a.getAttribute('font-size')))[0]),
+        pageBackground: (() => {  // Material's background variable, resolved the way the page resolves it
+            const probe = document.createElement('div');
+            probe.style.background = 'var(--md-default-bg-color)';
+            fig.append(probe);
+            const colour = getComputedStyle(probe).backgroundColor;
+            probe.remove();
+            return colour; })()};
+}"""
+
+
+def _pixels(page, clip: dict[str, float]):
+    from PIL import Image
+
+    return Image.open(BytesIO(page.screenshot(clip=clip))).convert("RGB")
+
+
+def _near(seen: tuple[int, ...], expected: tuple[int, ...], tolerance: int = 3) -> bool:
+    return all(abs(a - b) <= tolerance for a, b in zip(seen, expected, strict=True))
+
+
+@pytest.mark.parametrize("scheme", list(SCHEMES))
 @pytest.mark.parametrize("path", ["en/", "zh/rnn/", "en/lstm-gru/", "zh/transformer/", "en/mamba/"])
-def test_screenshots_of_key_pages(page, site: str, path: str) -> None:
+def test_key_pages_as_a_reader_sees_them(page, site: str, path: str, scheme: str) -> None:
+    """The first diagram of a key page, in a 1280 px window, light and dark: it sits in the text column at its
+    natural size or the column's width, its labels are at least 10 px, and the screenshot's pixels show the page
+    background around it, the family's fill inside a box and the scheme's text colour in a label."""
     page.goto(site + path, wait_until="networkidle")
-    target = artifact(path.strip("/").replace("/", "-") + ".png")
-    page.screenshot(path=str(target), full_page=True)
-    assert target.stat().st_size > 10_000
+    if scheme == "slate":  # the reader's way: Material's palette toggle
+        page.locator("form[data-md-component=palette] label:visible").first.click()
+    page.wait_for_function(f"document.body.getAttribute('data-md-color-scheme') === '{scheme}'")
+    figure = page.locator("figure.sqd-figure", has=page.locator("svg.sqd-svg g.node")).first
+    figure.evaluate("el => el.scrollIntoView({block: 'end'})")
+    from playwright.sync_api import expect
+
+    dark = SCHEMES[scheme]
+    expect(figure.locator("svg.sqd-svg g.node text").first).to_have_css("fill", css_rgb(TEXT[dark]))  # transition over
+    name = f"{path.strip('/').replace('/', '-')}-{scheme}"
+    page.screenshot(path=str(artifact(f"{name}.png")), full_page=True)
+    drawn = figure.evaluate(FIRST_FIGURE)
+
+    column, svg = drawn["column"], drawn["svg"]
+    assert abs(column["width"] - COLUMN_PX) <= 0.02 * COLUMN_PX  # the text column at 1280 px figures are made for
+    assert column["left"] - 0.5 <= svg["left"] and svg["right"] <= column["right"] + 0.5
+    assert abs(svg["width"] - min(drawn["viewBoxWidth"], column["width"])) <= 1  # natural size, or shrunk to fit
+    scale = svg["width"] / drawn["viewBoxWidth"]
+    assert FONT_SIZE in drawn["sizes"] and FONT_SIZE * scale >= MIN_TEXT_PX  # node labels, as the reader sees them
+    assert min(drawn["sizes"]) >= FONT_SIZE - 2  # scripts and stubs are set at most 2 pt smaller
+
+    family = FAMILIES[drawn["family"]]
+    fill = (family.light_fill, family.dark_fill)[dark]
+    assert drawn["fillVariable"] == fill  # the stylesheet's variable is the theme's colour
+    top = max(svg["top"], 0.0)  # the part of the figure in the window (a tall one is cut by its top)
+    image = _pixels(page, {"x": svg["left"], "y": top, "width": svg["width"], "height": svg["bottom"] - top})
+    image.save(artifact(f"{name}-figure.png"))
+    background = _rgb(drawn["pageBackground"])
+    for corner in ((2, image.height - 3), (image.width - 3, image.height - 3)):  # transparent on the page's own
+        assert _near(image.getpixel(corner), background), (corner, image.getpixel(corner), background)
+    shape = drawn["shape"]
+    inside = (int(shape["left"] - svg["left"] + 5), int((shape["top"] + shape["bottom"]) / 2 - top))
+    assert _near(image.getpixel(inside), rgb_tuple(fill)), (drawn["family"], image.getpixel(inside), fill)
+    label = drawn["label"]
+    crop = image.crop((int(label["left"] - svg["left"]), int(label["top"] - top),
+                       int(label["right"] - svg["left"]) + 1, int(label["bottom"] - top) + 1))
+    text = rgb_tuple(TEXT[dark])
+    pixels = [crop.getpixel((x, y)) for x in range(crop.width) for y in range(crop.height)]
+    closest = min(pixels, key=lambda pixel: sum(abs(a - b) for a, b in zip(pixel, text, strict=True)))
+    assert _near(closest, text, tolerance=24), (closest, TEXT[dark])  # glyph stems are drawn in the text colour
 
 
 @pytest.mark.parametrize("path", ["en/attention/", "zh/mamba/"])
@@ -214,10 +305,10 @@ SHAPE_LABEL = re.compile(r"^\((?:[\w·+]+,)*[\w·+]+\)$")
 
 
 @pytest.mark.parametrize(("path", "scheme", "colour", "seen"), [
-    ("en/rnn/", "default", "rgb(15, 23, 42)", "(4,128)"),
-    ("zh/rnn/", "slate", "rgb(226, 232, 240)", "(4,128)"),
-    ("en/attention/", "slate", "rgb(226, 232, 240)", "(B,h,T,T)"),
-    ("zh/transformer/", "default", "rgb(15, 23, 42)", "(B,T,512)"),
+    ("en/rnn/", "default", css_rgb(TEXT[0]), "(4,128)"),
+    ("zh/rnn/", "slate", css_rgb(TEXT[1]), "(4,128)"),
+    ("en/attention/", "slate", css_rgb(TEXT[1]), "(B,h,T,T)"),
+    ("zh/transformer/", "default", css_rgb(TEXT[0]), "(B,T,512)"),
 ])
 def test_shape_labels_are_readable_and_beside_their_edges(page, site: str, path: str, scheme: str, colour: str,
                                                           seen: str) -> None:

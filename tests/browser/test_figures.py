@@ -8,7 +8,7 @@ page: a figure is shown at its natural size (one CSS pixel per SVG unit) up to i
 keyboard-operable full-size view beyond it; node text is at least 10 px at natural size; every text box lies
 inside its node box; in a dark scheme every element class (node shapes with and without links, clusters,
 edges, edge labels, plot text) changes colour and no node stays light. Screenshots go to
-``test-artifacts/screenshots``.
+the screenshot folder (see ``conftest.py``).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import warnings
 from pathlib import Path
 
 import pytest
-from browser_helpers import CHROMIUM, artifact, serve
+from browser_helpers import artifact, css_rgb, serve
 
 from seqdiagrams.rendering.theme import FAMILIES, TEXT
 
@@ -69,8 +69,6 @@ FEW = "# Figures\n\n```seqarch rnn unroll=3\n```\n\n```seqarch lstm\n```\n\n```s
 FEW_RST = "Figures\n=======\n\n.. seqarch:: rnn unroll=3\n\n.. seqarch:: lstm\n\n.. seqarch:: transformer\n"
 FONT_PX = 12
 """Node label size in SVG units (sub/superscripts are smaller by design)."""
-
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")
 
 # Per diagram: natural and shown width, the width its column offers, and every node text part with its
 # on-screen size and whether its box lies inside the node's outline (in SVG units, half a unit of slack).
@@ -127,10 +125,6 @@ def _luma(css: str) -> float:
 
 def _same_colours(colours: dict[str, list[str]]) -> dict[str, list[tuple[int, ...]]]:
     return {kind: [_rgb8(c) for c in values] for kind, values in colours.items()}
-
-
-def _rgb(hex_colour: str) -> str:
-    return "rgb({}, {}, {})".format(*(int(hex_colour[i:i + 2], 16) for i in (1, 3, 5)))
 
 
 @pytest.fixture(scope="module")
@@ -285,12 +279,12 @@ def test_dark_palette_values_come_from_the_theme_table(page, material: str) -> N
     page.locator("form[data-md-component=palette] label:visible").first.click()  # default → slate, as a reader
     page.wait_for_function("document.body.getAttribute('data-md-color-scheme') === 'slate'")
     state = page.locator("svg.sqd-svg .sqd-f-state path, svg.sqd-svg .sqd-f-state polygon").first
-    assert state.evaluate("el => getComputedStyle(el).fill") == _rgb(FAMILIES["state"].dark_fill)
+    assert state.evaluate("el => getComputedStyle(el).fill") == css_rgb(FAMILIES["state"].dark_fill)
     page.locator("form[data-md-component=palette] label:visible").first.click()  # slate → dracula
     page.wait_for_function("document.body.getAttribute('data-md-color-scheme') === 'dracula'")
-    assert _rgb8(state.evaluate("el => getComputedStyle(el).fill")) == _rgb8(_rgb(FAMILIES["state"].dark_fill))
+    assert _rgb8(state.evaluate("el => getComputedStyle(el).fill")) == _rgb8(css_rgb(FAMILIES["state"].dark_fill))
     text = page.locator("svg.sqd-svg text").first
-    assert _rgb8(text.evaluate("el => getComputedStyle(el).fill")) == _rgb8(_rgb(TEXT[1]))
+    assert _rgb8(text.evaluate("el => getComputedStyle(el).fill")) == _rgb8(css_rgb(TEXT[1]))
 
 
 def test_default_mkdocs_theme_sizes_figures_and_follows_bootstrap_dark(page, mkdocs_theme: str) -> None:

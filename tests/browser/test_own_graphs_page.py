@@ -5,7 +5,7 @@ Measured as a reader meets them: each figure fits the text column with no sidewa
 least 10 px on screen and stays inside its box, the cards keep the registry graph's colours (solutions outlined
 in the palette's state stroke, problems as hexagons in a tint of its gate stroke, each era marked in its
 family's stroke), text is the page's own in both schemes, and nothing is requested from another host.
-Screenshots go to ``test-artifacts/screenshots``.
+Screenshots go to the screenshot folder (see ``conftest.py``).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pytest
-from browser_helpers import CHROMIUM, artifact, serve
+from browser_helpers import artifact, css_rgb, serve
 
 from seqdiagrams.registry import Registry
 from seqdiagrams.rendering.theme import FAMILIES
@@ -21,8 +21,6 @@ from seqdiagrams.subjects import get_subject
 
 if TYPE_CHECKING:
     from pathlib import Path
-
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")
 
 OWN, BOTH = (block for block in get_subject("timeline").examples if "graph=own" in block or "graph=both" in block)
 MIN_TEXT_PX = 10.0
@@ -95,11 +93,6 @@ COLOURS = """(root) => {
 }"""
 
 
-def rgb(colour: str, alpha: float | None = None) -> str:
-    red, green, blue = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
-    return f"rgb({red}, {green}, {blue})" if alpha is None else f"rgba({red}, {green}, {blue}, {alpha})"
-
-
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_own_graphs_and_the_era_table_fit_and_follow_the_palette(browser, site: str, lang: str) -> None:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
@@ -124,9 +117,9 @@ def test_own_graphs_and_the_era_table_fit_and_follow_the_palette(browser, site: 
             assert found["minText"] >= MIN_TEXT_PX and found["outside"] == 0
             colours = figure.evaluate(COLOURS)
             assert colours["text"] == colours["body"]  # the page's own text colour, in either scheme
-            assert colours["solution"] in (None, rgb(FAMILIES["state"].light_stroke))
-            assert colours["problem"] in (None, rgb(FAMILIES["gate"].light_stroke, 0.3))
-        assert table.evaluate(COLOURS)["era"] == rgb(FAMILIES["state"].light_stroke)  # the recurrent era first
+            assert colours["solution"] in (None, css_rgb(FAMILIES["state"].light_stroke))
+            assert colours["problem"] in (None, css_rgb(FAMILIES["gate"].light_stroke, 0.3))
+        assert table.evaluate(COLOURS)["era"] == css_rgb(FAMILIES["state"].light_stroke)  # the recurrent era first
         graphs.nth(0).scroll_into_view_if_needed()
         tab.screenshot(path=str(artifact(f"own-graphs-{lang}-{scheme}.png")))
         table.scroll_into_view_if_needed()

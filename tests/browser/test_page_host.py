@@ -6,7 +6,7 @@ Chromium at 1280×900; the same pages built by Zensical (``markdown_extensions: 
 reader sees is measured: the timeline and the problem → solution graph fit the text column (no sideways
 scrolling) with text of at least 10 px (computed font size × on-screen scale), they are there after an instant
 page switch, a palette switch re-colours them, table math is KaTeX from the build, and not one request leaves
-127.0.0.1 (Material's own Mermaid loader included). Screenshots go to ``test-artifacts/screenshots``.
+127.0.0.1 (Material's own Mermaid loader included). Screenshots go to the screenshot folder (see ``conftest.py``).
 """
 
 from __future__ import annotations
@@ -16,14 +16,13 @@ import subprocess
 from typing import TYPE_CHECKING
 
 import pytest
-from browser_helpers import CHROMIUM, artifact, serve, watched_tab
+from browser_helpers import artifact, css_rgb, serve, watched_tab
 
 from seqdiagrams.registry import Registry
+from seqdiagrams.rendering.theme import FAMILIES
 
 if TYPE_CHECKING:
     from pathlib import Path
-
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")
 
 MIN_TEXT_PX = 10.0
 PAGES = {
@@ -147,7 +146,7 @@ def test_timeline_and_graph_fit_the_column_and_follow_the_palette(browser, mater
     context, tab = watched_tab(browser, material)
     tab.goto(material + f"{lang}/timeline/", wait_until="networkidle")
     events = tab.locator(TIMELINE + " .sqd-tl-card")
-    assert events.count() == 27  # every event of REFERENCE.md §5, none hidden
+    assert events.count() == len(Registry.default().data.events)  # every event of REFERENCE.md §5, none hidden
     assert tab.locator(GRAPH + " .sqd-tl-node").count() == len(Registry.default().data.evolution.nodes)
     for selector, what in ((TIMELINE, "timeline"), (GRAPH, "graph")):
         _assert_fits(tab, selector, f"{lang} {what}")
@@ -166,7 +165,7 @@ def test_timeline_and_graph_fit_the_column_and_follow_the_palette(browser, mater
     tab.screenshot(path=str(artifact(f"host-graph-{lang}-dark.png")))
     assert light[0] == light[1] and dark[0] == dark[1]  # text is the page's own in both schemes
     assert light[0] != dark[0]
-    assert light[2] == dark[2] == "rgb(37, 99, 235)"  # the first era's accent: the palette's state stroke
+    assert light[2] == dark[2] == css_rgb(FAMILIES["state"].light_stroke)  # the first era's accent
     _assert_fits(tab, TIMELINE, f"{lang} timeline, dark")
     assert tab.errors == [] and tab.foreign == []
     context.close()
@@ -188,7 +187,7 @@ def test_instant_navigation_shows_the_timeline_and_nothing_leaves_the_site(brows
     tab.wait_for_url(material + "zh/timeline/")
     tab.wait_for_selector(TIMELINE, state="visible")
     assert tab.evaluate("window.__sqdSamePage === true")
-    assert tab.locator(TIMELINE + " .sqd-tl-card").count() == 27
+    assert tab.locator(TIMELINE + " .sqd-tl-card").count() == len(Registry.default().data.events)
     assert tab.evaluate("document.body.getAttribute('data-md-color-scheme')") == "slate"
     text, page_text = tab.locator(TIMELINE).evaluate(
         "el => [getComputedStyle(el).color, getComputedStyle(document.body).color]")
@@ -228,7 +227,7 @@ def test_zensical_page_fits_typesets_and_stays_offline(browser, zensical: str) -
     tab.goto(zensical + "en/timeline/", wait_until="networkidle")
     for selector, what in ((TIMELINE, "Zensical timeline"), (GRAPH, "Zensical graph")):
         _assert_fits(tab, selector, what)
-    assert tab.locator(TIMELINE + " .sqd-tl-card").count() == 27
+    assert tab.locator(TIMELINE + " .sqd-tl-card").count() == len(Registry.default().data.events)
     table = tab.locator("figure.sqd-figure table.sqd-table").first
     assert table.locator(".katex .katex-html").count() >= 5 and "\\(" not in table.inner_text()
     assert table.locator(".katex-mathml").first.evaluate("el => getComputedStyle(el).position") == "absolute"

@@ -3,7 +3,7 @@
 A plot's SVG is drawn once and follows the page's scheme through CSS variables. In Chromium every colour
 a plot's elements take (``fill``/``stroke`` from ``var(--sqd-<role>, …)``) must be that role's colour in
 the scheme shown (``theme.COLOURS``), and in the dark scheme no plot may keep a white box (a legend or label
-box left light). Screenshots are saved under ``test-artifacts/screenshots`` for review.
+box left light). Screenshots are saved for review (see ``browser_helpers.artifact``).
 """
 
 from __future__ import annotations

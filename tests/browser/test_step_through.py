@@ -6,7 +6,7 @@ buttons and the arrow keys change which node groups are visible, the status line
 the registry's step caption and is announced (``aria-live``); after an instant navigation the controls work;
 with JavaScript off and in print the complete figure shows; an animated figure plays by itself in an ``<img>``
 and holds still, complete, for a reader who asks for reduced motion (checked inline: Chromium does not pass the
-emulated preference into an image's document). Screenshots go to ``test-artifacts/screenshots``.
+emulated preference into an image's document). Screenshots go to the screenshot folder (see ``conftest.py``).
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ the site copy the package's assets once (``seqdiagrams assets``) and list the st
 page with the attention figure in steps and an LSTM in Chinese) and steps through it as a reader does: the next
 button and the → key change which node groups are visible and what the status line says; after an instant
 navigation the controls work; without JavaScript the complete figure shows; a node leads to its equation in the
-page's formula section and back. Screenshots go to ``test-artifacts/screenshots``.
+page's formula section and back. Screenshots are saved for review (see ``browser_helpers.artifact``).
 """
 
 from __future__ import annotations
