@@ -837,3 +837,23 @@ def test_bad_caption_math_is_a_located_error() -> None:
     assert d.message.startswith("KaTeX cannot typeset the caption's math")
     assert d.hint == "fix the LaTeX between the `$` signs of `caption`"
     assert (d.loc.line, d.loc.col) == (1, 1)
+
+
+def test_without_a_katex_engine_markdown_and_latex_keep_their_tex_and_html_says_what_is_missing(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A checkout built without npm (how pre-commit installs the regen hook) still writes Markdown and LaTeX."""
+    from seqdiagrams.errors import Diagnostic, Location
+    from seqdiagrams.rendering import mathtext
+
+    def no_engine(*args: object, **kwargs: object) -> None:
+        raise SpecError(Diagnostic(Subtype.MISSING, "the KaTeX engine is not installed", Location()))
+
+    monkeypatch.setattr(mathtext, "render_many", no_engine)
+    registry = Registry.default()
+    spec = parse("formulas arch=lstm")
+    first = json.loads(render_spec(spec, "json", registry))["equations"][0]["latex"]  # data: no engine needed
+    assert first in str(render_spec(spec, "md", registry))
+    assert first in str(render_spec(spec, "latex", registry))
+    with pytest.raises(SpecError) as raised:
+        render_spec(spec, "html", registry)
+    assert raised.value.diagnostic.subtype is Subtype.MISSING
