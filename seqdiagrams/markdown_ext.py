@@ -113,6 +113,9 @@ class SeqarchExtension(Extension):
         """Blocks found on the page being converted, by the token line that stands for each."""
         self.before: list[str] | None = None
         """The page's lines before pymdownx.snippets inserted any file (None when not recorded)."""
+        self.defer: Callable[[str], str] | None = None
+        """A host that inserts figures into the finished page itself (the MkDocs plugin) takes each figure's
+        HTML here and returns what the converted page shows instead; None: figures stay inline."""
 
     @property
     def registry(self) -> Registry:
@@ -134,7 +137,7 @@ class SeqarchExtension(Extension):
         """HTML for one block, or a visible error box (and a report) when it is invalid."""
         self.stats.blocks += 1
         try:
-            return self.figure(block, Place(ordinal, self.page.lang))
+            html = self.figure(block, Place(ordinal, self.page.lang))
         except SpecError as exc:
             from seqdiagrams.rendering.html import error_box  # the renderers load only when a page needs them
 
@@ -142,6 +145,7 @@ class SeqarchExtension(Extension):
             d = exc.diagnostic
             source = "seqarch " + block.info.strip() + ("\n" + block.body if block.body.strip() else "")
             return error_box(d.message, str(d.loc), d.hint, source)
+        return html if self.defer is None else self.defer(html)
 
     def warn(self, diagnostic: Diagnostic) -> None:
         """A problem that leaves the output usable (a highlight that matches nothing, math KaTeX rejects):

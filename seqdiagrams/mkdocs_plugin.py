@@ -11,9 +11,10 @@ registry overlays in ``mkdocs serve`` and prints a one-line summary per build.
 MkDocs conventions: our stylesheet and the vendored KaTeX files the site's figures
 use are added to ``Files`` (so ``mkdocs serve``, minify, privacy and offline plugins see
 them); the page hook that links them runs before other plugins rewrite the HTML (a minifier
-drops the quotes we look for); the search index reads each figure's words once
-(:mod:`seqdiagrams.search`), not its drawing; a bad option or registry overlay stops the
-build with one ``PluginError`` line naming the file and line, never a traceback.
+drops the quotes we look for); each figure enters its page after the Markdown, template and search
+phases, which read a placeholder holding the figure's words once (:mod:`seqdiagrams.search`), not its
+drawing; a bad option or registry overlay stops the build with one ``PluginError`` line naming the file
+and line, never a traceback.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ from seqdiagrams.prerender import jobs_for, prerender
 from seqdiagrams.rendering.cache import DiskCache
 from seqdiagrams.rendering.renderer import Renderer
 from seqdiagrams.rendering.stylesheet import site_stylesheet
-from seqdiagrams.search import restore, search_html, summary
+from seqdiagrams.search import insert, placeholder, restore, search_html, summary
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -101,7 +102,11 @@ class SeqdiagramsPlugin(BasePlugin[SeqdiagramsConfig]):  # type: ignore[valid-ty
         """Vendored bundles added to the site's files."""
         self.config_error: str | None = None
         self.search_swap: dict[str, list[str]] = {}
-        """The figures of pages the search plugin reads in their search version, by page URL."""
+        """The build-time formulas of pages the search plugin reads in their search version, by page URL."""
+        self.figures: dict[str, list[str]] = {}
+        """The figures of each converted page waiting for :meth:`on_post_page`, by page URL."""
+        self.page_figures: list[str] = []
+        """The figures of the page being converted, in the order of their placeholders."""
 
     def load_config(self, options: dict[str, Any], config_file_path: str | None = None
                     ) -> tuple[list[tuple[str, Exception]], list[tuple[str, str]]]:
@@ -132,6 +137,8 @@ class SeqdiagramsPlugin(BasePlugin[SeqdiagramsConfig]):  # type: ignore[valid-ty
         # styles=False: the stylesheet ships once, in CSS_PATH
         renderer = Renderer(SiteOptions.from_mapping(values), cache=DiskCache(Path(folder)), styles=False)
         self.extension = SeqarchExtension(renderer, self._report)
+        self.extension.defer = self._defer
+        self.figures = {}
         if self.config["registry"]:
             with _as_plugin_error():
                 renderer.registry  # noqa: B018 - load the overlays now: a bad one stops the build here
@@ -194,12 +201,20 @@ class SeqdiagramsPlugin(BasePlugin[SeqdiagramsConfig]):  # type: ignore[valid-ty
             raw = ""
         self.extension.page = PageContext(page.file.src_uri, front_matter_lines(raw, markdown),
                                           page_lang(page.meta.get("lang")))
+        self.figures[page.url] = self.page_figures = []
         return markdown
+
+    def _defer(self, figure: str) -> str:
+        """Keep ``figure`` for :meth:`on_post_page`; the page carries its words until then (search indexes them),
+        so the drawing never goes through Markdown's postprocessors, the templates or the search indexer."""
+        self.page_figures.append(figure)
+        return placeholder(len(self.page_figures) - 1, self._summary(figure))
 
     @event_priority(100)
     def _search_version(self, context: TemplateContext, page: Page, config: MkDocsConfig,
                         nav: Any) -> TemplateContext | None:
-        """Before the search plugin indexes the page: show it each figure's words, not its drawing."""
+        """Before the search plugin indexes the page: show it each build-time formula's TeX, not its typesetting
+        (figures are placeholders until :meth:`on_post_page`)."""
         if self.extension is not None and page.content:
             page.content, figures = search_html(page.content, self._summary)
             if figures:
@@ -209,7 +224,7 @@ class SeqdiagramsPlugin(BasePlugin[SeqdiagramsConfig]):  # type: ignore[valid-ty
     @event_priority(-100)
     def _page_version(self, context: TemplateContext, page: Page, config: MkDocsConfig,
                       nav: Any) -> TemplateContext | None:
-        """After every other plugin saw the page context: the page itself keeps its figures."""
+        """After every other plugin saw the page context: the page itself keeps its formulas."""
         if page.url in self.search_swap and page.content is not None:
             page.content = restore(page.content, self.search_swap.pop(page.url))
         return context
@@ -218,12 +233,14 @@ class SeqdiagramsPlugin(BasePlugin[SeqdiagramsConfig]):  # type: ignore[valid-ty
 
     @event_priority(100)
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str | None:
-        """Load KaTeX and the step-through script from the site itself, on the pages that use them only.
+        """Put the page's figures in, and load KaTeX and the step-through script from the site itself, on the
+        pages that use them only.
 
         Runs before other plugins rewrite the page (a minifier drops the quotes the markers have).
         """
         if self.extension is None:
             return output
+        output = insert(output, self.figures.pop(page.url, []))
         names = needed(output)
         missing = set(names) - self.bundles
         if missing:  # the page's own HTML needs a bundle no figure did: ship it too
