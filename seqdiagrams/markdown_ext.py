@@ -33,7 +33,6 @@ from typing import TYPE_CHECKING, Any
 from markdown import Extension
 from markdown.preprocessors import Preprocessor
 
-from seqdiagrams import markdown_math
 from seqdiagrams.errors import Diagnostic, SpecError, Subtype
 from seqdiagrams.options import SiteOptions, page_lang
 from seqdiagrams.rendering.renderer import Place, Renderer
@@ -113,9 +112,9 @@ class SeqarchExtension(Extension):
         """Blocks found on the page being converted, by the token line that stands for each."""
         self.before: list[str] | None = None
         """The page's lines before pymdownx.snippets inserted any file (None when not recorded)."""
-        self.defer: Callable[[str], str] | None = None
+        self.defer: Callable[[str, str], str] | None = None
         """A host that inserts figures into the finished page itself (the MkDocs plugin) takes each figure's
-        HTML here and returns what the converted page shows instead; None: figures stay inline."""
+        HTML and cache key here and returns what the converted page shows instead; None: figures stay inline."""
 
     @property
     def registry(self) -> Registry:
@@ -131,6 +130,8 @@ class SeqarchExtension(Extension):
         md.preprocessors.register(SeqarchFinder(md, self), "seqarch-find", FIND_PRIORITY)
         md.preprocessors.register(SeqarchPreprocessor(md, self), "seqarch", PRIORITY)
         if self.options.katex == "page":
+            from seqdiagrams import markdown_math  # KaTeX loads only for sites that typeset their pages' math
+
             markdown_math.register(md, self)
 
     def render_block(self, block: Block, ordinal: int) -> str:
@@ -145,7 +146,9 @@ class SeqarchExtension(Extension):
             d = exc.diagnostic
             source = "seqarch " + block.info.strip() + ("\n" + block.body if block.body.strip() else "")
             return error_box(d.message, str(d.loc), d.hint, source)
-        return html if self.defer is None else self.defer(html)
+        if self.defer is None:
+            return html
+        return self.defer(html, self.renderer.key(block, Place(ordinal, self.page.lang)))
 
     def warn(self, diagnostic: Diagnostic) -> None:
         """A problem that leaves the output usable (a highlight that matches nothing, math KaTeX rejects):

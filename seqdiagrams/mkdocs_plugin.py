@@ -43,7 +43,6 @@ from seqdiagrams.page_assets import BUNDLES, SITE_DIR, inject, needed
 from seqdiagrams.prerender import jobs_for, prerender
 from seqdiagrams.rendering.cache import DiskCache
 from seqdiagrams.rendering.renderer import Renderer
-from seqdiagrams.rendering.stylesheet import site_stylesheet
 from seqdiagrams.search import insert, placeholder, restore, search_html, summary
 
 if TYPE_CHECKING:
@@ -168,7 +167,7 @@ class SeqdiagramsPlugin(BasePlugin[SeqdiagramsConfig]):  # type: ignore[valid-ty
         self.pooled = prerender(jobs, self.config["workers"] or os.cpu_count()) if jobs else 0
         names = {"katex"} if options.katex == "page" else set()
         names.update(self._figure_bundles(jobs))
-        files.append(File.generated(config, CSS_PATH, content=site_stylesheet()))
+        files.append(File.generated(config, CSS_PATH, content=self._stylesheet()))
         for site_path, source in _bundle_files(names):
             files.append(File.generated(config, site_path, abs_src_path=str(source)))
         self.bundles = names
@@ -204,11 +203,11 @@ class SeqdiagramsPlugin(BasePlugin[SeqdiagramsConfig]):  # type: ignore[valid-ty
         self.figures[page.url] = self.page_figures = []
         return markdown
 
-    def _defer(self, figure: str) -> str:
+    def _defer(self, figure: str, identity: str) -> str:
         """Keep ``figure`` for :meth:`on_post_page`; the page carries its words until then (search indexes them),
         so the drawing never goes through Markdown's postprocessors, the templates or the search indexer."""
         self.page_figures.append(figure)
-        return placeholder(len(self.page_figures) - 1, self._summary(figure))
+        return placeholder(len(self.page_figures) - 1, self._summary(figure, f"search\0{identity}"))
 
     @event_priority(100)
     def _search_version(self, context: TemplateContext, page: Page, config: MkDocsConfig,
@@ -262,10 +261,24 @@ class SeqdiagramsPlugin(BasePlugin[SeqdiagramsConfig]):  # type: ignore[valid-ty
             raise PluginError(f"seqdiagrams: {stats.errors} invalid seqarch block(s), {warnings} warning(s); "
                               "see the warnings above")
 
-    def _summary(self, piece: str) -> str:
-        """A figure's searchable text, from the site's cache: a warm build does not read the figure's HTML."""
+    def _stylesheet(self) -> bytes:
+        """The site's stylesheet, from the cache: making it imports every subject that styles figures."""
         assert self.extension is not None
-        data = self.extension.cache.get(f"search\0{code_stamp()}\0{piece}", "search",
+
+        def produce() -> bytes:
+            from seqdiagrams.rendering.stylesheet import site_stylesheet
+
+            return site_stylesheet().encode()
+
+        return self.extension.cache.get(f"stylesheet\0{code_stamp()}", "css", produce)
+
+    def _summary(self, piece: str, key: str | None = None) -> str:
+        """A figure's or formula's searchable text, from the site's cache: a warm build does not read its HTML.
+
+        ``key`` names a figure by its cache key (which covers the code), so the look-up does not hash the
+        figure's HTML; a formula is named by its HTML."""
+        assert self.extension is not None
+        data = self.extension.cache.get(key or f"search\0{code_stamp()}\0{piece}", "search",
                                         lambda: summary(piece).encode("utf-8", "surrogatepass"))
         return data.decode("utf-8", "surrogatepass")
 
