@@ -37,10 +37,10 @@ from mkdocs.utils.meta import get_data
 from seqdiagrams.assets import VENDOR
 from seqdiagrams.errors import Location, SpecError
 from seqdiagrams.identity import code_stamp
-from seqdiagrams.markdown_ext import PageContext, SeqarchExtension, front_matter_lines
+from seqdiagrams.markdown_ext import PageContext, SeqarchExtension, front_matter_lines, normalised
 from seqdiagrams.options import SiteOptions, page_lang, read_mkdocs_plugin
 from seqdiagrams.page_assets import BUNDLES, SITE_DIR, inject, needed
-from seqdiagrams.prerender import jobs_for, prerender
+from seqdiagrams.prerender import jobs_from, prerender
 from seqdiagrams.rendering.cache import DiskCache
 from seqdiagrams.rendering.renderer import Renderer
 from seqdiagrams.search import insert, placeholder, restore, search_html, summary
@@ -157,15 +157,21 @@ class SeqdiagramsPlugin(BasePlugin[SeqdiagramsConfig]):  # type: ignore[valid-ty
         """Render every new figure of the site (in parallel), then add our assets to the site's files."""
         if self.extension is None:
             return files
-        options = self.extension.options
+        extension = self.extension
+        extension.scanned = {}
         pages = []
         for file in files.documentation_pages():
-            markdown, meta = get_data(_source(file))
-            pages.append((markdown, page_lang(meta.get("lang"))))
+            raw = _source(file)
+            markdown, meta = get_data(raw)
+            lang = page_lang(meta.get("lang"))
+            extension.page = PageContext(file.src_uri, front_matter_lines(raw, markdown), lang)
+            # the lines the page pass will see (Python-Markdown splits the text; whitespace normalised)
+            pages.append((extension.scan(normalised(markdown.split("\n")), keep=True), lang))
+        extension.page = PageContext()
         with _as_plugin_error():
-            jobs = jobs_for(pages, self.extension.renderer)
+            jobs = jobs_from(pages, extension.renderer)
         self.pooled = prerender(jobs, self.config["workers"] or os.cpu_count()) if jobs else 0
-        names = {"katex"} if options.katex == "page" else set()
+        names = {"katex"} if extension.options.katex == "page" else set()
         names.update(self._figure_bundles(jobs))
         files.append(File.generated(config, CSS_PATH, content=self._stylesheet()))
         for site_path, source in _bundle_files(names):
