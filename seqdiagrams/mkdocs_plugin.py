@@ -133,8 +133,10 @@ class SeqdiagramsPlugin(BasePlugin[SeqdiagramsConfig]):  # type: ignore[valid-ty
         values = {f.name: self.config[f.name] for f in fields(SiteOptions)}
         values["strict"] = None  # the plugin decides after the build, once every error is reported
         folder = self.config["cache_dir"] or str(Path(config.config_file_path).parent / ".cache" / "seqdiagrams")
-        # styles=False: the stylesheet ships once, in CSS_PATH
-        renderer = Renderer(SiteOptions.from_mapping(values), cache=DiskCache(Path(folder)), styles=False)
+        # styles=False: the stylesheet ships once, in CSS_PATH. No in-memory copies: a build reads each figure
+        # about once, and tens of MB held through the theme's templates cost more than the rereads they save
+        renderer = Renderer(SiteOptions.from_mapping(values), cache=DiskCache(Path(folder), memory_bytes=0),
+                            styles=False)
         self.extension = SeqarchExtension(renderer, self._report)
         self.extension.defer = self._defer
         self.figures = {}
