@@ -114,9 +114,9 @@ class SeqarchExtension(Extension):
         """The page's lines before pymdownx.snippets inserted any file (None when not recorded)."""
         self.scanned: dict[tuple[str | None, int, str], list[Block]] = {}
         """Blocks of pages scanned ahead of their conversion (:meth:`scan`), by path, line offset and text."""
-        self.defer: Callable[[str, str], str] | None = None
+        self.defer: Callable[[str, FoundBlock, Place], str] | None = None
         """A host that inserts figures into the finished page itself (the MkDocs plugin) takes each figure's
-        HTML and cache key here and returns what the converted page shows instead; None: figures stay inline."""
+        HTML, block and place here and returns what the converted page shows instead; None: figures stay inline."""
 
     @property
     def registry(self) -> Registry:
@@ -163,9 +163,7 @@ class SeqarchExtension(Extension):
             d = exc.diagnostic
             source = "seqarch " + block.info.strip() + ("\n" + block.body if block.body.strip() else "")
             return error_box(d.message, str(d.loc), d.hint, source)
-        if self.defer is None:
-            return html
-        return self.defer(html, self.renderer.key(block, Place(ordinal, self.page.lang)))
+        return html if self.defer is None else self.defer(html, block, Place(ordinal, self.page.lang))
 
     def warn(self, diagnostic: Diagnostic) -> None:
         """A problem that leaves the output usable (a highlight that matches nothing, math KaTeX rejects):

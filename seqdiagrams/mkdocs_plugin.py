@@ -42,7 +42,7 @@ from seqdiagrams.options import SiteOptions, page_lang, read_mkdocs_plugin
 from seqdiagrams.page_assets import BUNDLES, SITE_DIR, inject, needed
 from seqdiagrams.prerender import jobs_from, prerender
 from seqdiagrams.rendering.cache import DiskCache
-from seqdiagrams.rendering.renderer import Renderer
+from seqdiagrams.rendering.renderer import BlockText, Place, Renderer
 from seqdiagrams.search import insert, placeholder, restore, search_html, summary
 
 if TYPE_CHECKING:
@@ -56,6 +56,7 @@ if TYPE_CHECKING:
 
     from seqdiagrams.errors import Diagnostic
     from seqdiagrams.prerender import Job
+    from seqdiagrams.rendering.renderer import FoundBlock
 
 log = get_plugin_logger("seqdiagrams")
 
@@ -102,9 +103,10 @@ class SeqdiagramsPlugin(BasePlugin[SeqdiagramsConfig]):  # type: ignore[valid-ty
         self.config_error: str | None = None
         self.search_swap: dict[str, list[str]] = {}
         """The build-time formulas of pages the search plugin reads in their search version, by page URL."""
-        self.figures: dict[str, list[str]] = {}
-        """The figures of each converted page waiting for :meth:`on_post_page`, by page URL."""
-        self.page_figures: list[str] = []
+        self.figures: dict[str, list[tuple[BlockText, Place]]] = {}
+        """The figures of each converted page waiting for :meth:`on_post_page`, by page URL: their blocks, read
+        back from the cache then (holding every page's figures through the templates costs more than rereading)."""
+        self.page_figures: list[tuple[BlockText, Place]] = []
         """The figures of the page being converted, in the order of their placeholders."""
 
     def load_config(self, options: dict[str, Any], config_file_path: str | None = None
@@ -211,11 +213,20 @@ class SeqdiagramsPlugin(BasePlugin[SeqdiagramsConfig]):  # type: ignore[valid-ty
         self.figures[page.url] = self.page_figures = []
         return markdown
 
-    def _defer(self, figure: str, identity: str) -> str:
+    def _defer(self, figure: str, block: FoundBlock, place: Place) -> str:
         """Keep ``figure`` for :meth:`on_post_page`; the page carries its words until then (search indexes them),
         so the drawing never goes through Markdown's postprocessors, the templates or the search indexer."""
-        self.page_figures.append(figure)
-        return placeholder(len(self.page_figures) - 1, self._summary(figure, f"search\0{identity}"))
+        assert self.extension is not None
+        self.page_figures.append((BlockText(block.info, block.body), place))
+        key = f"search\0{self.extension.renderer.key(block, place)}"
+        return placeholder(len(self.page_figures) - 1, self._summary(figure, key))
+
+    def _figure(self, block: BlockText, place: Place) -> str:
+        """A figure its page converted, from the cache (rendered again if the entry went missing since)."""
+        assert self.extension is not None
+        renderer = self.extension.renderer
+        data = self.extension.cache.peek(renderer.key(block, place), "html")
+        return data.decode() if data is not None else renderer.render(block, place).html
 
     @event_priority(100)
     def _search_version(self, context: TemplateContext, page: Page, config: MkDocsConfig,
@@ -247,7 +258,7 @@ class SeqdiagramsPlugin(BasePlugin[SeqdiagramsConfig]):  # type: ignore[valid-ty
         """
         if self.extension is None:
             return output
-        output = insert(output, self.figures.pop(page.url, []))
+        output = insert(output, [self._figure(*figure) for figure in self.figures.pop(page.url, [])])
         names = needed(output)
         missing = set(names) - self.bundles
         if missing:  # the page's own HTML needs a bundle no figure did: ship it too
