@@ -33,7 +33,6 @@ from typing import TYPE_CHECKING, Any
 from markdown import Extension
 from markdown.preprocessors import Preprocessor
 
-from seqdiagrams import markdown_math
 from seqdiagrams.errors import Diagnostic, SpecError, Subtype
 from seqdiagrams.options import SiteOptions, page_lang
 from seqdiagrams.rendering.renderer import Place, Renderer
@@ -113,6 +112,11 @@ class SeqarchExtension(Extension):
         """Blocks found on the page being converted, by the token line that stands for each."""
         self.before: list[str] | None = None
         """The page's lines before pymdownx.snippets inserted any file (None when not recorded)."""
+        self.scanned: dict[tuple[str | None, int, str], list[Block]] = {}
+        """Blocks of pages scanned ahead of their conversion (:meth:`scan`), by path, line offset and text."""
+        self.defer: Callable[[str, FoundBlock, Place], str] | None = None
+        """A host that inserts figures into the finished page itself (the MkDocs plugin) takes each figure's
+        HTML, block and place here and returns what the converted page shows instead; None: figures stay inline."""
 
     @property
     def registry(self) -> Registry:
@@ -128,13 +132,30 @@ class SeqarchExtension(Extension):
         md.preprocessors.register(SeqarchFinder(md, self), "seqarch-find", FIND_PRIORITY)
         md.preprocessors.register(SeqarchPreprocessor(md, self), "seqarch", PRIORITY)
         if self.options.katex == "page":
+            from seqdiagrams import markdown_math  # KaTeX loads only for sites that typeset their pages' math
+
             markdown_math.register(md, self)
+
+    def scan(self, lines: list[str], tab_length: int = 4, keep: bool = False) -> list[Block]:
+        """The blocks of the current page's ``lines`` (whitespace normalised), located in the page.
+
+        ``keep``: a host that scans its pages before converting them (the MkDocs plugin's prerender pass)
+        keeps the answer, and the page pass takes it instead of scanning again while the text is the same."""
+        page = self.page
+        expanded = [line.expandtabs(tab_length) for line in lines]
+        key = (page.path, page.line_offset, "\n".join(expanded))
+        blocks = self.scanned.pop(key, None)
+        if blocks is None:
+            blocks = scan_markdown_lines(expanded, page.path, page.line_offset)
+        if keep:
+            self.scanned[key] = blocks
+        return blocks
 
     def render_block(self, block: Block, ordinal: int) -> str:
         """HTML for one block, or a visible error box (and a report) when it is invalid."""
         self.stats.blocks += 1
         try:
-            return self.figure(block, Place(ordinal, self.page.lang))
+            html = self.figure(block, Place(ordinal, self.page.lang))
         except SpecError as exc:
             from seqdiagrams.rendering.html import error_box  # the renderers load only when a page needs them
 
@@ -142,6 +163,7 @@ class SeqarchExtension(Extension):
             d = exc.diagnostic
             source = "seqarch " + block.info.strip() + ("\n" + block.body if block.body.strip() else "")
             return error_box(d.message, str(d.loc), d.hint, source)
+        return html if self.defer is None else self.defer(html, block, Place(ordinal, self.page.lang))
 
     def warn(self, diagnostic: Diagnostic) -> None:
         """A problem that leaves the output usable (a highlight that matches nothing, math KaTeX rejects):
@@ -182,7 +204,7 @@ class SeqarchSource(Preprocessor):
         self.extension = extension
 
     def run(self, lines: list[str]) -> list[str]:
-        self.extension.before = _normalised(lines)
+        self.extension.before = normalised(lines)
         return lines
 
 
@@ -199,9 +221,8 @@ class SeqarchFinder(Preprocessor):
             self.extension.page = context
         page = self.extension.page
         # whitespace normalisation (30) runs after us: see the lines as it will leave them
-        lines = _normalised(lines)
-        expanded = [line.expandtabs(self.md.tab_length) for line in lines]
-        blocks = scan_markdown_lines(expanded, page.path, page.line_offset)
+        lines = normalised(lines)
+        blocks = self.extension.scan(lines, self.md.tab_length)
         before, self.extension.before = self.extension.before, None
         if blocks and before is not None and before != lines:
             origins = trace_lines(before, lines)
@@ -223,7 +244,7 @@ class SeqarchFinder(Preprocessor):
         return out
 
 
-def _normalised(lines: list[str]) -> list[str]:
+def normalised(lines: list[str]) -> list[str]:
     """The page's lines as whitespace normalisation (30) will leave them: no BOM, no CR."""
     return "\n".join(lines).removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
 

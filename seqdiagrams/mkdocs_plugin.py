@@ -11,9 +11,10 @@ registry overlays in ``mkdocs serve`` and prints a one-line summary per build.
 MkDocs conventions: our stylesheet and the vendored KaTeX files the site's figures
 use are added to ``Files`` (so ``mkdocs serve``, minify, privacy and offline plugins see
 them); the page hook that links them runs before other plugins rewrite the HTML (a minifier
-drops the quotes we look for); the search index reads each figure's words once
-(:mod:`seqdiagrams.search`), not its drawing; a bad option or registry overlay stops the
-build with one ``PluginError`` line naming the file and line, never a traceback.
+drops the quotes we look for); each figure enters its page after the Markdown, template and search
+phases, which read a placeholder holding the figure's words once (:mod:`seqdiagrams.search`), not its
+drawing; a bad option or registry overlay stops the build with one ``PluginError`` line naming the file
+and line, never a traceback.
 """
 
 from __future__ import annotations
@@ -36,14 +37,13 @@ from mkdocs.utils.meta import get_data
 from seqdiagrams.assets import VENDOR
 from seqdiagrams.errors import Location, SpecError
 from seqdiagrams.identity import code_stamp
-from seqdiagrams.markdown_ext import PageContext, SeqarchExtension, front_matter_lines
+from seqdiagrams.markdown_ext import PageContext, SeqarchExtension, front_matter_lines, normalised
 from seqdiagrams.options import SiteOptions, page_lang, read_mkdocs_plugin
 from seqdiagrams.page_assets import BUNDLES, SITE_DIR, inject, needed
-from seqdiagrams.prerender import jobs_for, prerender
+from seqdiagrams.prerender import jobs_from, prerender
 from seqdiagrams.rendering.cache import DiskCache
-from seqdiagrams.rendering.renderer import Renderer
-from seqdiagrams.rendering.stylesheet import site_stylesheet
-from seqdiagrams.search import restore, search_html, summary
+from seqdiagrams.rendering.renderer import BlockText, Place, Renderer
+from seqdiagrams.search import insert, placeholder, restore, search_html, summary
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -56,6 +56,7 @@ if TYPE_CHECKING:
 
     from seqdiagrams.errors import Diagnostic
     from seqdiagrams.prerender import Job
+    from seqdiagrams.rendering.renderer import FoundBlock
 
 log = get_plugin_logger("seqdiagrams")
 
@@ -101,7 +102,12 @@ class SeqdiagramsPlugin(BasePlugin[SeqdiagramsConfig]):  # type: ignore[valid-ty
         """Vendored bundles added to the site's files."""
         self.config_error: str | None = None
         self.search_swap: dict[str, list[str]] = {}
-        """The figures of pages the search plugin reads in their search version, by page URL."""
+        """The build-time formulas of pages the search plugin reads in their search version, by page URL."""
+        self.figures: dict[str, list[tuple[BlockText, Place]]] = {}
+        """The figures of each converted page waiting for :meth:`on_post_page`, by page URL: their blocks, read
+        back from the cache then (holding every page's figures through the templates costs more than rereading)."""
+        self.page_figures: list[tuple[BlockText, Place]] = []
+        """The figures of the page being converted, in the order of their placeholders."""
 
     def load_config(self, options: dict[str, Any], config_file_path: str | None = None
                     ) -> tuple[list[tuple[str, Exception]], list[tuple[str, str]]]:
@@ -129,9 +135,13 @@ class SeqdiagramsPlugin(BasePlugin[SeqdiagramsConfig]):  # type: ignore[valid-ty
         values = {f.name: self.config[f.name] for f in fields(SiteOptions)}
         values["strict"] = None  # the plugin decides after the build, once every error is reported
         folder = self.config["cache_dir"] or str(Path(config.config_file_path).parent / ".cache" / "seqdiagrams")
-        # styles=False: the stylesheet ships once, in CSS_PATH
-        renderer = Renderer(SiteOptions.from_mapping(values), cache=DiskCache(Path(folder)), styles=False)
+        # styles=False: the stylesheet ships once, in CSS_PATH. No in-memory copies: a build reads each figure
+        # about once, and tens of MB held through the theme's templates cost more than the rereads they save
+        renderer = Renderer(SiteOptions.from_mapping(values), cache=DiskCache(Path(folder), memory_bytes=0),
+                            styles=False)
         self.extension = SeqarchExtension(renderer, self._report)
+        self.extension.defer = self._defer
+        self.figures = {}
         if self.config["registry"]:
             with _as_plugin_error():
                 renderer.registry  # noqa: B018 - load the overlays now: a bad one stops the build here
@@ -151,17 +161,23 @@ class SeqdiagramsPlugin(BasePlugin[SeqdiagramsConfig]):  # type: ignore[valid-ty
         """Render every new figure of the site (in parallel), then add our assets to the site's files."""
         if self.extension is None:
             return files
-        options = self.extension.options
+        extension = self.extension
+        extension.scanned = {}
         pages = []
         for file in files.documentation_pages():
-            markdown, meta = get_data(_source(file))
-            pages.append((markdown, page_lang(meta.get("lang"))))
+            raw = _source(file)
+            markdown, meta = get_data(raw)
+            lang = page_lang(meta.get("lang"))
+            extension.page = PageContext(file.src_uri, front_matter_lines(raw, markdown), lang)
+            # the lines the page pass will see (Python-Markdown splits the text; whitespace normalised)
+            pages.append((extension.scan(normalised(markdown.split("\n")), keep=True), lang))
+        extension.page = PageContext()
         with _as_plugin_error():
-            jobs = jobs_for(pages, self.extension.renderer)
+            jobs = jobs_from(pages, extension.renderer)
         self.pooled = prerender(jobs, self.config["workers"] or os.cpu_count()) if jobs else 0
-        names = {"katex"} if options.katex == "page" else set()
+        names = {"katex"} if extension.options.katex == "page" else set()
         names.update(self._figure_bundles(jobs))
-        files.append(File.generated(config, CSS_PATH, content=site_stylesheet()))
+        files.append(File.generated(config, CSS_PATH, content=self._stylesheet()))
         for site_path, source in _bundle_files(names):
             files.append(File.generated(config, site_path, abs_src_path=str(source)))
         self.bundles = names
@@ -194,12 +210,29 @@ class SeqdiagramsPlugin(BasePlugin[SeqdiagramsConfig]):  # type: ignore[valid-ty
             raw = ""
         self.extension.page = PageContext(page.file.src_uri, front_matter_lines(raw, markdown),
                                           page_lang(page.meta.get("lang")))
+        self.figures[page.url] = self.page_figures = []
         return markdown
+
+    def _defer(self, figure: str, block: FoundBlock, place: Place) -> str:
+        """Keep ``figure`` for :meth:`on_post_page`; the page carries its words until then (search indexes them),
+        so the drawing never goes through Markdown's postprocessors, the templates or the search indexer."""
+        assert self.extension is not None
+        self.page_figures.append((BlockText(block.info, block.body), place))
+        key = f"search\0{self.extension.renderer.key(block, place)}"
+        return placeholder(len(self.page_figures) - 1, self._summary(figure, key))
+
+    def _figure(self, block: BlockText, place: Place) -> str:
+        """A figure its page converted, from the cache (rendered again if the entry went missing since)."""
+        assert self.extension is not None
+        renderer = self.extension.renderer
+        data = self.extension.cache.peek(renderer.key(block, place), "html")
+        return data.decode() if data is not None else renderer.render(block, place).html
 
     @event_priority(100)
     def _search_version(self, context: TemplateContext, page: Page, config: MkDocsConfig,
                         nav: Any) -> TemplateContext | None:
-        """Before the search plugin indexes the page: show it each figure's words, not its drawing."""
+        """Before the search plugin indexes the page: show it each build-time formula's TeX, not its typesetting
+        (figures are placeholders until :meth:`on_post_page`)."""
         if self.extension is not None and page.content:
             page.content, figures = search_html(page.content, self._summary)
             if figures:
@@ -209,7 +242,7 @@ class SeqdiagramsPlugin(BasePlugin[SeqdiagramsConfig]):  # type: ignore[valid-ty
     @event_priority(-100)
     def _page_version(self, context: TemplateContext, page: Page, config: MkDocsConfig,
                       nav: Any) -> TemplateContext | None:
-        """After every other plugin saw the page context: the page itself keeps its figures."""
+        """After every other plugin saw the page context: the page itself keeps its formulas."""
         if page.url in self.search_swap and page.content is not None:
             page.content = restore(page.content, self.search_swap.pop(page.url))
         return context
@@ -218,12 +251,14 @@ class SeqdiagramsPlugin(BasePlugin[SeqdiagramsConfig]):  # type: ignore[valid-ty
 
     @event_priority(100)
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str | None:
-        """Load KaTeX and the step-through script from the site itself, on the pages that use them only.
+        """Put the page's figures in, and load KaTeX and the step-through script from the site itself, on the
+        pages that use them only.
 
         Runs before other plugins rewrite the page (a minifier drops the quotes the markers have).
         """
         if self.extension is None:
             return output
+        output = insert(output, [self._figure(*figure) for figure in self.figures.pop(page.url, [])])
         names = needed(output)
         missing = set(names) - self.bundles
         if missing:  # the page's own HTML needs a bundle no figure did: ship it too
@@ -245,10 +280,24 @@ class SeqdiagramsPlugin(BasePlugin[SeqdiagramsConfig]):  # type: ignore[valid-ty
             raise PluginError(f"seqdiagrams: {stats.errors} invalid seqarch block(s), {warnings} warning(s); "
                               "see the warnings above")
 
-    def _summary(self, piece: str) -> str:
-        """A figure's searchable text, from the site's cache: a warm build does not read the figure's HTML."""
+    def _stylesheet(self) -> bytes:
+        """The site's stylesheet, from the cache: making it imports every subject that styles figures."""
         assert self.extension is not None
-        data = self.extension.cache.get(f"search\0{code_stamp()}\0{piece}", "search",
+
+        def produce() -> bytes:
+            from seqdiagrams.rendering.stylesheet import site_stylesheet
+
+            return site_stylesheet().encode()
+
+        return self.extension.cache.get(f"stylesheet\0{code_stamp()}", "css", produce)
+
+    def _summary(self, piece: str, key: str | None = None) -> str:
+        """A figure's or formula's searchable text, from the site's cache: a warm build does not read its HTML.
+
+        ``key`` names a figure by its cache key (which covers the code), so the look-up does not hash the
+        figure's HTML; a formula is named by its HTML."""
+        assert self.extension is not None
+        data = self.extension.cache.get(key or f"search\0{code_stamp()}\0{piece}", "search",
                                         lambda: summary(piece).encode("utf-8", "surrogatepass"))
         return data.decode("utf-8", "surrogatepass")
 

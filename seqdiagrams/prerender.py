@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from seqdiagrams.errors import SpecError
-from seqdiagrams.rendering.renderer import BlockText, Place, Renderer, Settings
+from seqdiagrams.rendering.renderer import BlockText, FoundBlock, Place, Renderer, Settings
 from seqdiagrams.scan import scan_markdown
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Sequence
 
 MIN_PARALLEL = 8
 """Below this many figures, a worker pool costs more than it saves."""
@@ -39,14 +39,20 @@ class Job:
 
 
 def jobs_for(pages: Iterable[tuple[str, str | None]], renderer: Renderer) -> list[Job]:
-    """The distinct figures of ``pages`` (Markdown text, the page's own language or None), in page order.
+    """The distinct figures of ``pages`` (Markdown text, the page's own language or None), in page order."""
+    return jobs_from(((scan_markdown(text), lang) for text, lang in pages), renderer)
 
-    A site without blocks pays for the scan only: the registry (part of every key) is loaded once a
+
+def jobs_from(pages: Iterable[tuple[Sequence[FoundBlock], str | None]], renderer: Renderer) -> list[Job]:
+    """The distinct figures of ``pages`` already scanned (each page's blocks, its own language or None), in page
+    order: a host that keeps each page's blocks for its page pass scans every page once.
+
+    A site without blocks pays for the scan only: the registry digest (part of every key) is read once a
     block is found.
     """
     jobs: dict[str, Job] = {}
-    for text, lang in pages:
-        for ordinal, found in enumerate(scan_markdown(text)):
+    for blocks, lang in pages:
+        for ordinal, found in enumerate(blocks):
             block, place = BlockText(found.info, found.body), Place(ordinal, lang)
             identity = renderer.key(block, place)
             jobs.setdefault(identity, Job(block, place, renderer.settings, identity))

@@ -8,10 +8,13 @@ its title and description (the SVG's ``<title>``/``<desc>``), its caption unless
 them, the text of tables and formula notes, and each formula once, as its TeX source. The
 page's own formulas typeset at build time (``katex: page``) are read as their TeX too.
 
-Host-neutral: the MkDocs plugin hands this version of a page to the search plugin only, then
-:func:`restore` puts the figures back. Each paragraph sits between two HTML comments naming its
-figure, which search parsers ignore, so the figures return to their places even when another
-plugin edited the rest of the page in between (Material's search strips ``data-search-*``).
+Host-neutral. The MkDocs plugin never lets a figure into the page it converts: the Markdown
+extension leaves a :func:`placeholder` (the figure's words, between two HTML comments naming it,
+which search parsers ignore), so the search plugin, the theme templates and Markdown's postprocessors
+read a few words instead of the drawing, and :func:`insert` puts the figures in the finished page.
+Formulas of the page itself typeset at build time are swapped the same way around the search
+plugin only (:func:`search_html`, then :func:`restore`); comments survive other plugins editing the
+rest of the page in between (Material's search strips ``data-search-*``).
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ _UNIT = re.compile(re.escape(_OPEN) + "|" + re.escape(_KATEX))
 _FIGURE_TAG = re.compile(r"<(/?)figure\b[^>]*>", re.IGNORECASE)
 _SPAN_TAG = re.compile(r"<(/?)span\b[^>]*>", re.IGNORECASE)
 _MARKED = re.compile(r"<!--sqd-search-(\d+)-->.*?<!--sqd-search-\1-->", re.S)
+_PLACED = re.compile(r"<!--sqd-figure-(\d+)-->.*?<!--sqd-figure-\1-->", re.S)
 _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
                    "wbr"})
 
@@ -63,6 +67,18 @@ def search_html(page_html: str, summarise: Callable[[str], str] | None = None) -
 def restore(search_version: str, figures: list[str]) -> str:
     """The page again: each marked paragraph of ``search_version`` replaced by its figure."""
     return _MARKED.sub(lambda m: figures[int(m.group(1))], search_version)
+
+
+def placeholder(index: int, text: str) -> str:
+    """What stands for the page's figure number ``index`` until :func:`insert`: its searchable ``text``
+    (:func:`summary`) as the paragraph :func:`search_html` would make of it, between two comments."""
+    mark = f"<!--sqd-figure-{index}-->"
+    return f"{mark}<p>{text}</p>{mark}" if text else mark * 2
+
+
+def insert(page_html: str, figures: list[str]) -> str:
+    """``page_html`` with each :func:`placeholder` replaced by its figure."""
+    return _PLACED.sub(lambda m: figures[int(m.group(1))], page_html) if figures else page_html
 
 
 def _element_end(text: str, start: int, tags: re.Pattern[str]) -> int:

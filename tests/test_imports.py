@@ -50,6 +50,11 @@ DEFERRED = {
                                                                           "Graphviz binding, subjects) is "
                                                                           "loaded for the first figure rendered",
     ("seqdiagrams.rendering.katex", "asyncio"): "only the KaTeX engine needs an event loop",
+    ("seqdiagrams.markdown_ext", "seqdiagrams.markdown_math"): "KaTeX (and the renderers) load only for a site "
+                                                               "that typesets its pages' math at build time",
+    ("seqdiagrams.mkdocs_plugin", "seqdiagrams.rendering.stylesheet"): "the stylesheet imports every subject "
+                                                                       "that styles figures; a warm build reads "
+                                                                       "it from the cache",
 }
 """Function-level imports of the package's own (or standard) modules that are deliberate: (importer, imported)."""
 

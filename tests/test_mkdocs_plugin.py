@@ -399,6 +399,27 @@ def test_a_warm_build_loads_neither_the_registry_nor_a_block_parser(tmp_path: Pa
     assert "pydantic" in result.stdout  # a new figure is rendered: the registry is loaded for it
 
 
+def test_every_page_is_scanned_once_and_its_blocks_keep_their_place(tmp_path: Path, monkeypatch, caplog) -> None:
+    """The prerender pass keeps each page's blocks for the page pass; locations are those of the user's file."""
+    import seqdiagrams.markdown_ext as markdown_ext
+    import seqdiagrams.scan as scan
+
+    scanned: list[str | None] = []
+    real = scan.scan_markdown_lines
+
+    def counting(lines, path=None, line_offset=0):
+        scanned.append(path)
+        return real(lines, path, line_offset)
+
+    for module in (scan, markdown_ext):
+        monkeypatch.setattr(module, "scan_markdown_lines", counting)
+    bad = "---\ntitle: T\n---\n\n# T\n\n\tindented\n\n```seqarch lstm unrol=3\n```\n"
+    with caplog.at_level(logging.WARNING):
+        run_build(make_site(tmp_path, {"index.md": GOOD, "bad.md": bad}))
+    assert sorted(scanned) == ["bad.md", "index.md"]
+    assert any("bad.md:9:17: unknown key `unrol`" in r.getMessage() for r in caplog.records)
+
+
 # -- per-page language ---------------------------------------------------------------------------------
 
 

@@ -8,7 +8,7 @@ import re
 import pytest
 
 import seqdiagrams
-from seqdiagrams.search import restore, search_html
+from seqdiagrams.search import insert, placeholder, restore, search_html, summary
 
 
 def figure(block: str) -> str:
@@ -66,3 +66,15 @@ def test_the_pages_own_formulas_are_their_tex_once() -> None:
     assert text_of(version).count("h_{t-1}") == text_of(search_html(figure("formulas arch=rnn"))[0]).count(
         "h_{t-1}") + 1  # the figure's own formulas are not taken twice
     assert len(taken) == 2 and restore(version, taken) == page
+
+
+def test_placeholders_carry_the_words_search_html_would_and_insert_puts_each_figure_in_its_place() -> None:
+    figs = [figure("rnn unroll=2"), figure("table archs=rnn,lstm"), figure("gru")]
+    page = f"<h1>T</h1>{figs[0]}<p>p</p>{figs[1]}<div>x</div>{figs[2]}"
+    placed = f"<h1>T</h1>{placeholder(0, summary(figs[0]))}<p>p</p>{placeholder(1, summary(figs[1]))}" \
+             f"<div>x</div>{placeholder(2, summary(figs[2]))}"
+    assert text_of(placed) == text_of(search_html(page)[0])  # the search index reads what it read before
+    assert "<svg" not in placed
+    assert insert(placed, figs) == page
+    edited = placed.replace("<h1>T</h1>", "<h1 id=t>T</h1>")  # another plugin edits the page around them
+    assert insert(edited, figs) == page.replace("<h1>T</h1>", "<h1 id=t>T</h1>")
