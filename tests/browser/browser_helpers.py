@@ -19,6 +19,17 @@ LAUNCH_ARGS = ["--no-sandbox", "--headless=new", "--disable-gpu", "--disable-dev
                "--no-first-run", "--disable-quic"]
 
 
+def material_site(name: str, plugins: str = "[seqdiagrams]", features: str = "", extra: str = "") -> str:
+    """A Material ``mkdocs.yml`` with the light/dark palette toggle the figure tests switch between.
+
+    ``features`` is Material's ``theme.features`` list (``[navigation.instant]``), ``extra`` more top-level lines."""
+    lines = [f"site_name: {name}", "theme:", "  name: material", "  font: false"]
+    lines += [f"  features: {features}"] if features else []
+    lines += ["  palette:", "    - scheme: default", "      toggle: {icon: material/brightness-7, name: Dark}",
+              "    - scheme: slate", "      toggle: {icon: material/brightness-4, name: Light}", f"plugins: {plugins}"]
+    return "\n".join(lines) + "\n" + extra
+
+
 ARTIFACTS: Path | None = None
 """Where screenshots for a person to look at go; set for the session by ``conftest.screenshot_folder``."""
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pytest
-from browser_helpers import CHROMIUM, artifact, serve
+from browser_helpers import CHROMIUM, artifact, material_site, serve
 
 from seqdiagrams.registry import Registry
 from seqdiagrams.rendering import build_graph
@@ -25,17 +25,7 @@ if TYPE_CHECKING:
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")
 
 BLOCKS = [block for block in get_subject("compare").examples if "shapes=true" in block]
-MKDOCS_YML = """site_name: Compare
-theme:
-  name: material
-  font: false
-  palette:
-    - scheme: default
-      toggle: {icon: material/brightness-7, name: Dark}
-    - scheme: slate
-      toggle: {icon: material/brightness-4, name: Light}
-plugins: [search, seqdiagrams]
-"""
+MKDOCS_YML = material_site("Compare", "[search, seqdiagrams]")
 TEXT = {"default": "rgb(15, 23, 42)", "slate": "rgb(226, 232, 240)"}
 """The label colour of each scheme (``theme.TEXT``)."""
 EDGE_TEXT_PX = 10.0 * (FONT_SIZE - 2) / FONT_SIZE

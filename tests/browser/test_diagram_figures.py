@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pytest
-from browser_helpers import artifact, css_rgb, serve
+from browser_helpers import artifact, css_rgb, material_site, serve
 
 from seqdiagrams.gallery import block_in, examples
 from seqdiagrams.rendering.dot import FONT_SIZE
@@ -31,19 +31,7 @@ LIGHT_TEXT, DARK_TEXT = (css_rgb(colour) for colour in TEXT)
 LIGHT_OP, DARK_OP = css_rgb(FAMILIES["op"].light_fill), css_rgb(FAMILIES["op"].dark_fill)
 """The fill of the round ⊙/+ operators in the two schemes."""
 
-MKDOCS_YML = """site_name: Diagram figures
-docs_dir: docs
-theme:
-  name: material
-  font: false
-  palette:
-    - scheme: default
-      toggle: {icon: material/brightness-7, name: Dark}
-    - scheme: slate
-      toggle: {icon: material/brightness-4, name: Light}
-plugins:
-  - seqdiagrams
-"""
+MKDOCS_YML = material_site("Diagram figures")
 
 
 def _page(lang: str) -> str:

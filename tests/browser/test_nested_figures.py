@@ -8,7 +8,7 @@ the quote goes on after it, and its state boxes take the scheme's colour from th
 from __future__ import annotations
 
 import pytest
-from browser_helpers import CHROMIUM, artifact, serve, watched_tab
+from browser_helpers import CHROMIUM, artifact, material_site, serve, watched_tab
 
 from seqdiagrams.rendering.theme import FAMILIES
 
@@ -33,18 +33,7 @@ PAGE = """# Nested figures
     ```seqarch lstm view=unrolled unroll=2{lang}
     ```
 """
-MKDOCS_YML = """site_name: Nested
-theme:
-  name: material
-  font: false
-  palette:
-    - scheme: default
-      toggle: {icon: material/brightness-7, name: dark}
-    - scheme: slate
-      toggle: {icon: material/brightness-4, name: light}
-plugins: [seqdiagrams]
-markdown_extensions: [pymdownx.superfences, admonition]
-"""
+MKDOCS_YML = material_site("Nested", extra="markdown_extensions: [pymdownx.superfences, admonition]\n")
 CONTAINERS = ["BLOCKQUOTE", "DIV", "LI"]
 MEASURE = """() => [...document.querySelectorAll('figure.sqd-figure')].map(figure => {
     const box = figure.parentElement.closest('blockquote, .admonition, li');

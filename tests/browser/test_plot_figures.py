@@ -12,7 +12,7 @@ import io
 from typing import TYPE_CHECKING
 
 import pytest
-from browser_helpers import CHROMIUM, artifact, serve
+from browser_helpers import CHROMIUM, artifact, material_site, serve
 
 from seqdiagrams.gallery import block_in
 from seqdiagrams.rendering.theme import COLOURS
@@ -27,19 +27,7 @@ BLOCKS = ["complexity", "complexity measure=memory", "positional-encoding d_mode
 """One example of each plot drawing (both complexity measures), with every kind of mark: lines, bars,
 bands, heatmaps, hatching, annotations with boxes and arrows."""
 
-MKDOCS_YML = """site_name: Plot figures
-docs_dir: docs
-theme:
-  name: material
-  font: false
-  palette:
-    - scheme: default
-      toggle: {icon: material/brightness-7, name: Dark}
-    - scheme: slate
-      toggle: {icon: material/brightness-4, name: Light}
-plugins:
-  - seqdiagrams
-"""
+MKDOCS_YML = material_site("Plot figures")
 
 ROLE_COLOURS = """svgs => svgs.map(svg => [...svg.querySelectorAll('[style]')].flatMap(el => {
     const style = getComputedStyle(el);

@@ -14,26 +14,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from browser_helpers import artifact, serve
+from browser_helpers import artifact, material_site, serve
 
 from seqdiagrams.registry import Registry
 from seqdiagrams.rendering import build_graph, figure_steps, render_spec
 from seqdiagrams.spec import parse
 
-MKDOCS = """site_name: Steps
-site_url: http://127.0.0.1/
-theme:
-  name: material
-  font: false
-  features: [navigation.instant]
-  palette:
-    - scheme: default
-      toggle: {icon: material/brightness-7, name: Dark}
-    - scheme: slate
-      toggle: {icon: material/brightness-4, name: Light}
-plugins: [search, seqdiagrams]
-nav: [index.md, steps.md, zh.md, maths.md, cell.md]
-"""
+MKDOCS = material_site("Steps", "[search, seqdiagrams]", "[navigation.instant]",
+                       "site_url: http://127.0.0.1/\nnav: [index.md, steps.md, zh.md, maths.md, cell.md]\n")
 INDEX = "# Start\n\nNo figure here. [Attention in steps](steps.md)\n"
 STEPS = "# Steps\n\n```seqarch attention mask=causal steps=true\n```\n\n```seqarch transformer steps=true\n```\n"
 MATHS = "# LSTM\n\n```seqarch lstm\n```\n\n```seqarch formulas arch=lstm\n```\n"
