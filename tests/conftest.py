@@ -1,8 +1,12 @@
 """Fixtures shared by the unit tests, and Hypothesis kept out of the repository: no example database (a run is
 repeatable without one: failing examples are printed), and its caches (Unicode tables, constants found in the
-source) in pytest's temporary folder, since tests write only to temporary folders."""
+source) in a temporary folder, since tests write only to temporary folders."""
 
 from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
 
 import pytest
 from hypothesis import settings
@@ -10,14 +14,21 @@ from hypothesis.configuration import set_hypothesis_home_dir
 
 from seqdiagrams.registry import Registry
 
+_HYPOTHESIS_HOME = pytest.StashKey[Path]()
+
 settings.register_profile("seqdiagrams", database=None)
 settings.load_profile("seqdiagrams")
 
 
-@pytest.fixture(scope="session", autouse=True)
-def hypothesis_home(tmp_path_factory: pytest.TempPathFactory) -> None:
-    """Hypothesis's storage folder (else ``.hypothesis/`` in the working directory) under pytest's temporary base."""
-    set_hypothesis_home_dir(tmp_path_factory.getbasetemp() / "hypothesis")
+def pytest_configure(config: pytest.Config) -> None:
+    """Hypothesis's storage folder (else ``.hypothesis/`` in the working directory) in a temporary folder, set before
+    collection: Hypothesis writes its constants cache while the test modules are collected."""
+    config.stash[_HYPOTHESIS_HOME] = Path(tempfile.mkdtemp(prefix="seqdiagrams-hypothesis-"))
+    set_hypothesis_home_dir(config.stash[_HYPOTHESIS_HOME])
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(config.stash.get(_HYPOTHESIS_HOME, ""), ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

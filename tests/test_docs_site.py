@@ -1,12 +1,13 @@
 """The project's documentation site builds strictly (internal links and anchors checked), with every generated page.
 
-The site is built once into a temporary folder, as CI builds it (``mkdocs build --strict -f docs/mkdocs.yml``);
-figures come from the site's own cache (``docs/.cache``, content-addressed, so it can only save time).
+The site is built once, as CI builds it (``mkdocs build --strict -f docs/mkdocs.yml``), from a copy of ``docs/`` in a
+temporary folder, so its figure cache and output stay out of the repository.
 """
 
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -27,8 +28,10 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
+    copy = tmp_path_factory.mktemp("docs") / "docs"
+    shutil.copytree(CONFIG.parent, copy, ignore=shutil.ignore_patterns("site", ".cache"))
     out = tmp_path_factory.mktemp("docs-site")
-    config = load_config(str(CONFIG), site_dir=str(out), strict=True)
+    config = load_config(str(copy / CONFIG.name), site_dir=str(out), strict=True)
     build(config)  # strict: a broken link, a missing anchor or a bad block aborts the build
     return out
 
