@@ -70,6 +70,22 @@ def serve(directory: Path) -> Iterator[str]:
         server.server_close()
 
 
+@contextlib.contextmanager
+def built_site(root: Path, pages: dict[str, str], mkdocs_yml: str) -> Iterator[str]:
+    """Write ``pages`` (path under ``docs/`` → Markdown) and ``mkdocs.yml`` into ``root``, build the site strictly
+    and serve it; yields its base URL."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    for name, text in pages.items():
+        (root / "docs" / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / "docs" / name).write_text(text, encoding="utf-8")
+    (root / "mkdocs.yml").write_text(mkdocs_yml, encoding="utf-8")
+    build(load_config(str(root / "mkdocs.yml"), site_dir=str(root / "site"), strict=True))
+    with serve(root / "site") as url:
+        yield url
+
+
 def watched_tab(browser, site: str):
     """A 1280×900 tab that records console errors (``tab.errors``) and requests leaving ``site``
     (``tab.foreign``); returns ``(context, tab)``, the caller closes the context."""

@@ -8,19 +8,14 @@ fits the column. Screenshots are saved for review (see ``browser_helpers.artifac
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import pytest
-from browser_helpers import CHROMIUM, artifact, material_site, serve
+from browser_helpers import CHROMIUM, artifact, built_site, material_site
 
 from seqdiagrams.registry import Registry
 from seqdiagrams.rendering import build_graph
 from seqdiagrams.rendering.dot import FONT_SIZE
 from seqdiagrams.spec import parse
 from seqdiagrams.subjects import get_subject
-
-if TYPE_CHECKING:
-    from pathlib import Path
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")
 
@@ -53,17 +48,9 @@ def _overlap(a: list[float], b: list[float]) -> bool:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory):
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-
-    root: Path = tmp_path_factory.mktemp("compare-shapes")
-    (root / "docs").mkdir()
-    for lang in ("en", "zh"):
-        body = "".join(f"```seqarch {block} lang={lang}\n```\n\n" for block in BLOCKS)
-        (root / "docs" / f"{lang}.md").write_text(f"# {lang}\n\n{body}", encoding="utf-8")
-    (root / "mkdocs.yml").write_text(MKDOCS_YML, encoding="utf-8")
-    build(load_config(str(root / "mkdocs.yml"), site_dir=str(root / "site"), strict=True))
-    with serve(root / "site") as url:
+    pages = {f"{lang}.md": f"# {lang}\n\n" + "".join(f"```seqarch {block} lang={lang}\n```\n\n" for block in BLOCKS)
+             for lang in ("en", "zh")}
+    with built_site(tmp_path_factory.mktemp("compare-shapes"), pages, MKDOCS_YML) as url:
         yield url
 
 

@@ -9,19 +9,14 @@ saved under the screenshot folder (see ``conftest.py``) for review.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import pytest
-from browser_helpers import artifact, css_rgb, material_site, serve
+from browser_helpers import artifact, built_site, css_rgb, material_site
 
 from seqdiagrams.gallery import block_in, examples
 from seqdiagrams.rendering.dot import FONT_SIZE
 from seqdiagrams.rendering.theme import FAMILIES, TEXT
 from seqdiagrams.spec import parse
 from seqdiagrams.subjects import get_subject
-
-if TYPE_CHECKING:
-    from pathlib import Path
 
 BLOCKS = [block for subject, block in examples() if get_subject(subject).build is not None
           and not get_subject(subject).uses_render(parse(block))]
@@ -43,17 +38,8 @@ def _page(lang: str) -> str:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> str:
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-
-    root: Path = tmp_path_factory.mktemp("diagram-site")
-    (root / "docs").mkdir()
-    for lang in ("en", "zh"):
-        (root / "docs" / f"{lang}.md").write_text(_page(lang), encoding="utf-8")
-    (root / "mkdocs.yml").write_text(MKDOCS_YML, encoding="utf-8")
-    out = root / "site"
-    build(load_config(str(root / "mkdocs.yml"), site_dir=str(out), strict=True))
-    with serve(out) as url:
+    pages = {f"{lang}.md": _page(lang) for lang in ("en", "zh")}
+    with built_site(tmp_path_factory.mktemp("diagram-site"), pages, MKDOCS_YML) as url:
         yield url
 
 

@@ -8,7 +8,7 @@ the quote goes on after it, and its state boxes take the scheme's colour from th
 from __future__ import annotations
 
 import pytest
-from browser_helpers import CHROMIUM, artifact, material_site, serve, watched_tab
+from browser_helpers import CHROMIUM, artifact, built_site, material_site, watched_tab
 
 from seqdiagrams.rendering.theme import FAMILIES
 
@@ -53,16 +53,8 @@ def rgb(colour: str) -> str:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory):
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-
-    root = tmp_path_factory.mktemp("nested")
-    (root / "docs" / "zh").mkdir(parents=True)
-    (root / "docs" / "index.md").write_text(PAGE.format(lang=""), encoding="utf-8")
-    (root / "docs" / "zh" / "index.md").write_text(PAGE.format(lang=" lang=zh"), encoding="utf-8")
-    (root / "mkdocs.yml").write_text(MKDOCS_YML, encoding="utf-8")
-    build(load_config(str(root / "mkdocs.yml"), strict=True))
-    with serve(root / "site") as url:
+    pages = {"index.md": PAGE.format(lang=""), "zh/index.md": PAGE.format(lang=" lang=zh")}
+    with built_site(tmp_path_factory.mktemp("nested"), pages, MKDOCS_YML) as url:
         yield url
 
 

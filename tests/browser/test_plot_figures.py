@@ -9,16 +9,12 @@ box left light). Screenshots are saved for review (see ``browser_helpers.artifac
 from __future__ import annotations
 
 import io
-from typing import TYPE_CHECKING
 
 import pytest
-from browser_helpers import CHROMIUM, artifact, material_site, serve
+from browser_helpers import CHROMIUM, artifact, built_site, material_site
 
 from seqdiagrams.gallery import block_in
 from seqdiagrams.rendering.theme import COLOURS
-
-if TYPE_CHECKING:
-    from pathlib import Path
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")
 
@@ -43,20 +39,13 @@ def _rgb(colour: str) -> str:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> str:
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-
-    root: Path = tmp_path_factory.mktemp("plot-site")
-    (root / "docs").mkdir()
+    pages = {}
     for lang in ("en", "zh"):
         parts = [f"# Plot figures ({lang})", ""]
         for block in BLOCKS:
             parts += [f"## {block}", "", f"```seqarch {block_in(block, lang)}", "```", ""]
-        (root / "docs" / f"{lang}.md").write_text("\n".join(parts), encoding="utf-8")
-    (root / "mkdocs.yml").write_text(MKDOCS_YML, encoding="utf-8")
-    out = root / "site"
-    build(load_config(str(root / "mkdocs.yml"), site_dir=str(out), strict=True))
-    with serve(out) as url:
+        pages[f"{lang}.md"] = "\n".join(parts)
+    with built_site(tmp_path_factory.mktemp("plot-site"), pages, MKDOCS_YML) as url:
         yield url
 
 
