@@ -6,11 +6,14 @@ measures, in one run, each build as the median of --repeat builds in a fresh sub
 
 - MkDocs, with Material and with the default theme (``mkdocs``): *plain* (the twin: no seqdiagrams work
   at all), *cold* (empty cache), *warm* (cache kept) and *edit* (one block of one page changed, cache kept);
+- the same warm and edit rebuilds the way ``mkdocs serve`` makes them, in one process that already built the
+  site (``serve.py``), against the plain twin's rebuilds;
 - start-up: a tiny site (one page, one block) warm, against its plain twin: the fixed cost a site with
   blocks pays before any page is read;
 - the layout limit: the summed in-process Graphviz layout time of the site's distinct figures divided by
   the workers a cold build uses: our added cold time (cold - plain) is compared to it;
-- peak RSS of the whole process tree (the build and its worker processes), sampled from ``/proc``;
+- peak RSS and PSS of the whole process tree (the build and its worker processes), sampled from ``/proc``
+  (RSS counts the pages forked workers share with their server once per worker; PSS shares them out);
 - throughput against one ``dot`` process per figure (what sphinx.ext.graphviz and mkdocs-graphviz do) on the
   same DOT, as many at a time as we have workers: figures per second of our cold build's added time
   against that;
@@ -156,31 +159,38 @@ def write_sphinx_site(root: Path, pages: list[list[str]], with_plugin: bool) -> 
 TICK = os.sysconf("SC_CLK_TCK")
 
 
-def _tree_rss_kib(pid: int, cpu: dict[int, float]) -> int:
-    """Resident memory of ``pid`` and all its descendants (KiB), from ``/proc``; 0 once it is gone.
+def _tree_memory_kib(pid: int, cpu: dict[int, float]) -> tuple[int, int]:
+    """Resident and proportional memory (RSS, PSS; KiB) of ``pid`` and all its descendants, from ``/proc``;
+    (0, 0) once it is gone.
 
-    Records each process's CPU seconds so far in ``cpu``: worker processes a forkserver started are not
-    the build's children, so their time never reaches its ``RUSAGE_CHILDREN``."""
-    total, todo = 0, [pid]
+    RSS counts a page shared by several processes once per process, so forked workers that share their
+    server's imports look as big as if each had its own; PSS divides every shared page among the processes
+    sharing it, so the tree's PSS is the memory it really holds. Records each process's CPU seconds so far in
+    ``cpu``: worker processes a forkserver started are not the build's children, so their time never reaches
+    its ``RUSAGE_CHILDREN``."""
+    rss = pss = 0
+    todo = [pid]
     while todo:
         current = todo.pop()
         proc = Path(f"/proc/{current}")
         try:
             status = (proc / "status").read_text(encoding="ascii", errors="replace").splitlines()
-            total += next((int(line.split()[1]) for line in status if line.startswith("VmRSS:")), 0)
+            rss += next((int(line.split()[1]) for line in status if line.startswith("VmRSS:")), 0)
+            rollup = (proc / "smaps_rollup").read_text(encoding="ascii", errors="replace").splitlines()
+            pss += next((int(line.split()[1]) for line in rollup if line.startswith("Pss:")), 0)
             ticks = (proc / "stat").read_text(encoding="ascii", errors="replace").rsplit(")", 1)[1].split()
             cpu[current] = (int(ticks[11]) + int(ticks[12])) / TICK  # utime, stime
             for task in (proc / "task").iterdir():
                 todo += [int(child) for child in (task / "children").read_text(encoding="ascii").split()]
         except (OSError, ValueError):
             continue  # exited between two reads
-    return total
+    return rss, pss
 
 
-def timed(cmd: list[str], cwd: Path | None = None) -> tuple[float, float, float]:
-    """Wall time, CPU time (user + system, worker processes included) and peak RSS (MiB, sampled every
-    50 ms) of the process tree of one command."""
-    peak = [0]
+def timed(cmd: list[str], cwd: Path | None = None) -> tuple[float, float, float, float]:
+    """Wall time, CPU time (user + system, worker processes included), peak RSS and peak PSS (MiB, sampled
+    every 50 ms) of the process tree of one command."""
+    peak = [0, 0]
     cpu: dict[int, float] = {}
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
@@ -189,7 +199,8 @@ def timed(cmd: list[str], cwd: Path | None = None) -> tuple[float, float, float]
 
     def sample() -> None:
         while not done.wait(0.05):
-            peak[0] = max(peak[0], _tree_rss_kib(proc.pid, cpu))
+            rss, pss = _tree_memory_kib(proc.pid, cpu)
+            peak[:] = max(peak[0], rss), max(peak[1], pss)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -201,7 +212,7 @@ def timed(cmd: list[str], cwd: Path | None = None) -> tuple[float, float, float]
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed:\n{stderr.decode(errors='replace')[-2000:]}")
     used = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
-    return elapsed, max(used, sum(cpu.values())), peak[0] / 1024
+    return elapsed, max(used, sum(cpu.values())), peak[0] / 1024, peak[1] / 1024
 
 
 CLOCK = "wall"
@@ -215,21 +226,26 @@ class Result:
     wall: list[float]
     cpu: list[float]
     rss: float
+    """Peak resident memory of the process tree (MiB): shared pages counted once per process."""
+    pss: float
+    """Peak proportional memory of the process tree (MiB): each shared page divided among its sharers."""
 
 
 def measure(label: str, cmd: list[str], repeat: int, before: Callable[[], None] | None = None,
             cwd: Path | None = None) -> Result:
-    wall, cpu, rss = [], [], []
+    wall, cpu, rss, pss = [], [], [], []
     for _ in range(repeat):
         if before:
             before()
-        elapsed, used, peak = timed(cmd, cwd)
+        elapsed, used, peak_rss, peak_pss = timed(cmd, cwd)
         wall.append(elapsed)
         cpu.append(used)
-        rss.append(peak)
-    result = Result(statistics.median(cpu if CLOCK == "cpu" else wall), wall, cpu, max(rss))
+        rss.append(peak_rss)
+        pss.append(peak_pss)
+    result = Result(statistics.median(cpu if CLOCK == "cpu" else wall), wall, cpu, max(rss), max(pss))
     print(f"    {label:<10} median {result.median:6.2f} s {CLOCK}  (wall: {', '.join(f'{t:.2f}' for t in wall)}; "
-          f"cpu: {', '.join(f'{t:.2f}' for t in cpu)})  peak RSS {result.rss:.0f} MiB", flush=True)
+          f"cpu: {', '.join(f'{t:.2f}' for t in cpu)})  peak RSS {result.rss:.0f} MiB, PSS {result.pss:.0f} MiB",
+          flush=True)
     return result
 
 
@@ -253,8 +269,17 @@ class Checks:
               flush=True)
 
 
+EDITED = "page0001.md"
+"""The page an edit changes: its five blocks become new figures (a different unrolling each time)."""
+
+
+def edited_text(n: int, fence: str) -> str:
+    """The edited page's text for edit number ``n``: five blocks no other page has."""
+    return page_text(1, [f"rnn unroll={n % 15 + 2} layers=4 bidirectional=true"] * 5, fence)
+
+
 def mkdocs_series(work: Path, pages: list[list[str]], theme: str, repeat: int) -> dict[str, Result]:
-    """plain, cold, warm and edit builds of one theme."""
+    """plain, cold, warm and edit builds of one theme, each a fresh ``mkdocs build``."""
     plain = write_site(work / f"plain-{theme}", pages, False, theme)
     site = write_site(work / f"site-{theme}", pages, True, theme)
     cache = site.parent / ".cache"
@@ -262,12 +287,32 @@ def mkdocs_series(work: Path, pages: list[list[str]], theme: str, repeat: int) -
     results = {"plain": measure("plain", mkdocs_cmd(plain), repeat)}
     results["cold"] = measure("cold", mkdocs_cmd(site), repeat, lambda: shutil.rmtree(cache, ignore_errors=True))
     results["warm"] = measure("warm", mkdocs_cmd(site), repeat)
-    edited = site.parent / "docs" / "page0001.md"
+    edited = site.parent / "docs" / EDITED
     counter = itertools.count(2)
     results["edit"] = measure("edit", mkdocs_cmd(site), repeat, lambda: edited.write_text(
-        page_text(1, [f"rnn unroll={next(counter) % 15 + 2} layers=4 bidirectional=true"] * 5, "seqarch "),
-        encoding="utf-8"))
+        edited_text(next(counter), "seqarch "), encoding="utf-8"))
     return results
+
+
+def serve_series(work: Path, theme: str, repeat: int) -> dict[str, list[float]]:
+    """Rebuilds under ``mkdocs serve`` (:mod:`serve`): after an edit and with nothing changed, CPU seconds, for
+    the site (its cache warm from :func:`mkdocs_series`) and its plain twin."""
+    print(f"  mkdocs serve, theme {theme} (rebuilds in one process, CPU):", flush=True)
+    runs: dict[str, list[float]] = {}
+    for name, fence in (("plain", "text "), ("site", "seqarch ")):
+        root = work / f"{name}-{theme}"
+        texts = [edited_text(100 + n, fence) for n in range(repeat)]  # figures no fresh build has made
+        out = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "serve.py"), str(root / "mkdocs.yml"),
+                              str(root / "docs" / EDITED), *texts, "--quiet-rebuilds", str(repeat)],
+                             env=ENV, capture_output=True, text=True, check=False)
+        if out.returncode != 0:
+            raise SystemExit(f"serve loop failed:\n{out.stderr[-2000:]}")
+        times = json.loads(out.stdout.splitlines()[-1])
+        for kind in ("edit", "warm"):
+            runs[f"{name}-{kind}"] = times[kind]
+            print(f"    {name:<6} {kind:<5} median {statistics.median(times[kind]):6.2f} s cpu  "
+                  f"({', '.join(f'{t:.2f}' for t in times[kind])})", flush=True)
+    return runs
 
 
 def startup(work: Path, repeat: int) -> tuple[Result, Result]:
@@ -424,6 +469,7 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="seqdiagrams-bench-"))
     try:
         series = {theme: mkdocs_series(work, pages, theme, args.repeat) for theme in themes}
+        served = {theme: serve_series(work, theme, args.repeat) for theme in themes}
         tiny = startup(work, args.repeat)
         dots, other = distinct_dot(pages)
         layout_total = layout_seconds(dots)
@@ -441,6 +487,10 @@ def main() -> int:
             plain = results["plain"].median
             for name, target in TARGETS.items():
                 checks.check(f"{name} / plain ({theme})", results[name].median / plain, target)
+        for theme, rebuilds in served.items():
+            for kind, target in (("warm", TARGETS["warm"]), ("edit", TARGETS["edit"])):
+                checks.check(f"serve: {kind} rebuild / plain ({theme})", statistics.median(rebuilds[f"site-{kind}"])
+                             / statistics.median(rebuilds[f"plain-{kind}"]), target)
         checks.check("start-up (tiny site, warm - plain)", tiny[1].median - tiny[0].median, STARTUP_LIMIT, " s")
         first = series[themes[0]]
         added = first["cold"].median - first["plain"].median
@@ -449,10 +499,11 @@ def main() -> int:
                           f"/ {args.workers if CLOCK == 'wall' else 1} = {limit:.2f} s; {other} distinct blocks "
                           "are not diagrams]")
         for theme, results in series.items():
-            over = max(r.rss for r in results.values()) - results["plain"].rss
-            checks.check(f"peak RSS over plain ({theme})", over, RSS_LIMIT, " MiB",
-                         note=f"  [plain {results['plain'].rss:.0f} MiB, cold {results['cold'].rss:.0f} MiB, "
-                              f"warm {results['warm'].rss:.0f} MiB]")
+            for memory in ("rss", "pss"):
+                peak = {name: getattr(result, memory) for name, result in results.items()}
+                checks.check(f"peak {memory.upper()} over plain ({theme})", max(peak.values()) - peak["plain"],
+                             RSS_LIMIT, " MiB", note=f"  [plain {peak['plain']:.0f} MiB, cold {peak['cold']:.0f} MiB, "
+                                                     f"warm {peak['warm']:.0f} MiB]")
         ours = len(dots) / added if added > 0 else float("inf")
         if processes is None:
             print("  ----  throughput vs one dot process per figure: no `dot` on PATH "
@@ -482,6 +533,7 @@ def main() -> int:
             print(f"  chart: {chart(runs, out)}")
         report.update({
             "mkdocs": {theme: {k: asdict(v) for k, v in r.items()} for theme, r in series.items()},
+            "serve": served,
             "startup": {"plain": asdict(tiny[0]), "warm": asdict(tiny[1])},
             "layout": {"diagrams": len(dots), "not_diagrams": other, "seconds": layout_total, "limit": limit,
                        "dot_sample": len(sample), "dot_processes_seconds": processes,
