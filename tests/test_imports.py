@@ -49,6 +49,9 @@ DEFERRED = {
     ("seqdiagrams.rendering.renderer", "seqdiagrams.rendering.pipeline"): "the pipeline (registry schema, "
                                                                           "Graphviz binding, subjects) is "
                                                                           "loaded for the first figure rendered",
+    ("seqdiagrams.sphinx.directive", "seqdiagrams.rendering.pipeline"): "loaded before Sphinx forks its -j "
+                                                                        "processes, and only then: a serial "
+                                                                        "warm build never needs it",
     ("seqdiagrams.rendering.katex", "asyncio"): "only the KaTeX engine needs an event loop",
     ("seqdiagrams.markdown_ext", "seqdiagrams.markdown_math"): "KaTeX (and the renderers) load only for a site "
                                                                "that typesets its pages' math at build time",

@@ -536,6 +536,27 @@ def test_rebuild_from_scratch_renders_nothing_again(tmp_path: Path) -> None:
     assert {p.name: p.stat().st_mtime_ns for p in latex.out.glob("seqarch-*.pdf")} == pdfs  # reused as they are
 
 
+def test_a_fresh_build_with_the_cache_kept_checks_no_block_again(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """A block whose figure is cached passed every check when it was rendered: reading it again only parses it."""
+    from seqdiagrams.rendering import pipeline
+
+    checked: list[str] = []
+    check_spec = pipeline.check_spec
+    monkeypatch.setattr(pipeline, "check_spec", lambda spec, registry: (checked.append(spec.subject),
+                                                                        check_spec(spec, registry))[1])
+    pages = {**MANY, "index.rst": "T\n=\n\n.. seqarch:: rnn\n   :highlight: hidden\n\n"
+                                  ".. toctree::\n   :glob:\n\n   p*\n"}
+    src = project(tmp_path, pages)
+    first = build(src)
+    assert len(checked) == 9  # every block, once, on the first read
+    again = build(src, fresh=True)
+    assert len(again.read) == 9 and checked[9:] == []
+    assert again.html("index") == first.html("index")
+    for result in (first, again):  # the highlight that matches nothing is still reported
+        assert result.warnings.count("[seqdiagrams.highlight]") == 1
+
+
 def test_rebuild_after_editing_one_page_reads_only_that_page(tmp_path: Path) -> None:
     src = project(tmp_path, {**MANY, "plain.rst": "Plain\n=====\n\nNo diagrams.\n"},
                   'exclude_patterns = ["_build*"]\nsuppress_warnings = ["toc.not_included"]\n')

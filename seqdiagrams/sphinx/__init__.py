@@ -21,7 +21,7 @@ from seqdiagrams import __version__
 from seqdiagrams.sphinx import katex_math
 from seqdiagrams.sphinx.assets import CSS_FILE, build_finished, page_assets
 from seqdiagrams.sphinx.config import add_config_values, config_inited
-from seqdiagrams.sphinx.directive import SeqarchDirective, merge_info, option_spec, purge_doc
+from seqdiagrams.sphinx.directive import SeqarchDirective, load_before_forking, merge_info, option_spec, purge_doc
 from seqdiagrams.sphinx.report import WARNING_TYPE, SeqdiagramsError
 from seqdiagrams.sphinx.visitors import replace_for_builder, seqarch, visit_seqarch_html, visit_seqarch_latex
 
@@ -44,6 +44,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_css_file(CSS_FILE)
     app.connect("config-inited", config_inited)
     app.connect("config-inited", katex_math.install)
+    app.connect("env-before-read-docs", load_before_forking)
     app.connect("env-purge-doc", purge_doc)
     app.connect("env-merge-info", merge_info)
     app.connect("doctree-resolved", replace_for_builder)

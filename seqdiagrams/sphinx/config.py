@@ -86,14 +86,15 @@ def _renderer(options: SiteOptions, folder: str | None, digest: str) -> Renderer
     return Renderer(options, Registry.load(options.registry), DiskCache(Path(folder)) if folder else None)
 
 
-def cache_folder(builder: Builder) -> str:
-    """Where finished figures are kept: ``seqdiagrams_cache_dir``, else beside the doctrees."""
-    return builder.config.seqdiagrams_cache_dir or str(Path(builder.doctreedir) / "seqdiagrams")
+def cache_folder(config: Config, doctreedir: str | Path) -> str:
+    """Where finished figures are kept: ``seqdiagrams_cache_dir``, else beside the doctrees (read and write time
+    agree, so a block checked while reading is the figure written)."""
+    return config.seqdiagrams_cache_dir or str(Path(doctreedir) / "seqdiagrams")
 
 
 def cache_for(builder: Builder) -> DiskCache:
     """The content-addressed cache of the builder's renderer (KaTeX formulas share it)."""
-    return renderer(builder.config, cache_folder(builder)).cache
+    return renderer(builder.config, cache_folder(builder.config, builder.doctreedir)).cache
 
 
 def found_block(info: str, body: str, loc: Location) -> BlockText:

@@ -17,7 +17,8 @@ from sphinx.util.docutils import SphinxDirective
 
 from seqdiagrams.directive_options import option_line
 from seqdiagrams.errors import Diagnostic, Location, SpecError
-from seqdiagrams.sphinx.config import found_block, renderer
+from seqdiagrams.rendering.renderer import Place
+from seqdiagrams.sphinx.config import cache_folder, found_block, renderer
 from seqdiagrams.sphinx.report import report
 from seqdiagrams.sphinx.visitors import seqarch
 from seqdiagrams.subjects import catalog
@@ -25,6 +26,9 @@ from seqdiagrams.subjects import catalog
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
+
+    from seqdiagrams.rendering.renderer import BlockText, Renderer
+    from seqdiagrams.spec import Spec
 
 
 class _AnyKey(dict[str, Any]):
@@ -61,10 +65,10 @@ class SeqarchDirective(SphinxDirective):
         loc = Location(path, self.lineno, first.find(info) + 1 if info in first else 1)
         _count(self.env, blocks=1)
         try:
-            site = renderer(config)
+            site = renderer(config, cache_folder(config, self.env.doctreedir))
             block = found_block(info, body, loc)
-            warnings = site.check(block)
             spec = site.spec(block)
+            warnings = _warnings(site, block, spec, Place(ordinal))
         except SpecError as exc:
             _count(self.env, errors=1)
             report(exc.diagnostic, self._at(exc.diagnostic, path), path, config)
@@ -106,6 +110,24 @@ class SeqarchDirective(SphinxDirective):
         box += [para, nodes.literal_block(source, source, language="none")]
         self.set_source_info(box)
         return box
+
+
+def _warnings(site: Renderer, block: BlockText, spec: Spec, place: Place) -> list[Diagnostic]:
+    """A valid block's warnings; raises an invalid one's error. A block whose figure is in the cache was
+    checked when it was rendered (its key covers its text, the site, the registry and the code), so a warm
+    build only parses it, and looks for highlights that match nothing when it names some."""
+    if not site.cache.contains(site.key(block, place), "html"):
+        return site.check(block)
+    return site.warnings(spec) if "highlight" in block.info + block.body else []
+
+
+def load_before_forking(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    """``-j N`` reads (and writes) the documents in forked processes, one per small chunk of documents: load the
+    registry and the pipeline once, here, so each forked process inherits them instead of loading them again."""
+    if app.parallel > 1 and docnames:
+        from seqdiagrams.rendering import pipeline  # noqa: F401 - imported to be inherited
+
+        renderer(app.config, cache_folder(app.config, env.doctreedir)).registry  # noqa: B018 - loaded to be inherited
 
 
 # -- block counts per document, for the build summary (purged and merged for -j) ---------------------

@@ -43,7 +43,7 @@ def visit_seqarch_html(self: HTML5Translator, node: seqarch) -> None:
     """The finished ``<figure>`` inline (its own caption dropped when Sphinx's figure shows one)."""
     config = self.builder.config
     try:
-        site = renderer(config, cache_folder(self.builder))
+        site = renderer(config, cache_folder(config, self.builder.doctreedir))
         html = site.render(node_block(node), Place(node["ordinal"])).html
     except SpecError as exc:
         report(exc.diagnostic, node, node["path"], config)
@@ -90,7 +90,7 @@ def replace_for_builder(app: Sphinx, doctree: nodes.document, docname: str) -> N
         return
     document = "latex" if fmt == "latex" else "text"
     config = app.config
-    site = renderer(config, cache_folder(app.builder))
+    site = renderer(config, cache_folder(config, app.builder.doctreedir))
     for node in list(doctree.findall(seqarch)):
         try:
             plain: Plain = plain_output(site.spec(node_block(node)), site.registry, document, node["ordinal"])
