@@ -196,6 +196,20 @@ def test_registry_label_appears_literally_in_svg(nasty_registry):
     assert any(NASTY_LABEL in (t.text or "") for t in root.iter(f"{SVG}text"))
 
 
+REFERENCE_LABEL = 'id="x" href="#y" url(#z) #1'
+"""Label text that looks like the ids and references the finisher prefixes: it must reach the reader unchanged."""
+
+
+def test_label_that_looks_like_an_id_or_reference_is_not_prefixed(tmp_path):
+    path = tmp_path / "labels.yaml"
+    path.write_text(f"labels:\n  hidden-state:\n    en: '{REFERENCE_LABEL}'\n", encoding="utf-8")
+    registry = Registry.load([path])
+    root = ET.fromstring(render("rnn", "svg", registry))
+    assert any(REFERENCE_LABEL in (t.text or "") for t in root.iter(f"{SVG}text"))
+    prefix = id_prefix(parse("rnn"))
+    assert all(el.get("id") == prefix or el.get("id").startswith(prefix + "-") for el in root.iter() if el.get("id"))
+
+
 # -- the public Python API ----------------------------------------------------------------------------------
 
 

@@ -36,11 +36,18 @@ def label_html(name: str, math: str) -> Html:
 WORD_JOINER = "\u2060"
 """Invisible; breaks Graphviz's ``\\N``-style escapes and is removed again from the finished SVG."""
 _GRAPHVIZ_ESCAPE = re.compile(r"\\(?=[GNEHTL])")
+_REFERENCE = re.compile(r"(?<=url\()(?=#)")
+"""Between ``url(`` and ``#``: text that reads like a reference to an element id."""
 
 
 def escape(text: str) -> str:
-    """HTML-escape, and break ``\\N``/``\\G``…: Graphviz expands them even inside HTML labels."""
-    return html.escape(_GRAPHVIZ_ESCAPE.sub("\\\\" + WORD_JOINER, text))
+    """HTML-escape, and break ``\\N``/``\\G``…: Graphviz expands them even inside HTML labels.
+
+    ``url(#`` gets a word joiner too, so the SVG finisher, which prefixes ids and references by plain
+    replacement, never takes label text for a reference (Graphviz escapes ``"``, so ``id="``/``href="#`` cannot
+    occur in text)."""
+    text = _REFERENCE.sub(WORD_JOINER, _GRAPHVIZ_ESCAPE.sub("\\\\" + WORD_JOINER, text))
+    return html.escape(text)
 
 
 def math_html(text: str) -> str:

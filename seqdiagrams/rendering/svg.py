@@ -34,9 +34,6 @@ if TYPE_CHECKING:
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
 
-_URL_REF = re.compile(r"url\(#([^)]+)\)")
-
-
 def finish_svg(raw: bytes, prefix: str, title: str, desc: str, theme: str, styles: bool = True,
                extra_css: str = "", tooltips: Mapping[str, Tooltip] | None = None) -> str:
     """Return the finished ``<svg>`` element as text (no XML declaration, no DOCTYPE).
@@ -48,8 +45,8 @@ def finish_svg(raw: bytes, prefix: str, title: str, desc: str, theme: str, style
     """
     text = raw.decode("utf-8")
     text = _COMMENT.sub("", text[text.index("<svg"):])
-    text = _titled(text, tooltips or {}).replace(WORD_JOINER, "")
-    text = _SHIFTED.sub(_script_text, prefix_ids(text, prefix))
+    text = _titled(prefix_ids(text, prefix), tooltips or {}).replace(WORD_JOINER, "")
+    text = _SHIFTED.sub(_script_text, text)
     text = _STEP_GROUP.sub(lambda m: f'{m.group(0)} data-sqd-step="{m.group(1)}"', text)
     root = ROOT_TAG.match(text)
     if root is None:
@@ -118,10 +115,14 @@ def animation_css(prefix: str, count: int, seconds: float) -> str:
 
 
 def prefix_ids(text: str, prefix: str) -> str:
-    """Give every ``id`` and every reference to one (``href="#…"``, ``url(#…)``) the per-diagram prefix."""
-    text = _ID.sub(lambda m: f'{m.group(1)}="{prefix}-{m.group(2)}"', text)
-    text = _HREF.sub(lambda m: f'{m.group(1)}="#{prefix}-{m.group(2)}"', text)
-    return _URL_REF.sub(lambda m: f"url(#{prefix}-{m.group(1)})", text)
+    """Give every ``id`` and every reference to one (``href="#…"``, ``url(#…)``) the per-diagram prefix.
+
+    Plain replacements, not a parse: Graphviz and matplotlib write every id as `` id="…"`` and escape ``"`` in
+    text, and the emitter breaks ``url(#`` in labels with a word joiner (:func:`~seqdiagrams.rendering.dot_syntax.
+    escape`), so these strings occur in tags only. Run before the joiners are removed and before anything of ours
+    (titles) is added to the text."""
+    return (text.replace(' id="', f' id="{prefix}-').replace('href="#', f'href="#{prefix}-')
+            .replace("url(#", f"url(#{prefix}-"))
 
 
 def view_box_of(root_tag: str) -> str:
@@ -157,12 +158,10 @@ def svg_head(view_box: str, prefix: str, title: str, desc: str, theme: str, styl
 
 
 _COMMENT = re.compile(r"<!--.*?-->\n?", re.S)
-_GROUP_TITLE = re.compile(r'(<g id="([a-z]+)[0-9]+" class="[^"]*"[^>]*)>\n<title>([^<]*)</title>\n')
+_GROUP_TITLE = re.compile(r'(<g id="[^"]*-([a-z]+)[0-9]+" class="[^"]*"[^>]*)>\n<title>([^<]*)</title>\n')
 """A Graphviz group (graph, cluster, node, edge) and the title Graphviz gives it, its internal name."""
-_LINK_TITLE = re.compile(r'(<title>([^<]*)</title>\n<g id="a_node[0-9]+"><a xlink:title=")[^"]*"')
+_LINK_TITLE = re.compile(r'(<title>([^<]*)</title>\n<g id="[^"]*-a_node[0-9]+"><a xlink:title=")[^"]*"')
 """A node's Graphviz title followed by the link Graphviz wraps a node with a ``tooltip`` in."""
-_ID = re.compile(r'\b(id)="([^"]+)"')
-_HREF = re.compile(r'((?:xlink:)?href)="#([^"]+)"')
 _SHIFTED = re.compile(r'<text\b[^>]*\bbaseline-shift="(sub|super)"[^>]*\bfont-size="([0-9.]+)"[^>]*>')
 """A shifted span; Graphviz writes ``baseline-shift`` before ``font-size`` (a test checks none is left)."""
 _STEP_GROUP = re.compile(r'<g id="[^"]*" class="(?:node|edge)\b[^"]*\bsqd&#45;step&#45;([0-9]+)[^"]*"')
