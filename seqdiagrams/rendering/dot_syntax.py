@@ -12,17 +12,22 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from functools import lru_cache
 
 FONT_SIZE = 12
 """Points: the diagrams' text size (edge labels and marks are drawn a little smaller)."""
 _CHAR_EM = 0.62  # average advance of a Latin character, in ems
 _PADDING_IN = 0.32
+_MEMO = 4096
+"""Distinct labels remembered by the label and size helpers: one site's figures repeat a few hundred names and
+symbols in every figure, so emitting is mostly look-ups; the bound keeps a long ``mkdocs serve`` flat."""
 
 
 class Html(str):
     """An HTML-like label body, already escaped; emitted between ``<`` and ``>`` instead of quotes."""
 
 
+@lru_cache(maxsize=_MEMO)
 def label_html(name: str, math: str) -> Html:
     """An HTML-like label: the component name (a line per ``\\n`` of a wrapped name), then its symbol in italics."""
     parts = []
@@ -84,6 +89,7 @@ def plain_math(text: str) -> str:
     return text.replace("_{", "_").replace("^{", "^").replace("{", "").replace("}", "")
 
 
+@lru_cache(maxsize=_MEMO)
 def node_width(name: str, math: str) -> float:
     """Minimum node width in inches, counting East-Asian wide characters as one em."""
     def ems(line: str) -> float:
@@ -94,6 +100,7 @@ def node_width(name: str, math: str) -> float:
     return round(widest * FONT_SIZE / 72 + _PADDING_IN, 2)
 
 
+@lru_cache(maxsize=_MEMO)
 def quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
