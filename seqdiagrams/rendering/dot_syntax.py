@@ -16,6 +16,8 @@ from functools import lru_cache
 
 FONT_SIZE = 12
 """Points: the diagrams' text size (edge labels and marks are drawn a little smaller)."""
+PEN_WIDTH = "1.2"
+"""Points: the outline of a box and the line of an edge, unless a role or a highlight makes it thicker."""
 _CHAR_EM = 0.62  # average advance of a Latin character, in ems
 _PADDING_IN = 0.32
 _MEMO = 4096
