@@ -75,7 +75,8 @@ def _text(match: re.Match[str]) -> str:
     tag, content = match.group(1), match.group(2)
     if 'baseline-shift="' in tag:
         tag = _script_text(tag)
-    return ('<text xml:space="preserve" ' if _SPACING.search(content) else "<text ") + tag + content
+    spaced = content != content.strip(_XML_SPACE) or any(mark in content for mark in _SPACING)
+    return ('<text xml:space="preserve" ' if spaced else "<text ") + tag + content
 
 
 def _titled(text: str, tooltips: Mapping[str, Tooltip]) -> str:
@@ -193,9 +194,10 @@ _LINK_TITLE = re.compile(r'(<title>([^<]*)</title>\n<g id="[^"]*-a_node[0-9]+"><
 """A node's Graphviz title followed by the link Graphviz wraps a node with a ``tooltip`` in."""
 _TEXT = re.compile(r'<text xml:space="preserve" ([^>]*>)([^<]*)')
 """A Graphviz ``<text>``: its attributes (``xml:space`` first) and its escaped text."""
-_SPACING = re.compile(r"^\s|\s$|\s\s|[\t\n\r]|&#")
-"""Text that needs ``xml:space="preserve"``: spacing that XML would strip or collapse, or a character reference
-that might be one."""
+_XML_SPACE = " \t\n\r"
+_SPACING = ("  ", "\t", "\n", "\r", "&#")
+"""Text that needs ``xml:space="preserve"`` (besides leading or trailing space): spacing that XML would collapse
+or change, or a character reference that might be some."""
 _SHIFT = re.compile(r'\bbaseline-shift="(sub|super)"')
 """A shifted span (a test checks none is left)."""
 _STEP_GROUP = re.compile(r'<g id="[^"]*" class="(?:node|edge)\b[^"]*\bsqd-step-([0-9]+)[^"]*"')
