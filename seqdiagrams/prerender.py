@@ -25,8 +25,6 @@ if TYPE_CHECKING:
 
 MIN_PARALLEL = 8
 """Below this many figures, a worker pool costs more than it saves."""
-POOL_START = "seqdiagrams.pool_start"
-"""The module the fork server imports before it forks any worker (:mod:`seqdiagrams.pool_start`)."""
 
 
 @dataclass(frozen=True)
@@ -77,13 +75,9 @@ def prerender(jobs: list[Job], workers: int | None = None) -> int:
         return 0
     chunk = max(1, len(todo) // (workers * 8))
     chunks = [todo[start:start + chunk] for start in range(0, len(todo), chunk)]
-    # forkserver: workers start from a clean process (no host threads), forked from one that has imported
-    # and loaded what they need (the fork server lives as long as the host: `mkdocs serve` starts it once)
+    # forkserver: workers start from a clean process (no host threads), importing us once each
     method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-    context = multiprocessing.get_context(method)
-    if method == "forkserver":
-        context.set_forkserver_preload([POOL_START])
-    with ProcessPoolExecutor(workers - 1, mp_context=context) as pool:
+    with ProcessPoolExecutor(workers - 1, mp_context=multiprocessing.get_context(method)) as pool:
         pending = [pool.submit(_render_all, part) for part in chunks]
         return _share(pending, chunks) + sum(future.result() for future in pending if not future.cancelled())
 

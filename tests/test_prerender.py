@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import multiprocessing
-import subprocess
-import sys
 from concurrent.futures import Future
 from typing import TYPE_CHECKING
 
@@ -12,7 +9,7 @@ import pytest
 
 from seqdiagrams import prerender as prerender_module
 from seqdiagrams.options import SiteOptions
-from seqdiagrams.prerender import POOL_START, _share, jobs_for, prerender
+from seqdiagrams.prerender import _share, jobs_for, prerender
 from seqdiagrams.rendering import Renderer
 from seqdiagrams.rendering.cache import DiskCache
 
@@ -50,23 +47,3 @@ def test_the_caller_takes_the_chunks_no_worker_has_started_from_the_last_back(
     assert _share(pending, chunks) == 3
     assert rendered == jobs[:1:-1]
     assert [future.cancelled() for future in pending] == [False, False, True, True, True]
-
-
-def test_workers_fork_from_a_server_that_has_done_their_start_up(tmp_path: Path,
-                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    """The fork server imports :mod:`seqdiagrams.pool_start` before forking any worker (where forkserver exists)."""
-    import multiprocessing.forkserver as forkserver
-
-    preloaded: list[list[str]] = []
-    real = forkserver.set_forkserver_preload
-    monkeypatch.setattr(forkserver, "set_forkserver_preload", lambda names: preloaded.append(names) or real(names))
-    prerender(_jobs(tmp_path, 8), workers=2)
-    assert preloaded == ([[POOL_START]] if "forkserver" in multiprocessing.get_all_start_methods() else [])
-
-
-def test_the_pool_start_module_does_a_workers_start_up_and_nothing_of_a_host() -> None:
-    code = ("import sys, seqdiagrams.pool_start; from seqdiagrams.registry import _load; "
-            "print(_load.cache_info().currsize, *(m in sys.modules for m in "
-            "('seqdiagrams.rendering.pipeline', 'pygraphviz', 'jinja2', 'mkdocs', 'sphinx', 'markdown')))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.split() == ["1", "True", "True", "True", "False", "False", "False"]
