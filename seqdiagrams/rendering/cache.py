@@ -91,8 +91,7 @@ class DiskCache:
             return
         target = self.folder / name[:2] / name
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(target, _seal(data) + data, durable=False)
+            write_atomic(target, _seal(data) + data, durable=False)  # makes the folder when it is missing
         except OSError:
             pass  # a read-only or full cache folder: the artefact is produced again next time
 
