@@ -20,6 +20,7 @@ used dropped first), so a long ``mkdocs serve`` does not grow without bound.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import threading
 import time
@@ -90,10 +91,9 @@ class DiskCache:
         if self.folder is None:
             return
         target = self.folder / name[:2] / name
-        try:
+        # a read-only or full cache folder: the artefact is produced again next time
+        with contextlib.suppress(OSError):
             write_atomic(target, _seal(data) + data, durable=False)  # makes the folder when it is missing
-        except OSError:
-            pass  # a read-only or full cache folder: the artefact is produced again next time
 
     def contains(self, identity: str, kind: str) -> bool:
         """Whether an entry exists (without reading or checking it)."""
