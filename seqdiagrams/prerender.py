@@ -14,6 +14,7 @@ import multiprocessing
 import os
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from seqdiagrams.errors import SpecError
@@ -67,9 +68,15 @@ def prerender(jobs: list[Job], workers: int | None = None) -> int:
     ``workers``: it would only wait for the pool otherwise, and it already holds what a worker process
     must first import, so a pool of ``workers - 1`` processes and the caller share the figures.
     """
-    caches = {settings: Renderer.from_settings(settings).cache for settings in {job.settings for job in jobs}}
+    try:
+        return _prerender(jobs, workers)
+    finally:
+        _renderer.cache_clear()  # the caller's renderers: the next build may come with an edited registry
+
+
+def _prerender(jobs: list[Job], workers: int | None) -> int:
     todo = [job for job in jobs if job.settings.cache_dir is not None
-            and not caches[job.settings].contains(job.identity, "html")]
+            and not _renderer(job.settings).cache.contains(job.identity, "html")]
     workers = min(workers or os.cpu_count() or 1, len(todo))
     if len(todo) < MIN_PARALLEL or workers < 2:
         return 0
@@ -97,9 +104,20 @@ def _render_all(jobs: list[Job]) -> int:
     return sum(_render_one(job) for job in jobs)
 
 
+@lru_cache(maxsize=8)
+def _renderer(settings: Settings) -> Renderer:
+    """One renderer per site's settings for all the figures a process renders in one prerender pass (a worker
+    process lives that long), not one per figure: its registry digest, read from the registry files, and its
+    registry are then computed once. It keeps no copies of entries in memory: the host reads them from the folder.
+    """
+    renderer = Renderer.from_settings(settings)
+    renderer.cache.memory_bytes = 0
+    return renderer
+
+
 def _render_one(job: Job) -> int:
     try:
-        Renderer.from_settings(job.settings).render(job.block, job.place)
+        _renderer(job.settings).render(job.block, job.place)
     except SpecError:
         return 0  # reported, with its location, when the page itself is converted
     return 1

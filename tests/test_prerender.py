@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 def _jobs(tmp_path: Path, count: int) -> list[Job]:
     renderer = Renderer(SiteOptions(), cache=DiskCache(tmp_path / "cache"))
-    pages = [(f"```seqarch rnn unroll={k + 2}\n```\n", None) for k in range(count)]
+    pages = [(f"```seqarch rnn unroll={k % 6 + 2} caption=\"figure {k}\"\n```\n", None) for k in range(count)]
     return jobs_for(pages, renderer)
 
 
@@ -47,3 +47,20 @@ def test_the_caller_takes_the_chunks_no_worker_has_started_from_the_last_back(
     assert _share(pending, chunks) == 3
     assert rendered == jobs[:1:-1]
     assert [future.cancelled() for future in pending] == [False, False, True, True, True]
+
+
+def test_a_process_reads_the_registry_files_once_per_pass_not_once_per_figure(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The caller's renderer (one per site settings) computes the registry digest once for the whole pass and is
+    dropped after it: a later pass, maybe with an edited registry overlay, reads the files again."""
+    from seqdiagrams.rendering import renderer as renderer_module
+
+    jobs, more = _jobs(tmp_path, 10), _jobs(tmp_path, 20)  # the same 10 figures, and 10 more
+    reads: list[object] = []
+    real = renderer_module.registry_digest
+    monkeypatch.setattr(renderer_module, "registry_digest",
+                        lambda overlays=(): reads.append(overlays) or real(overlays))
+    assert prerender(jobs, workers=2) == 10
+    assert len(reads) == 1
+    assert prerender(more, workers=2) == 10
+    assert len(reads) == 2
