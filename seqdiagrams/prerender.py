@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from seqdiagrams.errors import SpecError
@@ -63,24 +64,60 @@ def prerender(jobs: list[Job], workers: int | None = None) -> int:
     """Render the ``jobs`` missing from their cache in parallel; returns how many were rendered.
 
     Renders nothing when too few are missing for a pool to pay off, or when the renderer's cache has
-    no folder the workers could share: the host renders those itself.
+    no folder the workers could share: the host renders those itself. The calling process is one of the
+    ``workers``: it would only wait for the pool otherwise, and it already holds what a worker process
+    must first import, so a pool of ``workers - 1`` processes and the caller share the figures.
     """
-    caches = {settings: Renderer.from_settings(settings).cache for settings in {job.settings for job in jobs}}
+    try:
+        return _prerender(jobs, workers)
+    finally:
+        _renderer.cache_clear()  # the caller's renderers: the next build may come with an edited registry
+
+
+def _prerender(jobs: list[Job], workers: int | None) -> int:
     todo = [job for job in jobs if job.settings.cache_dir is not None
-            and not caches[job.settings].contains(job.identity, "html")]
+            and not _renderer(job.settings).cache.contains(job.identity, "html")]
     workers = min(workers or os.cpu_count() or 1, len(todo))
     if len(todo) < MIN_PARALLEL or workers < 2:
         return 0
+    chunk = max(1, len(todo) // (workers * 8))
+    chunks = [todo[start:start + chunk] for start in range(0, len(todo), chunk)]
     # forkserver: workers start from a clean process (no host threads), importing us once each
     method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
-        chunk = max(1, len(todo) // (workers * 8))
-        return sum(pool.map(_render_one, todo, chunksize=chunk))
+    with ProcessPoolExecutor(workers - 1, mp_context=multiprocessing.get_context(method)) as pool:
+        pending = [pool.submit(_render_all, part) for part in chunks]
+        return _share(pending, chunks) + sum(future.result() for future in pending if not future.cancelled())
+
+
+def _share(pending: list[Future[int]], chunks: list[list[Job]]) -> int:
+    """Render the chunks the pool has not started, from the last one back: the pool takes them from the first
+    on, and a chunk the caller takes is cancelled in the pool (it can be while no worker has fetched it)."""
+    rendered = 0
+    for future, part in zip(reversed(pending), reversed(chunks), strict=True):
+        if not future.cancel():
+            break  # this one and every earlier one are the pool's
+        rendered += _render_all(part)
+    return rendered
+
+
+def _render_all(jobs: list[Job]) -> int:
+    return sum(_render_one(job) for job in jobs)
+
+
+@lru_cache(maxsize=8)
+def _renderer(settings: Settings) -> Renderer:
+    """One renderer per site's settings for all the figures a process renders in one prerender pass (a worker
+    process lives that long), not one per figure: its registry digest, read from the registry files, and its
+    registry are then computed once. It keeps no copies of entries in memory: the host reads them from the folder.
+    """
+    renderer = Renderer.from_settings(settings)
+    renderer.cache.memory_bytes = 0
+    return renderer
 
 
 def _render_one(job: Job) -> int:
     try:
-        Renderer.from_settings(job.settings).render(job.block, job.place)
+        _renderer(job.settings).render(job.block, job.place)
     except SpecError:
         return 0  # reported, with its location, when the page itself is converted
     return 1

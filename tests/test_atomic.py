@@ -58,3 +58,15 @@ def test_missing_folders_are_made(tmp_path: Path) -> None:
     write_atomic(target, b"%PDF-1")
     assert target.read_bytes() == b"%PDF-1"
     assert [p.name for p in target.parent.iterdir()] == ["figure.pdf"]
+
+
+@pytest.mark.parametrize("durable", [True, False])
+def test_data_is_fsynced_unless_the_caller_checks_it_itself(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                             durable: bool) -> None:
+    """User files (``regen``, ``render -o``) are on the disk before the rename; cache entries carry a seal instead."""
+    synced: list[int] = []
+    monkeypatch.setattr(atomic.os, "fsync", synced.append)
+    target = tmp_path / "figure.svg"
+    write_atomic(target, b"<svg/>", durable=durable)
+    assert target.read_bytes() == b"<svg/>"
+    assert len(synced) == durable

@@ -130,8 +130,10 @@ def test_memory_is_bounded_least_recently_used_first() -> None:
 
 
 def test_one_writer_for_every_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The cache entry goes through the shared atomic writer (same fsync, same temporary names)."""
-    written: list[Path] = []
-    monkeypatch.setattr(cache_module, "write_atomic", lambda path, data: written.append(path))
+    """The cache entry goes through the shared atomic writer (same temporary names), without its fsync: a sealed
+    entry that a power loss truncates fails its seal and is produced again."""
+    written: list[tuple[Path, bool]] = []
+    monkeypatch.setattr(cache_module, "write_atomic",
+                        lambda path, data, durable=True: written.append((path, durable)))
     DiskCache(tmp_path).put("id", "html", DATA)
-    assert [path.parent.parent for path in written] == [tmp_path]
+    assert [(path.parent.parent, durable) for path, durable in written] == [(tmp_path, False)]

@@ -196,6 +196,20 @@ def test_registry_label_appears_literally_in_svg(nasty_registry):
     assert any(NASTY_LABEL in (t.text or "") for t in root.iter(f"{SVG}text"))
 
 
+REFERENCE_LABEL = 'id="x" href="#y" url(#z) #1'
+"""Label text that looks like the ids and references the finisher prefixes: it must reach the reader unchanged."""
+
+
+def test_label_that_looks_like_an_id_or_reference_is_not_prefixed(tmp_path):
+    path = tmp_path / "labels.yaml"
+    path.write_text(f"labels:\n  hidden-state:\n    en: '{REFERENCE_LABEL}'\n", encoding="utf-8")
+    registry = Registry.load([path])
+    root = ET.fromstring(render("rnn", "svg", registry))
+    assert any(REFERENCE_LABEL in (t.text or "") for t in root.iter(f"{SVG}text"))
+    prefix = id_prefix(parse("rnn"))
+    assert all(el.get("id") == prefix or el.get("id").startswith(prefix + "-") for el in root.iter() if el.get("id"))
+
+
 # -- the public Python API ----------------------------------------------------------------------------------
 
 
@@ -223,19 +237,80 @@ def test_sub_and_superscripts_get_explicit_size_and_baseline(block):
     assert "baseline-shift" not in finished
     before, after = _texts(raw[raw.index("<svg"):]), _texts(finished)
     assert [t.text for t in before] == [t.text for t in after]
+    root_size = ET.fromstring(finished).get("font-size")  # what a text of the usual size inherits
     shifted = 0
     for old, new in zip(before, after, strict=True):
         size, y = float(old.get("font-size")), float(old.get("y"))
+        new_size = float(new.get("font-size", root_size))
         shift = old.get("baseline-shift")
         if shift is None:
-            assert (new.get("font-size"), new.get("y")) == (old.get("font-size"), old.get("y"))
+            assert (new_size, new.get("y")) == (size, old.get("y"))
             continue
         shifted += 1
-        assert float(new.get("font-size")) == pytest.approx(size * SCRIPT_SCALE, abs=0.01)
+        assert new_size == pytest.approx(size * SCRIPT_SCALE, abs=0.01)
         offset = size * SCRIPT_DROP if shift == "sub" else -size * SCRIPT_RISE
         assert float(new.get("y")) == pytest.approx(y + offset, abs=0.01)  # +y is down in SVG
         assert new.get("x") == old.get("x")
     assert shifted >= 3
+
+
+DRAWN = {f"{SVG}{name}" for name in ("text", "path", "polygon", "ellipse", "polyline")}
+PAINT = {"text": ("font-family", "font-style", "font-weight", "text-anchor", "fill"),
+         "shape": ("fill", "stroke", "stroke-width", "stroke-dasharray")}
+"""What decides how a text or a shape is painted, besides its geometry (sizes are checked with the scripts)."""
+
+
+def _drawn(root: ET.Element) -> list[tuple[ET.Element, list[ET.Element]]]:
+    """Every text and shape with its ancestors, nearest first: presentation attributes are inherited."""
+    found: list[tuple[ET.Element, list[ET.Element]]] = []
+
+    def walk(element: ET.Element, ancestors: list[ET.Element]) -> None:
+        if element.tag in DRAWN:
+            found.append((element, ancestors))
+        for child in element:
+            walk(child, [element, *ancestors])
+
+    walk(root, [])
+    return found
+
+
+def _painted(element: ET.Element, ancestors: list[ET.Element]) -> dict[str, str | None]:
+    kind = "text" if element.tag == f"{SVG}text" else "shape"
+    return {name: next((e.get(name) for e in (element, *ancestors) if e.get(name) is not None), None)
+            for name in PAINT[kind]}
+
+
+@pytest.mark.parametrize("block", ["lstm", "transformer lang=zh", "seq2seq attention=bahdanau", "mamba"])
+def test_every_text_and_shape_is_painted_as_graphviz_wrote_it(block):
+    """The finisher says the usual font, text size, colour, anchor and line width once, on the root: what each
+    text and shape inherits is exactly what Graphviz wrote on it, and a text keeps ``xml:space`` where its
+    spacing matters."""
+    spec = parse(block)
+    raw = layout(emit(build_graph(spec, Registry.default()), spec["highlight"]), "svg").decode()
+    before, after = _drawn(ET.fromstring(raw[raw.index("<svg"):])), _drawn(ET.fromstring(render(block)))
+    assert len(before) == len(after) > 10
+    for (old, old_up), (new, new_up) in zip(before, after, strict=True):
+        assert new.tag == old.tag
+        assert _painted(new, new_up) == _painted(old, old_up)
+        if new.tag == f"{SVG}text":
+            text = new.text or ""
+            spaced = text != text.strip() or "  " in text
+            assert (new.get("{http://www.w3.org/XML/1998/namespace}space") == "preserve") == spaced, text
+
+
+@pytest.mark.parametrize("block", BLOCKS)
+def test_figures_are_compact(block):
+    """What a page downloads: no ``&#45;`` for a hyphen, no attribute repeated on every text, and a finished figure
+    (without the stylesheet a site ships once) well under Graphviz's own SVG for the same layout."""
+    spec = parse(block)
+    raw = layout(emit(build_graph(spec, Registry.default()), spec["highlight"]), "svg").decode()
+    finished = str(render_spec(spec, "svg", Registry.default(), styles=False))
+    assert "&#45;" not in finished
+    texts = finished.count("<text")
+    assert texts > 3
+    assert finished.count("font-family=") == finished.count("text-anchor=\"start\"") == 1  # the root's
+    assert finished.count('xml:space="preserve"') < texts / 4
+    assert len(finished.encode()) < 0.75 * len(raw.encode())
 
 
 def test_png_keeps_graphviz_rendering_of_scripts():

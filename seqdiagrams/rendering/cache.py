@@ -11,15 +11,16 @@ therefore neither parses, lays out nor finishes anything.
 Entries are written atomically (:func:`seqdiagrams.atomic.write_atomic`), so concurrent builds
 sharing one folder never read a half-written file. Each entry starts with the SHA-256 of the rest:
 an entry that fails it (truncated after a crash, a byte flipped anywhere by a disk or a
-copy) is produced again and replaced, never served. A build killed between writing a
-temporary file and renaming it leaves that file behind; the first look-up in a folder by a
-later process removes such leftovers once they are too old to belong to a build still running.
+copy) is produced again and replaced, never served; that is also why entries are not fsynced.
+A build killed between writing a temporary file and renaming it leaves that file behind; the first
+look-up in a folder by a later process removes such leftovers once they are too old to belong to a build still running.
 Entries read or written are also kept in memory, up to :data:`MEMORY_BYTES` (least recently
 used dropped first), so a long ``mkdocs serve`` does not grow without bound.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import threading
 import time
@@ -90,11 +91,9 @@ class DiskCache:
         if self.folder is None:
             return
         target = self.folder / name[:2] / name
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(target, _seal(data) + data)
-        except OSError:
-            pass  # a read-only or full cache folder: the artefact is produced again next time
+        # a read-only or full cache folder: the artefact is produced again next time
+        with contextlib.suppress(OSError):
+            write_atomic(target, _seal(data) + data, durable=False)  # makes the folder when it is missing
 
     def contains(self, identity: str, kind: str) -> bool:
         """Whether an entry exists (without reading or checking it)."""

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from seqdiagrams.rendering.dot_rows import gap_columns, gap_id, rank_rows, row_clusters, row_slots
 from seqdiagrams.rendering.dot_syntax import (
     FONT_SIZE,
+    PEN_WIDTH,
     WORD_JOINER,
     Html,
     attr_line,
@@ -70,11 +71,11 @@ def emit(graph: Graph, highlight: Iterable[str] = (), reveal: Mapping[str, int] 
         }),
         attr_line("node", {
             "shape": "box", "style": "rounded,filled", "fontname": FONT, "fontsize": str(FONT_SIZE),
-            "fontcolor": TEXT[0], "penwidth": "1.2", "margin": "0.12,0.06", "height": "0.36",
+            "fontcolor": TEXT[0], "penwidth": PEN_WIDTH, "margin": "0.12,0.06", "height": "0.36",
         }),
         attr_line("edge", {
             "fontname": FONT, "fontsize": str(FONT_SIZE - 2), "fontcolor": TEXT[0], "color": EDGE[0],
-            "arrowsize": "0.7", "penwidth": "1.2",
+            "arrowsize": "0.7", "penwidth": PEN_WIDTH,
         }),
     ]
     children: dict[str, list[Cluster]] = {}

@@ -12,17 +12,24 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from functools import lru_cache
 
 FONT_SIZE = 12
 """Points: the diagrams' text size (edge labels and marks are drawn a little smaller)."""
+PEN_WIDTH = "1.2"
+"""Points: the outline of a box and the line of an edge, unless a role or a highlight makes it thicker."""
 _CHAR_EM = 0.62  # average advance of a Latin character, in ems
 _PADDING_IN = 0.32
+_MEMO = 4096
+"""Distinct labels remembered by the label and size helpers: one site's figures repeat a few hundred names and
+symbols in every figure, so emitting is mostly look-ups; the bound keeps a long ``mkdocs serve`` flat."""
 
 
 class Html(str):
     """An HTML-like label body, already escaped; emitted between ``<`` and ``>`` instead of quotes."""
 
 
+@lru_cache(maxsize=_MEMO)
 def label_html(name: str, math: str) -> Html:
     """An HTML-like label: the component name (a line per ``\\n`` of a wrapped name), then its symbol in italics."""
     parts = []
@@ -36,11 +43,18 @@ def label_html(name: str, math: str) -> Html:
 WORD_JOINER = "\u2060"
 """Invisible; breaks Graphviz's ``\\N``-style escapes and is removed again from the finished SVG."""
 _GRAPHVIZ_ESCAPE = re.compile(r"\\(?=[GNEHTL])")
+_REFERENCE = re.compile(r"(?<=url\()(?=#)")
+"""Between ``url(`` and ``#``: text that reads like a reference to an element id."""
 
 
 def escape(text: str) -> str:
-    """HTML-escape, and break ``\\N``/``\\G``…: Graphviz expands them even inside HTML labels."""
-    return html.escape(_GRAPHVIZ_ESCAPE.sub("\\\\" + WORD_JOINER, text))
+    """HTML-escape, and break ``\\N``/``\\G``…: Graphviz expands them even inside HTML labels.
+
+    ``url(#`` gets a word joiner too, so the SVG finisher, which prefixes ids and references by plain
+    replacement, never takes label text for a reference (Graphviz escapes ``"``, so ``id="``/``href="#`` cannot
+    occur in text)."""
+    text = _REFERENCE.sub(WORD_JOINER, _GRAPHVIZ_ESCAPE.sub("\\\\" + WORD_JOINER, text))
+    return html.escape(text)
 
 
 def math_html(text: str) -> str:
@@ -77,6 +91,7 @@ def plain_math(text: str) -> str:
     return text.replace("_{", "_").replace("^{", "^").replace("{", "").replace("}", "")
 
 
+@lru_cache(maxsize=_MEMO)
 def node_width(name: str, math: str) -> float:
     """Minimum node width in inches, counting East-Asian wide characters as one em."""
     def ems(line: str) -> float:
@@ -87,6 +102,7 @@ def node_width(name: str, math: str) -> float:
     return round(widest * FONT_SIZE / 72 + _PADDING_IN, 2)
 
 
+@lru_cache(maxsize=_MEMO)
 def quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 

@@ -7,6 +7,9 @@
 - sub- and superscripts get an explicit smaller size and a moved baseline (``y``) instead of
   Graphviz's ``baseline-shift``, which browsers apply unevenly (Chromium pushes subscripts out
   of their box); PNG and PDF come from Graphviz directly and keep its own rendering;
+- what every ``<text>`` (or shape) would repeat, the font, the text size, colour and anchor and the usual line
+  width, is said once on the root and inherited; ``xml:space`` stays only on a text whose spaces matter, and
+  Graphviz's ``&#45;`` is written ``-``: figures are a third smaller and draw the same pixels;
 - the root is shown at its natural size (one CSS pixel per unit) and never wider than its
   column, whatever the host theme does to ``<figure>``;
 - a stylesheet maps role-family classes to CSS variables that switch with the site's dark
@@ -23,8 +26,8 @@ import html
 import re
 from typing import TYPE_CHECKING
 
-from seqdiagrams.rendering.dot import WORD_JOINER
-from seqdiagrams.rendering.theme import COLOURS, EDGE_STYLES, FAMILIES
+from seqdiagrams.rendering.dot_syntax import FONT_SIZE, PEN_WIDTH, WORD_JOINER
+from seqdiagrams.rendering.theme import COLOURS, EDGE_STYLES, FAMILIES, FONT, TEXT
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -33,9 +36,6 @@ if TYPE_CHECKING:
 
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
-
-_URL_REF = re.compile(r"url\(#([^)]+)\)")
-
 
 def finish_svg(raw: bytes, prefix: str, title: str, desc: str, theme: str, styles: bool = True,
                extra_css: str = "", tooltips: Mapping[str, Tooltip] | None = None) -> str:
@@ -47,15 +47,36 @@ def finish_svg(raw: bytes, prefix: str, title: str, desc: str, theme: str, style
     leaves out the stylesheet, for hosts that ship :data:`STYLESHEET` once per site.
     """
     text = raw.decode("utf-8")
-    text = _COMMENT.sub("", text[text.index("<svg"):])
-    text = _titled(text, tooltips or {}).replace(WORD_JOINER, "")
-    text = _SHIFTED.sub(_script_text, prefix_ids(text, prefix))
+    text = _COMMENT.sub("", text[text.index("<svg"):]).replace("&#45;", "-")
+    text = _titled(prefix_ids(text, prefix), tooltips or {}).replace(WORD_JOINER, "")
+    text = _TEXT.sub(_text, text)
+    for name, value in _INHERITED.items():  # Graphviz escapes `"` in text: these occur in tags only
+        text = text.replace(f' {name}="{value}"', "")
     text = _STEP_GROUP.sub(lambda m: f'{m.group(0)} data-sqd-step="{m.group(1)}"', text)
     root = ROOT_TAG.match(text)
     if root is None:
         raise ValueError("Graphviz output has no <svg> root")
-    head = svg_head(view_box_of(root.group(0)), prefix, title, desc, theme, styles, extra_css)
+    head = svg_head(view_box_of(root.group(0)), prefix, title, desc, theme, styles, extra_css, inherited=_ROOT)
     return head + text[root.end():].rstrip()
+
+
+_INHERITED = {"font-family": html.escape(FONT), "font-size": f"{FONT_SIZE:.2f}", "fill": TEXT[0],
+              "text-anchor": "start", "stroke-width": PEN_WIDTH}
+"""Attribute values (as Graphviz writes them) that nearly every ``<text>`` or shape of a figure carries: they
+are dropped there and set once on the root, which every element inherits them from. Every shape Graphviz
+writes has its own ``fill`` and ``stroke-width`` unless it is exactly these, so nothing else changes."""
+_ROOT = " ".join(f'{name}="{value}"' for name, value in
+                 {**_INHERITED, "font-size": f"{FONT_SIZE}"}.items())
+
+
+def _text(match: re.Match[str]) -> str:
+    """One Graphviz ``<text>`` start tag (and its text): sub/superscripts made explicit, ``xml:space`` kept only
+    where the text has spaces that default XML spacing would collapse or strip."""
+    tag, content = match.group(1), match.group(2)
+    if 'baseline-shift="' in tag:
+        tag = _script_text(tag)
+    spaced = content != content.strip(_XML_SPACE) or any(mark in content for mark in _SPACING)
+    return ('<text xml:space="preserve" ' if spaced else "<text ") + tag + content
 
 
 def _titled(text: str, tooltips: Mapping[str, Tooltip]) -> str:
@@ -84,13 +105,17 @@ SCRIPT_RISE = 0.33
 """A superscript's baseline sits this many line-font-sizes higher (TeX raises about a third of an em)."""
 
 
-def _script_text(match: re.Match[str]) -> str:
-    """One Graphviz ``<text … baseline-shift="sub|super" … font-size="N">`` with explicit size and baseline.
+def _script_text(tag: str) -> str:
+    """The attributes of a Graphviz ``<text … baseline-shift="sub|super" … font-size="N">`` with explicit size and
+    baseline.
 
     Graphviz places every span of a line on the same ``y`` and leaves the shift to the viewer; we make it
     explicit, relative to the span's own (line) font size, so every browser draws the same thing.
     """
-    tag, shift, size = match.group(0), match.group(1), float(match.group(2))
+    shifted, sized = _SHIFT.search(tag), _FONT_SIZE.search(tag)
+    if shifted is None or sized is None:
+        raise ValueError(f"a shifted Graphviz text without its shift or size: {tag}")
+    shift, size = shifted.group(1), float(sized.group(1))
     offset = size * (SCRIPT_DROP if shift == "sub" else -SCRIPT_RISE)
     tag = _Y.sub(lambda m: f'y="{float(m.group(1)) + offset:.2f}"', tag.replace(f' baseline-shift="{shift}"', ""))
     return _FONT_SIZE.sub(f'font-size="{size * SCRIPT_SCALE:.2f}"', tag)
@@ -118,10 +143,14 @@ def animation_css(prefix: str, count: int, seconds: float) -> str:
 
 
 def prefix_ids(text: str, prefix: str) -> str:
-    """Give every ``id`` and every reference to one (``href="#…"``, ``url(#…)``) the per-diagram prefix."""
-    text = _ID.sub(lambda m: f'{m.group(1)}="{prefix}-{m.group(2)}"', text)
-    text = _HREF.sub(lambda m: f'{m.group(1)}="#{prefix}-{m.group(2)}"', text)
-    return _URL_REF.sub(lambda m: f"url(#{prefix}-{m.group(1)})", text)
+    """Give every ``id`` and every reference to one (``href="#…"``, ``url(#…)``) the per-diagram prefix.
+
+    Plain replacements, not a parse: Graphviz and matplotlib write every id as `` id="…"`` and escape ``"`` in
+    text, and the emitter breaks ``url(#`` in labels with a word joiner (:func:`~seqdiagrams.rendering.dot_syntax.
+    escape`), so these strings occur in tags only. Run before the joiners are removed and before anything of ours
+    (titles) is added to the text."""
+    return (text.replace(' id="', f' id="{prefix}-').replace('href="#', f'href="#{prefix}-')
+            .replace("url(#", f"url(#{prefix}-"))
 
 
 def view_box_of(root_tag: str) -> str:
@@ -136,7 +165,7 @@ def natural_width(view_box: str, scale: float = 1.0) -> float:
 
 
 def svg_head(view_box: str, prefix: str, title: str, desc: str, theme: str, styles: bool = True,
-             extra_css: str = "", scale: float = 1.0) -> str:
+             extra_css: str = "", scale: float = 1.0, inherited: str = "") -> str:
     """The finished root start tag, ``<title>``, ``<desc>`` and stylesheet shared by diagrams and plots.
 
     The root carries the id ``prefix``, the ``sqd-svg sqd-theme-<theme>`` classes the stylesheet keys on,
@@ -145,27 +174,33 @@ def svg_head(view_box: str, prefix: str, title: str, desc: str, theme: str, styl
     The figure's natural width is ``scale`` CSS pixels per user unit (diagrams: 1), and it shrinks to its
     column, never below: an explicit width (not ``width:100%``) gives the SVG an intrinsic size, so a
     theme's ``figure{width:fit-content}`` (Material) or a flex column sizes the figure to the picture.
+    ``inherited`` (trusted, ours) are presentation attributes every element of the figure inherits.
     """
     css = (STYLESHEET if styles else "") + extra_css
     return (f'<svg xmlns="{SVG_NS}" xmlns:xlink="{XLINK_NS}" viewBox="{view_box}" id="{prefix}" '
             f'class="sqd-svg sqd-theme-{theme}" role="img" aria-labelledby="{prefix}-title {prefix}-desc" '
             f'preserveAspectRatio="xMidYMin meet" '
-            f'style="width:{natural_width(view_box, scale):.0f}px;max-width:100%;height:auto">'
+            f'style="width:{natural_width(view_box, scale):.0f}px;max-width:100%;height:auto"'
+            + (f" {inherited}>" if inherited else ">") +
             f'<title id="{prefix}-title">{html.escape(title, quote=False)}</title>'
             f'<desc id="{prefix}-desc">{html.escape(desc, quote=False)}</desc>'
             + (f"<style>{css}</style>" if css else ""))
 
 
 _COMMENT = re.compile(r"<!--.*?-->\n?", re.S)
-_GROUP_TITLE = re.compile(r'(<g id="([a-z]+)[0-9]+" class="[^"]*"[^>]*)>\n<title>([^<]*)</title>\n')
+_GROUP_TITLE = re.compile(r'(<g id="[^"]*-([a-z]+)[0-9]+" class="[^"]*"[^>]*)>\n<title>([^<]*)</title>\n')
 """A Graphviz group (graph, cluster, node, edge) and the title Graphviz gives it, its internal name."""
-_LINK_TITLE = re.compile(r'(<title>([^<]*)</title>\n<g id="a_node[0-9]+"><a xlink:title=")[^"]*"')
+_LINK_TITLE = re.compile(r'(<title>([^<]*)</title>\n<g id="[^"]*-a_node[0-9]+"><a xlink:title=")[^"]*"')
 """A node's Graphviz title followed by the link Graphviz wraps a node with a ``tooltip`` in."""
-_ID = re.compile(r'\b(id)="([^"]+)"')
-_HREF = re.compile(r'((?:xlink:)?href)="#([^"]+)"')
-_SHIFTED = re.compile(r'<text\b[^>]*\bbaseline-shift="(sub|super)"[^>]*\bfont-size="([0-9.]+)"[^>]*>')
-"""A shifted span; Graphviz writes ``baseline-shift`` before ``font-size`` (a test checks none is left)."""
-_STEP_GROUP = re.compile(r'<g id="[^"]*" class="(?:node|edge)\b[^"]*\bsqd&#45;step&#45;([0-9]+)[^"]*"')
+_TEXT = re.compile(r'<text xml:space="preserve" ([^>]*>)([^<]*)')
+"""A Graphviz ``<text>``: its attributes (``xml:space`` first) and its escaped text."""
+_XML_SPACE = " \t\n\r"
+_SPACING = ("  ", "\t", "\n", "\r", "&#")
+"""Text that needs ``xml:space="preserve"`` (besides leading or trailing space): spacing that XML would collapse
+or change, or a character reference that might be some."""
+_SHIFT = re.compile(r'\bbaseline-shift="(sub|super)"')
+"""A shifted span (a test checks none is left)."""
+_STEP_GROUP = re.compile(r'<g id="[^"]*" class="(?:node|edge)\b[^"]*\bsqd-step-([0-9]+)[^"]*"')
 """A node or edge group of a figure shown step by step (the emitter's ``sqd-step-k`` class, as Graphviz writes it)."""
 _FONT_SIZE = re.compile(r'\bfont-size="([0-9.]+)"')
 _Y = re.compile(r'\by="(-?[0-9.]+)"')

@@ -32,7 +32,7 @@ DRAWN = """fig => {
         const runs = [...g.querySelectorAll(':scope > text')];
         const boxes = runs.map(box);
         return {text: runs.map(t => t.textContent).join(''), fill: getComputedStyle(runs[0]).fill,
-                px: parseFloat(runs[0].getAttribute('font-size')) * scale,
+                px: parseFloat(getComputedStyle(runs[0]).fontSize) * scale,
                 box: [Math.min(...boxes.map(b => b[0])), Math.min(...boxes.map(b => b[1])),
                       Math.max(...boxes.map(b => b[2])), Math.max(...boxes.map(b => b[3]))]};
     });

@@ -84,7 +84,7 @@ MEASURE = """figures => figures.map(fig => {
     const whole = fig.getBoundingClientRect();
     if (!svg) return {kind: 'html', width: whole.width, height: whole.height};
     const box = svg.getBoundingClientRect();
-    const sizes = [...svg.querySelectorAll('g.node text')].map(t => parseFloat(t.getAttribute('font-size')));
+    const sizes = [...svg.querySelectorAll('g.node text')].map(t => parseFloat(getComputedStyle(t).fontSize));
     return {kind: sizes.length ? 'diagram' : 'plot', width: box.width, height: box.height,
             column: fig.parentElement.getBoundingClientRect().width,
             node_px: sizes.length ? Math.max(...sizes.filter(s => s < 14)) * box.width / svg.viewBox.baseVal.width : 0};

@@ -203,13 +203,13 @@ FIRST_FIGURE = """fig => {
     const shape = node.querySelector(':scope > path, :scope > polygon, :scope > ellipse');
     const family = [...node.classList].find(c => c.startsWith('sqd-f-')).slice(6);
     const labels = [...svg.querySelectorAll('g.node text')].filter(t => t.textContent.trim());
-    const sizes = labels.map(t => parseFloat(t.getAttribute('font-size')));
+    const sizes = labels.map(t => parseFloat(getComputedStyle(t).fontSize));
     const style = getComputedStyle(svg);
     return {
         column: box(fig.closest('.md-content__inner')), svg: box(svg), viewBoxWidth: svg.viewBox.baseVal.width,
         family, shape: box(shape), fillVariable: style.getPropertyValue(`--sqd-${family}-fill`).trim(),
         sizes, label: box([...node.querySelectorAll('text')].sort((a, b) =>
-            parseFloat(b.getAttribute('font-size')) - parseFloat(a.getAttribute('font-size')))[0]),
+            parseFloat(getComputedStyle(b).fontSize) - parseFloat(getComputedStyle(a).fontSize))[0]),
         pageBackground: (() => {  // Material's background variable, resolved the way the page resolves it
             const probe = document.createElement('div');
             probe.style.background = 'var(--md-default-bg-color)';
@@ -328,7 +328,7 @@ def test_shape_labels_are_readable_and_beside_their_edges(page, site: str, path:
         const box = el => { const r = el.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
         const labels = [...fig.querySelectorAll('g.edge > text')].map(t => ({
             text: t.textContent, box: box(t), fill: getComputedStyle(t).fill,
-            px: parseFloat(t.getAttribute('font-size')) * t.getScreenCTM().a}));
+            px: parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a}));
         const nodes = [...fig.querySelectorAll('g.node > :is(path, polygon, ellipse)')].map(box);
         return {labels, nodes, caption: fig.querySelector('figcaption')?.textContent || ''};
     }""")
