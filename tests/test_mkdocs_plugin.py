@@ -374,12 +374,48 @@ def test_a_warm_build_reads_the_search_text_of_its_figures_from_the_cache(tmp_pa
     cold = plugin_of(run_build(config_file)).extension.cache
     first = index.read_text(encoding="utf-8")
     warm = plugin_of(run_build(config_file)).extension.cache
-    assert cold.misses["search"] >= 2 and warm.misses["search"] == 0  # two figures (and their formulas)
-    assert warm.hits["search"] == cold.misses["search"]
+    assert cold.misses["facts"] == 2 and warm.misses["facts"] == 0  # two figures: their words come with their facts
+    assert warm.hits["facts"] == cold.misses["facts"]
     assert index.read_text(encoding="utf-8") == first  # the same words as when they were read from the figures
     page_html = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
     title = re.search(r"<svg[^>]*>\s*<title[^>]*>([^<]+)</title>", page_html).group(1)
     assert json.dumps(title)[1:-1] in first  # the figure's own title, as the search index spells it
+
+
+def test_a_warm_build_reads_each_figure_once_and_only_to_write_its_page(tmp_path: Path, monkeypatch) -> None:
+    """The page pass and the site's bundles read each figure's small facts, once; its HTML is read once, by
+    on_post_page, when the finished page is written."""
+    from seqdiagrams.rendering.cache import DiskCache
+
+    pages = {"index.md": GOOD, "b.md": GOOD + "\n```seqarch formulas arch=rnn\n```\n"}
+    config_file = make_site(tmp_path, pages, workers=1)
+    run_build(config_file)
+    first = {name: page(tmp_path, name) for name in ("index.html", "b/index.html")}
+    reads: list[tuple[str, str]] = []
+    real = DiskCache.peek
+
+    def counting(self, identity: str, kind: str) -> bytes | None:
+        reads.append((kind, identity))
+        return real(self, identity, kind)
+
+    import mkdocs.commands.build as mkdocs_build
+
+    written_after: list[int] = []  # cache reads done before each page is written (after every page converted)
+    real_write = mkdocs_build._build_page
+
+    def writing(*args, **kwargs):
+        written_after.append(len(reads))
+        return real_write(*args, **kwargs)
+
+    monkeypatch.setattr(DiskCache, "peek", counting)
+    monkeypatch.setattr(mkdocs_build, "_build_page", writing)
+    run_build(config_file)
+    figures = {identity for kind, identity in reads if kind == "html"}
+    assert len(figures) == 3  # the two blocks of GOOD (same ordinals on both pages) and the formulas section
+    assert sorted(kind for kind, _ in reads if kind == "facts") == ["facts"] * 3  # once per distinct figure
+    assert sum(kind == "html" for kind, _ in reads) == 5  # once per block of a page: 2 + 3
+    assert all(kind != "html" for kind, _ in reads[:written_after[0]])  # the page pass read no figure
+    assert {name: page(tmp_path, name) for name in first} == first
 
 
 def test_a_warm_build_loads_neither_the_registry_nor_a_block_parser(tmp_path: Path) -> None:

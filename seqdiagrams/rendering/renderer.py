@@ -18,7 +18,9 @@ from typing import TYPE_CHECKING, Protocol
 from seqdiagrams.errors import Diagnostic, Location, at_block
 from seqdiagrams.identity import block_key, registry_digest
 from seqdiagrams.options import SiteOptions
+from seqdiagrams.page_assets import signs
 from seqdiagrams.rendering.cache import DiskCache
+from seqdiagrams.search import summary
 
 if TYPE_CHECKING:
     from types import ModuleType
@@ -71,6 +73,33 @@ class Rendered:
     fresh: bool = False
 
 
+FACTS = "facts"
+"""The cache kind of a figure's :class:`Facts`, stored under the figure's own key."""
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What a host that inserts figures into finished pages itself needs to know of one, without reading it:
+    its searchable words (:func:`seqdiagrams.search.summary`) and its signs of the vendored bundles it uses
+    (:func:`seqdiagrams.page_assets.signs`). A few hundred bytes against the figure's tens of kB."""
+
+    summary: str
+    signs: tuple[str, ...]
+
+    @classmethod
+    def of(cls, figure_html: str) -> Facts:
+        return cls(summary(figure_html), signs(figure_html))
+
+    def encode(self) -> bytes:
+        # the summary is one line (its whitespace collapsed), the signs are words
+        return (" ".join(self.signs) + "\n" + self.summary).encode("utf-8", "surrogatepass")
+
+    @classmethod
+    def decode(cls, data: bytes) -> Facts:
+        head, _, text = data.decode("utf-8", "surrogatepass").partition("\n")
+        return cls(text, tuple(head.split()))
+
+
 @dataclass(frozen=True)
 class Settings:
     """What a :class:`Renderer` is made of, by value: enough for a worker process to make the same one."""
@@ -78,6 +107,7 @@ class Settings:
     options: SiteOptions
     styles: bool
     cache_dir: str | None
+    facts: bool = False
 
 
 class Renderer:
@@ -86,26 +116,32 @@ class Renderer:
     ``styles`` embeds the stylesheet in every figure (self-contained output); a host that links the
     stylesheet once per page passes False. ``registry`` defaults to the packaged one merged with the
     site's overlays (``options.registry``), loaded when first needed; ``cache`` to an in-memory cache.
+    ``facts``: each figure rendered also stores its :class:`Facts` (:meth:`facts`), for a host that reads
+    those instead of the figure until it writes the page (the MkDocs plugin); other hosts skip their cost.
     """
 
     def __init__(self, options: SiteOptions | None = None, registry: Registry | None = None,
-                 cache: DiskCache | None = None, *, styles: bool = True) -> None:
+                 cache: DiskCache | None = None, *, styles: bool = True, facts: bool = False) -> None:
         self.options = options or SiteOptions()
         self.cache = cache if cache is not None else DiskCache()
         self.styles = styles
+        self.keeps_facts = facts
         self._registry = registry
         self._digest: str | None = None
+        self._facts: dict[str, Facts] = {}
+        """Facts read or made by this renderer, by figure key: a site's host asks for each figure's twice a
+        build (the bundles of the site, then the page), and they are small."""
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Renderer:
         """The renderer ``settings`` describe (a prerender worker's)."""
         folder = Path(settings.cache_dir) if settings.cache_dir is not None else None
-        return cls(settings.options, cache=DiskCache(folder), styles=settings.styles)
+        return cls(settings.options, cache=DiskCache(folder), styles=settings.styles, facts=settings.facts)
 
     @property
     def settings(self) -> Settings:
         folder = self.cache.folder
-        return Settings(self.options, self.styles, str(folder) if folder is not None else None)
+        return Settings(self.options, self.styles, str(folder) if folder is not None else None, self.keeps_facts)
 
     @property
     def registry(self) -> Registry:
@@ -159,13 +195,50 @@ class Renderer:
             spec = None
             if entry is None:
                 spec = self.spec(block, place)
-                entry = str(_pipeline().render_spec(spec, "html", self.registry, place.ordinal, self.cache,
-                                                    self.styles)).encode()
-                self.cache.put(identity, "html", entry)
-            warnings: tuple[Diagnostic, ...] = ()
-            if "highlight" in block.info + block.body:
-                warnings = tuple(self.warnings(spec or self.spec(block, place)))
+                entry = self._draw(identity, spec, place).encode()
+            warnings = self._warnings(block, place, spec)
         return Rendered(entry.decode(), warnings, spec is not None)
+
+    def facts(self, block: FoundBlock, place: Place | None = None,
+              identity: str | None = None) -> tuple[Facts, bool]:
+        """A found block's :class:`Facts`, and whether its figure was rendered now (its facts were missing).
+
+        Reads no figure: the facts are stored beside it when it is rendered (also by the prerender pool), so
+        a figure exists when its facts do. Raises the located :class:`SpecError` of an invalid block; its
+        warnings are :meth:`block_warnings`'. ``identity``: the block's :meth:`key`, when the caller has it."""
+        place = place or Place()
+        identity = identity or self.key(block, place)
+        known = self._facts.get(identity)
+        if known is not None:
+            return known, False
+        entry = self.cache.peek(identity, FACTS)
+        if entry is not None:
+            known = self._facts[identity] = Facts.decode(entry)
+            return known, False
+        with at_block(block.info_loc):
+            self._draw(identity, self.spec(block, place), place, facts=True)
+        return self._facts[identity], True
+
+    def _draw(self, identity: str, spec: Spec, place: Place, facts: bool = False) -> str:
+        """Render ``spec`` now and store its figure, and its facts when this renderer keeps them (``facts``: even
+        when it does not): the figure first, so that facts in the cache mean their figure was written."""
+        html = str(_pipeline().render_spec(spec, "html", self.registry, place.ordinal, self.cache, self.styles))
+        self.cache.put(identity, "html", html.encode())
+        if facts or self.keeps_facts:
+            known = self._facts[identity] = Facts.of(html)
+            self.cache.put(identity, FACTS, known.encode())
+        return html
+
+    def block_warnings(self, block: FoundBlock, place: Place | None = None) -> tuple[Diagnostic, ...]:
+        """:meth:`warnings` of a found block, reported on every build, warm or cold: only a block that names
+        ``highlight`` is parsed for them (a host reading :meth:`facts` asks for them apart)."""
+        return self._warnings(block, place or Place(), None)
+
+    def _warnings(self, block: FoundBlock, place: Place, spec: Spec | None) -> tuple[Diagnostic, ...]:
+        if "highlight" not in block.info + block.body:
+            return ()
+        with at_block(block.info_loc):
+            return tuple(self.warnings(spec or self.spec(block, place)))
 
     def output(self, spec: Spec, fmt: OutputFormat, lang: str | None = None) -> str | bytes:
         """``spec`` rendered as ``fmt`` with the site's defaults (``regen``, the gallery, the Python API)."""
