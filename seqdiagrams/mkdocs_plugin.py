@@ -43,7 +43,7 @@ from seqdiagrams.page_assets import BUNDLES, SITE_DIR, inject, needed
 from seqdiagrams.prerender import jobs_from, prerender
 from seqdiagrams.rendering.cache import DiskCache
 from seqdiagrams.rendering.renderer import BlockText, Place, Renderer
-from seqdiagrams.search import insert, placeholder, restore, search_html, summary
+from seqdiagrams.search import placeholder, restore, search_html, split, summary
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -175,7 +175,9 @@ class SeqdiagramsPlugin(BasePlugin[SeqdiagramsConfig]):  # type: ignore[valid-ty
         extension.page = PageContext()
         with _as_plugin_error():
             jobs = jobs_from(pages, extension.renderer)
-        self.pooled = prerender(jobs, self.config["workers"] or os.cpu_count()) if jobs else 0
+        # a figure whose facts are known exists: only the others are worth a look (and maybe a pool)
+        todo = [job for job in jobs if extension.renderer.stored_facts(job.identity) is None]
+        self.pooled = prerender(todo, self.config["workers"] or os.cpu_count()) if todo else 0
         names = {"katex"} if extension.options.katex == "page" else set()
         names.update(self._figure_bundles(jobs))
         files.append(File.generated(config, CSS_PATH, content=self._stylesheet()))
@@ -259,8 +261,10 @@ class SeqdiagramsPlugin(BasePlugin[SeqdiagramsConfig]):  # type: ignore[valid-ty
         figures = self.figures.pop(page.url, None)
         if figures is not None and figures.blocks:
             # the page's own HTML is scanned without the figures (whose signs are known): a few kB, not MBs
-            names = needed(insert(output, [""] * len(figures.blocks)), figures.signs)
-            output = insert(output, [self._figure(*figure) for figure in figures.blocks])
+            parts = split(output)
+            names = needed("".join(parts[::2]), figures.signs)
+            parts[1::2] = [self._figure(*figures.blocks[int(index)]) for index in parts[1::2]]
+            output = "".join(parts)
         else:
             names = needed(output)
         missing = set(names) - self.bundles

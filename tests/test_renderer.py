@@ -87,18 +87,24 @@ def test_a_warm_figure_needs_no_pipeline(tmp_path: Path) -> None:
     assert out.split() == ["False", "[]"]
 
 
-def test_a_figure_rendered_for_a_page_host_stores_its_facts_beside_it(tmp_path: Path) -> None:
+def test_a_figure_rendered_for_a_page_host_stores_its_facts_beside_it(tmp_path: Path, monkeypatch) -> None:
     """The MkDocs plugin's pages read each figure's words and bundle signs, not its HTML (issue 14)."""
+    import seqdiagrams.rendering.renderer as renderer_module
+
     block = BlockText("lstm steps=true")
-    cold = Renderer(cache=DiskCache(tmp_path), facts=True)
-    html = cold.render(block).html
+    html = Renderer(cache=DiskCache(tmp_path), facts=True).render(block).html
     assert len(entries(tmp_path, FACTS)) == 1
+    again = Renderer(cache=DiskCache(tmp_path))
+    known, fresh = again.facts(block)  # the same process (a rebuild under `mkdocs serve`): from memory
+    assert (fresh, again.cache.hits, again.cache.misses) == (False, {}, {})
+    monkeypatch.setattr(renderer_module, "_KNOWN", {})  # another process: from the cache
     warm = Renderer(cache=DiskCache(tmp_path))
     facts, fresh = warm.facts(block)
-    assert not fresh and facts.summary == summary(html) and needed("", facts.signs) == needed(html) == ("steps",)
-    assert warm.facts(block) == (facts, False)  # asked again in one build: from memory
+    assert not fresh and facts == known and facts.summary == summary(html)
+    assert needed("", facts.signs) == needed(html) == ("steps",)
     assert (warm.cache.hits, warm.cache.misses) == ({FACTS: 1}, {})  # the figure itself was never read
     assert Facts.decode(facts.encode()) == facts
+    assert Renderer(cache=DiskCache(tmp_path / "other")).facts(block)[1]  # another cache folder: not known there
 
 
 def test_a_figure_without_its_facts_is_rendered_again(tmp_path: Path) -> None:

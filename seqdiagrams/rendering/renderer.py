@@ -75,6 +75,8 @@ class Rendered:
 
 FACTS = "facts"
 """The cache kind of a figure's :class:`Facts`, stored under the figure's own key."""
+KNOWN_FACTS = 16384
+"""Most figures' facts this process keeps in memory (a few hundred bytes each): past it, they are dropped."""
 
 
 @dataclass(frozen=True)
@@ -128,9 +130,6 @@ class Renderer:
         self.keeps_facts = facts
         self._registry = registry
         self._digest: str | None = None
-        self._facts: dict[str, Facts] = {}
-        """Facts read or made by this renderer, by figure key: a site's host asks for each figure's twice a
-        build (the bundles of the site, then the page), and they are small."""
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Renderer:
@@ -208,26 +207,55 @@ class Renderer:
         warnings are :meth:`block_warnings`'. ``identity``: the block's :meth:`key`, when the caller has it."""
         place = place or Place()
         identity = identity or self.key(block, place)
-        known = self._facts.get(identity)
+        known = self.stored_facts(identity)
         if known is not None:
             return known, False
-        entry = self.cache.peek(identity, FACTS)
-        if entry is not None:
-            known = self._facts[identity] = Facts.decode(entry)
-            return known, False
         with at_block(block.info_loc):
-            self._draw(identity, self.spec(block, place), place, facts=True)
-        return self._facts[identity], True
+            html = self._draw(identity, self.spec(block, place), place, note=False)
+        return self._note(identity, html), True
 
-    def _draw(self, identity: str, spec: Spec, place: Place, facts: bool = False) -> str:
-        """Render ``spec`` now and store its figure, and its facts when this renderer keeps them (``facts``: even
-        when it does not): the figure first, so that facts in the cache mean their figure was written."""
+    def stored_facts(self, identity: str) -> Facts | None:
+        """The facts of the figure keyed ``identity`` (:meth:`key`) if it was rendered, else None.
+
+        Kept in memory for the process once read (a figure's facts follow from its key): a host asks for each
+        figure's twice a build (the bundles of the site, then its page), and ``mkdocs serve`` rebuilds the
+        site in one process, where only the figures of an edited page are new."""
+        name = self._memo(identity)
+        known = _KNOWN.get(name) if name is not None else None
+        if known is None:
+            entry = self.cache.peek(identity, FACTS)
+            if entry is not None:
+                known = self._remember(identity, Facts.decode(entry))
+        return known
+
+    def _memo(self, identity: str) -> tuple[str, str] | None:
+        """A figure's name in the process's facts: its key in this cache folder (another may not hold the figure;
+        an in-memory cache, which lives and dies with its renderer, is not named)."""
+        folder = self.cache.folder
+        return (str(folder), identity) if folder is not None else None
+
+    def _remember(self, identity: str, facts: Facts) -> Facts:
+        name = self._memo(identity)
+        if name is not None:
+            if len(_KNOWN) >= KNOWN_FACTS:
+                _KNOWN.clear()  # a long ``mkdocs serve`` session: start again rather than grow
+            _KNOWN[name] = facts
+        return facts
+
+    def _draw(self, identity: str, spec: Spec, place: Place, note: bool = True) -> str:
+        """Render ``spec`` now and store its figure, then its facts when this renderer keeps them (and ``note``):
+        the figure first, so that facts in the cache mean their figure was written."""
         html = str(_pipeline().render_spec(spec, "html", self.registry, place.ordinal, self.cache, self.styles))
         self.cache.put(identity, "html", html.encode())
-        if facts or self.keeps_facts:
-            known = self._facts[identity] = Facts.of(html)
-            self.cache.put(identity, FACTS, known.encode())
+        if note and self.keeps_facts:
+            self._note(identity, html)
         return html
+
+    def _note(self, identity: str, html: str) -> Facts:
+        """Store the facts of the figure ``html`` just stored under ``identity``."""
+        facts = self._remember(identity, Facts.of(html))
+        self.cache.put(identity, FACTS, facts.encode())
+        return facts
 
     def block_warnings(self, block: FoundBlock, place: Place | None = None) -> tuple[Diagnostic, ...]:
         """:meth:`warnings` of a found block, reported on every build, warm or cold: only a block that names
@@ -260,6 +288,10 @@ class Renderer:
     def warnings(self, spec: Spec) -> list[Diagnostic]:
         """What is wrong with a valid block but leaves its figure right (a ``highlight`` that matches nothing)."""
         return _pipeline().unmatched_highlights(spec, self.registry)
+
+
+_KNOWN: dict[tuple[str, str], Facts] = {}
+"""Figures' facts read or made by this process, by cache folder and key (:meth:`Renderer.stored_facts`)."""
 
 
 def _grammar() -> ModuleType:
