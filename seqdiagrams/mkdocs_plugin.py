@@ -108,6 +108,10 @@ class SeqdiagramsPlugin(BasePlugin[SeqdiagramsConfig]):  # type: ignore[valid-ty
         back from the cache then (holding every page's figures through the templates costs more than rereading)."""
         self.page_figures = _Deferred()
         """The figures of the page being converted."""
+        self.shared: dict[str, int] = {}
+        """How many placeholders of the converted pages show each figure, by key: until :meth:`on_post_page`
+        inserted its last, a figure used on several pages is kept in :attr:`kept` instead of read again."""
+        self.kept: dict[str, str] = {}
 
     def load_config(self, options: dict[str, Any], config_file_path: str | None = None
                     ) -> tuple[list[tuple[str, Exception]], list[tuple[str, str]]]:
@@ -143,6 +147,8 @@ class SeqdiagramsPlugin(BasePlugin[SeqdiagramsConfig]):  # type: ignore[valid-ty
         self.extension = SeqarchExtension(renderer, self._report)
         self.extension.defer = self._defer
         self.figures = {}
+        self.shared = {}
+        self.kept = {}
         if self.config["registry"]:
             with _as_plugin_error():
                 renderer.registry  # noqa: B018 - load the overlays now: a bad one stops the build here
@@ -216,17 +222,27 @@ class SeqdiagramsPlugin(BasePlugin[SeqdiagramsConfig]):  # type: ignore[valid-ty
     def _defer(self, facts: Facts, block: FoundBlock, place: Place) -> str:
         """Keep the figure for :meth:`on_post_page`; the page carries its words until then (search indexes them),
         so the drawing never goes through Markdown's postprocessors, the templates or the search indexer."""
+        assert self.extension is not None
         figures = self.page_figures
-        figures.blocks.append((BlockText(block.info, block.body), place))
+        identity = self.extension.renderer.key(block, place)
+        figures.blocks.append((BlockText(block.info, block.body), place, identity))
         figures.signs.update(facts.signs)
+        self.shared[identity] = self.shared.get(identity, 0) + 1
         return placeholder(len(figures.blocks) - 1, facts.summary)
 
-    def _figure(self, block: BlockText, place: Place) -> str:
-        """A figure its page converted, from the cache (rendered again if the entry went missing since)."""
+    def _figure(self, block: BlockText, place: Place, identity: str) -> str:
+        """A figure its page converted, from the cache (rendered again if the entry went missing since), kept
+        while other pages still show it."""
         assert self.extension is not None
-        renderer = self.extension.renderer
-        data = self.extension.cache.peek(renderer.key(block, place), "html")
-        return data.decode() if data is not None else renderer.render(block, place).html
+        html = self.kept.pop(identity, None)
+        if html is None:
+            data = self.extension.cache.peek(identity, "html")
+            html = data.decode() if data is not None else self.extension.renderer.render(block, place).html
+        uses = self.shared.pop(identity, 1) - 1
+        if uses > 0:
+            self.shared[identity] = uses
+            self.kept[identity] = html
+        return html
 
     @event_priority(100)
     def _search_version(self, context: TemplateContext, page: Page, config: MkDocsConfig,
@@ -324,10 +340,10 @@ def _as_plugin_error() -> Iterator[None]:
 
 @dataclass
 class _Deferred:
-    """A converted page's figures waiting for :meth:`SeqdiagramsPlugin.on_post_page`: their blocks (in the
-    order of their placeholders) and the signs of the bundles they use (:func:`seqdiagrams.page_assets.signs`)."""
+    """A converted page's figures waiting for :meth:`SeqdiagramsPlugin.on_post_page`: their blocks and keys (in
+    the order of their placeholders) and the signs of the bundles they use (:func:`seqdiagrams.page_assets.signs`)."""
 
-    blocks: list[tuple[BlockText, Place]] = field(default_factory=list)
+    blocks: list[tuple[BlockText, Place, str]] = field(default_factory=list)
     signs: set[str] = field(default_factory=set)
 
 

@@ -388,7 +388,7 @@ def test_a_warm_build_reads_the_search_text_of_its_figures_from_the_cache(tmp_pa
 
 def test_a_warm_build_reads_each_figure_once_and_only_to_write_its_page(tmp_path: Path, monkeypatch) -> None:
     """The page pass and the site's bundles read each figure's small facts, once; its HTML is read once, by
-    on_post_page, when the finished page is written."""
+    on_post_page, when the first finished page showing it is written (kept for the others)."""
     import seqdiagrams.rendering.renderer as renderer_module
     from seqdiagrams.rendering.cache import DiskCache
 
@@ -419,7 +419,7 @@ def test_a_warm_build_reads_each_figure_once_and_only_to_write_its_page(tmp_path
     figures = {identity for kind, identity in reads if kind == "html"}
     assert len(figures) == 3  # the two blocks of GOOD (same ordinals on both pages) and the formulas section
     assert sorted(kind for kind, _ in reads if kind == "facts") == ["facts"] * 3  # once per distinct figure
-    assert sum(kind == "html" for kind, _ in reads) == 5  # once per block of a page: 2 + 3
+    assert sum(kind == "html" for kind, _ in reads) == 3  # once each, though GOOD's two are on both pages
     assert all(kind != "html" for kind, _ in reads[:written_after[0]])  # the page pass read no figure
     assert {name: page(tmp_path, name) for name in first} == first
 
@@ -448,7 +448,7 @@ def test_a_rebuild_in_one_process_redoes_only_what_the_edit_changed(tmp_path: Pa
     plugin = plugin_of(run_build(config_file))
     assert plugin.extension.stats.rendered == 1 and _load.cache_info().misses == loads  # the registry is kept
     assert reads.count("facts") == 2  # the new figure's only: missing before the pool, present after it
-    assert reads.count("html") == 5  # each block of each page, read once, to write the page
+    assert reads.count("html") == 3  # each figure once, to write its pages (GOOD's two are on both pages)
     assert set(sys.modules) == modules  # nothing imported again, nothing new
 
 
