@@ -112,6 +112,7 @@ class SeqdiagramsPlugin(BasePlugin[SeqdiagramsConfig]):  # type: ignore[valid-ty
         """How many placeholders of the converted pages show each figure, by key: until :meth:`on_post_page`
         inserted its last, a figure used on several pages is kept in :attr:`kept` instead of read again."""
         self.kept: dict[str, str] = {}
+        """The HTML of figures :meth:`on_post_page` inserted that pages not written yet show too, by key."""
 
     def load_config(self, options: dict[str, Any], config_file_path: str | None = None
                     ) -> tuple[list[tuple[str, Exception]], list[tuple[str, str]]]:
