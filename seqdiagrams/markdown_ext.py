@@ -46,7 +46,7 @@ if TYPE_CHECKING:
     from seqdiagrams.markdown_math import Formula
     from seqdiagrams.registry import Registry
     from seqdiagrams.rendering.cache import DiskCache
-    from seqdiagrams.rendering.renderer import FoundBlock
+    from seqdiagrams.rendering.renderer import Facts, FoundBlock
     from seqdiagrams.scan import Block, Include
 
 log = logging.getLogger("seqdiagrams")
@@ -114,9 +114,10 @@ class SeqarchExtension(Extension):
         """The page's lines before pymdownx.snippets inserted any file (None when not recorded)."""
         self.scanned: dict[tuple[str | None, int, str], list[Block]] = {}
         """Blocks of pages scanned ahead of their conversion (:meth:`scan`), by path, line offset and text."""
-        self.defer: Callable[[str, FoundBlock, Place], str] | None = None
+        self.defer: Callable[[Facts, FoundBlock, Place], str] | None = None
         """A host that inserts figures into the finished page itself (the MkDocs plugin) takes each figure's
-        HTML, block and place here and returns what the converted page shows instead; None: figures stay inline."""
+        facts, block and place here and returns what the converted page shows instead (the page pass then reads
+        no figure); None: figures stay inline."""
 
     @property
     def registry(self) -> Registry:
@@ -152,10 +153,14 @@ class SeqarchExtension(Extension):
         return blocks
 
     def render_block(self, block: Block, ordinal: int) -> str:
-        """HTML for one block, or a visible error box (and a report) when it is invalid."""
+        """HTML for one block, or a visible error box (and a report) when it is invalid; what :attr:`defer`
+        makes of the block's facts, for a host that inserts figures itself."""
         self.stats.blocks += 1
+        place = Place(ordinal, self.page.lang)
         try:
-            html = self.figure(block, Place(ordinal, self.page.lang))
+            if self.defer is None:
+                return self.figure(block, place)
+            facts = self.facts(block, place)
         except SpecError as exc:
             from seqdiagrams.rendering.html import error_box  # the renderers load only when a page needs them
 
@@ -163,7 +168,7 @@ class SeqarchExtension(Extension):
             d = exc.diagnostic
             source = "seqarch " + block.info.strip() + ("\n" + block.body if block.body.strip() else "")
             return error_box(d.message, str(d.loc), d.hint, source)
-        return html if self.defer is None else self.defer(html, block, Place(ordinal, self.page.lang))
+        return self.defer(facts, block, place)
 
     def warn(self, diagnostic: Diagnostic) -> None:
         """A problem that leaves the output usable (a highlight that matches nothing, math KaTeX rejects):
@@ -173,16 +178,23 @@ class SeqarchExtension(Extension):
         self.stats.diagnostics.append(diagnostic)
         self.report(diagnostic)
 
-    def figure(self, block: FoundBlock, place: Place, warn: bool = True) -> str:
-        """One block's figure HTML from the cache or rendered now (counted); raises an invalid block's error.
-
-        ``warn``: report the block's warnings; the plugin's read-back of prerendered figures does not,
-        so each warning is reported once, when its page is converted."""
+    def figure(self, block: FoundBlock, place: Place) -> str:
+        """One block's figure HTML from the cache or rendered now (counted), its warnings reported; raises an
+        invalid block's error."""
         rendered = self.renderer.render(block, place)
         self.stats.rendered += rendered.fresh
-        for diagnostic in rendered.warnings if warn else ():
+        for diagnostic in rendered.warnings:
             self.warn(diagnostic)
         return rendered.html
+
+    def facts(self, block: FoundBlock, place: Place) -> Facts:
+        """One block's :class:`~seqdiagrams.rendering.renderer.Facts` (its figure rendered now if missing,
+        counted), its warnings reported; raises an invalid block's error. Reads no figure HTML."""
+        facts, fresh = self.renderer.facts(block, place)
+        self.stats.rendered += fresh
+        for diagnostic in self.renderer.block_warnings(block, place):
+            self.warn(diagnostic)
+        return facts
 
     def fail(self, diagnostic: Diagnostic) -> None:
         """Count and report a bad block; raise instead when the build is strict."""

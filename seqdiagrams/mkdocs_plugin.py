@@ -23,7 +23,7 @@ import os
 import shutil
 import time
 from contextlib import contextmanager
-from dataclasses import fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -43,7 +43,7 @@ from seqdiagrams.page_assets import BUNDLES, SITE_DIR, inject, needed
 from seqdiagrams.prerender import jobs_from, prerender
 from seqdiagrams.rendering.cache import DiskCache
 from seqdiagrams.rendering.renderer import BlockText, Place, Renderer
-from seqdiagrams.search import insert, placeholder, restore, search_html, summary
+from seqdiagrams.search import placeholder, restore, search_html, split, summary
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -56,7 +56,7 @@ if TYPE_CHECKING:
 
     from seqdiagrams.errors import Diagnostic
     from seqdiagrams.prerender import Job
-    from seqdiagrams.rendering.renderer import FoundBlock
+    from seqdiagrams.rendering.renderer import Facts, FoundBlock
 
 log = get_plugin_logger("seqdiagrams")
 
@@ -103,11 +103,16 @@ class SeqdiagramsPlugin(BasePlugin[SeqdiagramsConfig]):  # type: ignore[valid-ty
         self.config_error: str | None = None
         self.search_swap: dict[str, list[str]] = {}
         """The build-time formulas of pages the search plugin reads in their search version, by page URL."""
-        self.figures: dict[str, list[tuple[BlockText, Place]]] = {}
+        self.figures: dict[str, _Deferred] = {}
         """The figures of each converted page waiting for :meth:`on_post_page`, by page URL: their blocks, read
         back from the cache then (holding every page's figures through the templates costs more than rereading)."""
-        self.page_figures: list[tuple[BlockText, Place]] = []
-        """The figures of the page being converted, in the order of their placeholders."""
+        self.page_figures = _Deferred()
+        """The figures of the page being converted."""
+        self.shared: dict[str, int] = {}
+        """How many placeholders of the converted pages show each figure, by key: until :meth:`on_post_page`
+        inserted its last, a figure used on several pages is kept in :attr:`kept` instead of read again."""
+        self.kept: dict[str, str] = {}
+        """The HTML of figures :meth:`on_post_page` inserted that pages not written yet show too, by key."""
 
     def load_config(self, options: dict[str, Any], config_file_path: str | None = None
                     ) -> tuple[list[tuple[str, Exception]], list[tuple[str, str]]]:
@@ -137,11 +142,14 @@ class SeqdiagramsPlugin(BasePlugin[SeqdiagramsConfig]):  # type: ignore[valid-ty
         folder = self.config["cache_dir"] or str(Path(config.config_file_path).parent / ".cache" / "seqdiagrams")
         # styles=False: the stylesheet ships once, in CSS_PATH. No in-memory copies: a build reads each figure
         # about once, and tens of MB held through the theme's templates cost more than the rereads they save
+        # facts=True: the pages read each figure's words and bundle signs, not its HTML, until on_post_page
         renderer = Renderer(SiteOptions.from_mapping(values), cache=DiskCache(Path(folder), memory_bytes=0),
-                            styles=False)
+                            styles=False, facts=True)
         self.extension = SeqarchExtension(renderer, self._report)
         self.extension.defer = self._defer
         self.figures = {}
+        self.shared = {}
+        self.kept = {}
         if self.config["registry"]:
             with _as_plugin_error():
                 renderer.registry  # noqa: B018 - load the overlays now: a bad one stops the build here
@@ -174,7 +182,9 @@ class SeqdiagramsPlugin(BasePlugin[SeqdiagramsConfig]):  # type: ignore[valid-ty
         extension.page = PageContext()
         with _as_plugin_error():
             jobs = jobs_from(pages, extension.renderer)
-        self.pooled = prerender(jobs, self.config["workers"] or os.cpu_count()) if jobs else 0
+        # a figure whose facts are known exists: only the others are worth a look (and maybe a pool)
+        todo = [job for job in jobs if extension.renderer.stored_facts(job.identity) is None]
+        self.pooled = prerender(todo, self.config["workers"] or os.cpu_count()) if todo else 0
         names = {"katex"} if extension.options.katex == "page" else set()
         names.update(self._figure_bundles(jobs))
         files.append(File.generated(config, CSS_PATH, content=self._stylesheet()))
@@ -183,23 +193,20 @@ class SeqdiagramsPlugin(BasePlugin[SeqdiagramsConfig]):  # type: ignore[valid-ty
         self.bundles = names
         return files
 
-    def _figure_bundles(self, jobs: list[Job]) -> list[str]:
-        """The bundles the site's figures use. The pool's figures are read back and the few it left are
-        rendered here; a build whose set of figures was seen before reads the answer from the cache instead."""
+    def _figure_bundles(self, jobs: list[Job]) -> tuple[str, ...]:
+        """The bundles the site's figures use, from their facts (the few figures the pool left are rendered
+        here); the page pass then finds each figure's facts in memory."""
         assert self.extension is not None
         extension = self.extension
-
-        def produce() -> bytes:
-            names: set[str] = set()
-            for job in jobs:
-                try:
-                    names.update(needed(extension.figure(job.block, job.place, warn=False)))
-                except SpecError:
-                    continue  # reported with its location when its page is converted
-            return " ".join(sorted(names)).encode()
-
-        key = "\0".join(["bundles", *sorted(job.identity for job in jobs)])
-        return extension.cache.get(key, "bundles", produce).decode().split()
+        found: set[str] = set()
+        for job in jobs:
+            try:
+                facts, fresh = extension.renderer.facts(job.block, job.place, job.identity)
+            except SpecError:
+                continue  # reported with its location when its page is converted
+            extension.stats.rendered += fresh
+            found.update(needed("", facts.signs))  # a figure's own needs: its signs are not pooled across pages
+        return tuple(sorted(found))
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         if self.extension is None:
@@ -210,23 +217,33 @@ class SeqdiagramsPlugin(BasePlugin[SeqdiagramsConfig]):  # type: ignore[valid-ty
             raw = ""
         self.extension.page = PageContext(page.file.src_uri, front_matter_lines(raw, markdown),
                                           page_lang(page.meta.get("lang")))
-        self.figures[page.url] = self.page_figures = []
+        self.figures[page.url] = self.page_figures = _Deferred()
         return markdown
 
-    def _defer(self, figure: str, block: FoundBlock, place: Place) -> str:
-        """Keep ``figure`` for :meth:`on_post_page`; the page carries its words until then (search indexes them),
+    def _defer(self, facts: Facts, block: FoundBlock, place: Place) -> str:
+        """Keep the figure for :meth:`on_post_page`; the page carries its words until then (search indexes them),
         so the drawing never goes through Markdown's postprocessors, the templates or the search indexer."""
         assert self.extension is not None
-        self.page_figures.append((BlockText(block.info, block.body), place))
-        key = f"search\0{self.extension.renderer.key(block, place)}"
-        return placeholder(len(self.page_figures) - 1, self._summary(figure, key))
+        figures = self.page_figures
+        identity = self.extension.renderer.key(block, place)
+        figures.blocks.append((BlockText(block.info, block.body), place, identity))
+        figures.signs.update(facts.signs)
+        self.shared[identity] = self.shared.get(identity, 0) + 1
+        return placeholder(len(figures.blocks) - 1, facts.summary)
 
-    def _figure(self, block: BlockText, place: Place) -> str:
-        """A figure its page converted, from the cache (rendered again if the entry went missing since)."""
+    def _figure(self, block: BlockText, place: Place, identity: str) -> str:
+        """A figure its page converted, from the cache (rendered again if the entry went missing since), kept
+        while other pages still show it."""
         assert self.extension is not None
-        renderer = self.extension.renderer
-        data = self.extension.cache.peek(renderer.key(block, place), "html")
-        return data.decode() if data is not None else renderer.render(block, place).html
+        html = self.kept.pop(identity, None)
+        if html is None:
+            data = self.extension.cache.peek(identity, "html")
+            html = data.decode() if data is not None else self.extension.renderer.render(block, place).html
+        uses = self.shared.pop(identity, 1) - 1
+        if uses > 0:
+            self.shared[identity] = uses
+            self.kept[identity] = html
+        return html
 
     @event_priority(100)
     def _search_version(self, context: TemplateContext, page: Page, config: MkDocsConfig,
@@ -258,8 +275,15 @@ class SeqdiagramsPlugin(BasePlugin[SeqdiagramsConfig]):  # type: ignore[valid-ty
         """
         if self.extension is None:
             return output
-        output = insert(output, [self._figure(*figure) for figure in self.figures.pop(page.url, [])])
-        names = needed(output)
+        figures = self.figures.pop(page.url, None)
+        if figures is not None and figures.blocks:
+            # the page's own HTML is scanned without the figures (whose signs are known): a few kB, not MBs
+            parts = split(output)
+            names = needed("".join(parts[::2]), figures.signs)
+            parts[1::2] = [self._figure(*figures.blocks[int(index)]) for index in parts[1::2]]
+            output = "".join(parts)
+        else:
+            names = needed(output)
         missing = set(names) - self.bundles
         if missing:  # the page's own HTML needs a bundle no figure did: ship it too
             _copy_files(_bundle_files(missing), Path(config.site_dir))
@@ -291,13 +315,11 @@ class SeqdiagramsPlugin(BasePlugin[SeqdiagramsConfig]):  # type: ignore[valid-ty
 
         return self.extension.cache.get(f"stylesheet\0{code_stamp()}", "css", produce)
 
-    def _summary(self, piece: str, key: str | None = None) -> str:
-        """A figure's or formula's searchable text, from the site's cache: a warm build does not read its HTML.
-
-        ``key`` names a figure by its cache key (which covers the code), so the look-up does not hash the
-        figure's HTML; a formula is named by its HTML."""
+    def _summary(self, piece: str) -> str:
+        """A build-time formula's searchable text, from the site's cache (named by its HTML, and the code).
+        Figures' words come with their facts."""
         assert self.extension is not None
-        data = self.extension.cache.get(key or f"search\0{code_stamp()}\0{piece}", "search",
+        data = self.extension.cache.get(f"search\0{code_stamp()}\0{piece}", "search",
                                         lambda: summary(piece).encode("utf-8", "surrogatepass"))
         return data.decode("utf-8", "surrogatepass")
 
@@ -315,6 +337,15 @@ def _as_plugin_error() -> Iterator[None]:
         yield
     except SpecError as exc:
         raise PluginError(exc.diagnostic.format()) from None
+
+
+@dataclass
+class _Deferred:
+    """A converted page's figures waiting for :meth:`SeqdiagramsPlugin.on_post_page`: their blocks and keys (in
+    the order of their placeholders) and the signs of the bundles they use (:func:`seqdiagrams.page_assets.signs`)."""
+
+    blocks: list[tuple[BlockText, Place, str]] = field(default_factory=list)
+    signs: set[str] = field(default_factory=set)
 
 
 def _bundle_files(names: set[str]) -> Iterator[tuple[str, Path]]:

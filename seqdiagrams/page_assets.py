@@ -65,11 +65,23 @@ BUNDLES: dict[str, Bundle] = {
 }
 
 
-def needed(page_html: str) -> tuple[str, ...]:
-    """Names of the bundles ``page_html`` uses, in a stable order."""
+def needed(page_html: str, known: Iterable[str] = ()) -> tuple[str, ...]:
+    """Names of the bundles ``page_html`` uses, in a stable order.
+
+    ``known``: the :func:`signs` of pieces taken out of the page (a host inserting figures into the finished
+    page scans the page without them, and keeps each figure's signs instead of scanning it again)."""
+    found = set(known)
     return tuple(name for name, bundle in BUNDLES.items()
-                 if bundle.marker.search(page_html)
-                 or (bundle.together and all(part in page_html for part in bundle.together)))
+                 if name in found or bundle.marker.search(page_html)
+                 or (bundle.together and all(part in found or part in page_html for part in bundle.together)))
+
+
+def signs(piece_html: str) -> tuple[str, ...]:
+    """What ``piece_html`` shows of the bundles: the names of those whose marker it holds, and each of their
+    ``together`` strings it holds. :func:`needed` of a page with the signs of the pieces taken out of it is
+    :func:`needed` of the whole page (markers never span a piece's edge: a figure is a whole element)."""
+    return tuple([name for name, bundle in BUNDLES.items() if bundle.marker.search(piece_html)]
+                 + [part for bundle in BUNDLES.values() for part in bundle.together if part in piece_html])
 
 
 def tags(names: tuple[str, ...], base: str) -> str:

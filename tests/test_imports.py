@@ -40,6 +40,8 @@ DEFERRED = {
     (ROOT, "seqdiagrams.registry"): "the public API, as above",
     ("seqdiagrams.rendering", "seqdiagrams.rendering.pipeline"): "the package names the pipeline's functions on "
                                                                  "first use: every renderer module runs this file",
+    ("seqdiagrams.rendering", "seqdiagrams.types"): "the output formats, named on first use: a warm MkDocs build "
+                                                    "imports the renderer but no parameter declarations",
     ("seqdiagrams.rendering.renderer", "seqdiagrams.registry"): "the registry load (pydantic) on a warm path "
                                                                 "that must stay cheap: a site without blocks "
                                                                 "never loads it",

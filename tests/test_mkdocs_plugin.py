@@ -367,19 +367,89 @@ def test_search_index_reads_each_figure_once(tmp_path: Path, theme: str, plugins
     assert "Transformer" in words  # the timeline's events stay searchable
 
 
-def test_a_warm_build_reads_the_search_text_of_its_figures_from_the_cache(tmp_path: Path) -> None:
+def test_a_warm_build_reads_the_search_text_of_its_figures_from_the_cache(tmp_path: Path, monkeypatch) -> None:
+    import seqdiagrams.rendering.renderer as renderer_module
+
     text = "# Page\n\n```seqarch gru\n```\n\n```seqarch formulas arch=rnn\n```\n"
     config_file = write_site(tmp_path, {"index.md": text}, ["search", "seqdiagrams"])
     index = tmp_path / "site" / "search" / "search_index.json"
     cold = plugin_of(run_build(config_file)).extension.cache
     first = index.read_text(encoding="utf-8")
+    monkeypatch.setattr(renderer_module, "_KNOWN", {})  # as in a new process: nothing known but the cache
+    monkeypatch.setattr(renderer_module, "summary", lambda html: pytest.fail("a figure's HTML read for words"))
     warm = plugin_of(run_build(config_file)).extension.cache
-    assert cold.misses["search"] >= 2 and warm.misses["search"] == 0  # two figures (and their formulas)
-    assert warm.hits["search"] == cold.misses["search"]
+    assert cold.misses["facts"] >= 2 and warm.misses["facts"] == 0  # two figures: their words come with their facts
+    assert warm.hits["facts"] == 2
     assert index.read_text(encoding="utf-8") == first  # the same words as when they were read from the figures
     page_html = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
     title = re.search(r"<svg[^>]*>\s*<title[^>]*>([^<]+)</title>", page_html).group(1)
     assert json.dumps(title)[1:-1] in first  # the figure's own title, as the search index spells it
+
+
+def test_a_warm_build_reads_each_figure_once_and_only_to_write_its_page(tmp_path: Path, monkeypatch) -> None:
+    """The page pass and the site's bundles read each figure's small facts, once; its HTML is read once, by
+    on_post_page, when the first finished page showing it is written (kept for the others)."""
+    import seqdiagrams.rendering.renderer as renderer_module
+    from seqdiagrams.rendering.cache import DiskCache
+
+    pages = {"index.md": GOOD, "b.md": GOOD + "\n```seqarch formulas arch=rnn\n```\n"}
+    config_file = make_site(tmp_path, pages, workers=1)
+    run_build(config_file)
+    first = {name: page(tmp_path, name) for name in ("index.html", "b/index.html")}
+    reads: list[tuple[str, str]] = []
+    real = DiskCache.peek
+
+    def counting(self, identity: str, kind: str) -> bytes | None:
+        reads.append((kind, identity))
+        return real(self, identity, kind)
+
+    import mkdocs.commands.build as mkdocs_build
+
+    written_after: list[int] = []  # cache reads done before each page is written (after every page converted)
+    real_write = mkdocs_build._build_page
+
+    def writing(*args, **kwargs):
+        written_after.append(len(reads))
+        return real_write(*args, **kwargs)
+
+    monkeypatch.setattr(DiskCache, "peek", counting)
+    monkeypatch.setattr(mkdocs_build, "_build_page", writing)
+    monkeypatch.setattr(renderer_module, "_KNOWN", {})  # as in a new process: nothing known but the cache
+    run_build(config_file)
+    figures = {identity for kind, identity in reads if kind == "html"}
+    assert len(figures) == 3  # the two blocks of GOOD (same ordinals on both pages) and the formulas section
+    assert sorted(kind for kind, _ in reads if kind == "facts") == ["facts"] * 3  # once per distinct figure
+    assert sum(kind == "html" for kind, _ in reads) == 3  # once each, though GOOD's two are on both pages
+    assert all(kind != "html" for kind, _ in reads[:written_after[0]])  # the page pass read no figure
+    assert {name: page(tmp_path, name) for name in first} == first
+
+
+def test_a_rebuild_in_one_process_redoes_only_what_the_edit_changed(tmp_path: Path, monkeypatch) -> None:
+    """`mkdocs serve` rebuilds the site in one process: the registry (keyed by its files' content), the figures'
+    facts and the imports are kept; only the edited page's new figure is rendered and its facts read."""
+    from seqdiagrams.registry import _load
+    from seqdiagrams.rendering.cache import DiskCache
+
+    config_file = make_site(tmp_path, {"index.md": GOOD, "b.md": GOOD})
+    run_build(config_file)
+    (tmp_path / "docs" / "b.md").write_text(GOOD + "\n```seqarch lstm\n```\n", encoding="utf-8")
+    run_build(config_file)  # the first figure rendered in this process: the registry is loaded now
+    loads = _load.cache_info().misses
+    (tmp_path / "docs" / "b.md").write_text(GOOD + "\n```seqarch gru view=unrolled unroll=2\n```\n", encoding="utf-8")
+    reads: list[str] = []
+    real = DiskCache.peek
+
+    def counting(self, identity: str, kind: str) -> bytes | None:
+        reads.append(kind)
+        return real(self, identity, kind)
+
+    monkeypatch.setattr(DiskCache, "peek", counting)
+    modules = set(sys.modules)
+    plugin = plugin_of(run_build(config_file))
+    assert plugin.extension.stats.rendered == 1 and _load.cache_info().misses == loads  # the registry is kept
+    assert reads.count("facts") == 2  # the new figure's only: missing before the pool, present after it
+    assert reads.count("html") == 3  # each figure once, to write its pages (GOOD's two are on both pages)
+    assert set(sys.modules) == modules  # nothing imported again, nothing new
 
 
 def test_a_warm_build_loads_neither_the_registry_nor_a_block_parser(tmp_path: Path) -> None:

@@ -11,10 +11,13 @@ import pytest
 
 from seqdiagrams.markdown_ext import SeqarchExtension
 from seqdiagrams.options import SiteOptions
+from seqdiagrams.page_assets import needed
 from seqdiagrams.prerender import jobs_for
 from seqdiagrams.registry import Registry
 from seqdiagrams.rendering import BlockText, Place, Renderer, render_spec
 from seqdiagrams.rendering.cache import DiskCache
+from seqdiagrams.rendering.renderer import FACTS, Facts
+from seqdiagrams.search import summary
 from seqdiagrams.spec import parse
 
 BLOCK = BlockText("rnn unroll=2")
@@ -82,6 +85,42 @@ def test_a_warm_figure_needs_no_pipeline(tmp_path: Path) -> None:
             "if m in sys.modules])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "[]"]
+
+
+def test_a_figure_rendered_for_a_page_host_stores_its_facts_beside_it(tmp_path: Path, monkeypatch) -> None:
+    """The MkDocs plugin's pages read each figure's words and bundle signs, not its HTML (issue 14)."""
+    import seqdiagrams.rendering.renderer as renderer_module
+
+    block = BlockText("lstm steps=true")
+    html = Renderer(cache=DiskCache(tmp_path), facts=True).render(block).html
+    assert len(entries(tmp_path, FACTS)) == 1
+    again = Renderer(cache=DiskCache(tmp_path))
+    known, fresh = again.facts(block)  # the same process (a rebuild under `mkdocs serve`): from memory
+    assert (fresh, again.cache.hits, again.cache.misses) == (False, {}, {})
+    monkeypatch.setattr(renderer_module, "_KNOWN", {})  # another process: from the cache
+    warm = Renderer(cache=DiskCache(tmp_path))
+    facts, fresh = warm.facts(block)
+    assert not fresh and facts == known and facts.summary == summary(html)
+    assert needed("", facts.signs) == needed(html) == ("steps",)
+    assert (warm.cache.hits, warm.cache.misses) == ({FACTS: 1}, {})  # the figure itself was never read
+    assert Facts.decode(facts.encode()) == facts
+    assert Renderer(cache=DiskCache(tmp_path / "other")).facts(block)[1]  # another cache folder: not known there
+
+
+def test_a_figure_without_its_facts_is_rendered_again(tmp_path: Path) -> None:
+    """Facts in the cache mean their figure was written with them; a figure stored without (another host,
+    a build stopped between the two writes) is rendered again rather than read to learn its facts."""
+    Renderer(cache=DiskCache(tmp_path)).render(BLOCK)
+    assert (len(entries(tmp_path, "html")), entries(tmp_path, FACTS)) == (1, [])
+    renderer = Renderer(cache=DiskCache(tmp_path))
+    facts, fresh = renderer.facts(BLOCK)
+    assert fresh and len(entries(tmp_path, FACTS)) == 1
+    assert facts == Facts.of(Renderer(cache=DiskCache(tmp_path)).render(BLOCK).html)
+
+
+def test_a_worker_keeps_facts_when_its_host_does() -> None:
+    assert Renderer.from_settings(Renderer(facts=True).settings).keeps_facts
+    assert not Renderer.from_settings(Renderer().settings).keeps_facts
 
 
 def test_an_explicit_registry_is_the_one_used(tmp_path: Path) -> None:

@@ -8,7 +8,8 @@ import re
 import pytest
 
 import seqdiagrams
-from seqdiagrams.search import insert, placeholder, restore, search_html, summary
+from seqdiagrams.gallery import LANGS, block_in, examples
+from seqdiagrams.search import insert, placeholder, restore, search_html, summary, text
 
 
 def figure(block: str) -> str:
@@ -17,6 +18,16 @@ def figure(block: str) -> str:
 
 def text_of(html: str) -> str:
     return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def test_the_summary_reads_every_figure_as_a_full_parse_does() -> None:
+    """:func:`summary` skips each drawing but its leading title and description: the same words as reading
+    the whole figure, for every example of every subject, in both languages."""
+    pieces = [figure(block_in(block, lang)) for _, block in examples() for lang in LANGS]
+    assert all(summary(piece) == text(piece) for piece in pieces)
+    nested = '<figure class="sqd-figure"><svg><title>Outer</title><svg><title>Inner</title><g>x</g></svg>' \
+             "<desc>late</desc></svg><figcaption>Cap</figcaption></figure>"
+    assert summary(nested) == text(nested) == "Outer Inner late Cap"
 
 
 def test_a_diagram_is_its_title_and_description() -> None:

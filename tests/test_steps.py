@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from seqdiagrams.errors import SpecError, Subtype
-from seqdiagrams.page_assets import BUNDLES, needed, tags
+from seqdiagrams.page_assets import BUNDLES, needed, signs, tags
 from seqdiagrams.registry import Registry
 from seqdiagrams.rendering import build_graph, figure_steps, render_spec
 from seqdiagrams.rendering.tooltips import equation_titles
@@ -238,6 +238,11 @@ def test_nodes_name_their_equation_for_the_formula_section_of_the_page() -> None
     formulas = str(render_spec(parse("seqarch formulas arch=lstm"), "html", registry))
     assert "steps" not in needed(html) and "steps" not in needed(formulas)  # one alone needs no script
     assert needed(html + formulas) == ("katex", "steps")  # a figure and its equations on one page are linked
+    # a host that scans the page without its figures and adds their signs finds the same, figure by figure
+    page = f"<p>text</p>{html}<p>more</p>{formulas}"
+    assert needed("<p>text</p><p>more</p>", [*signs(html), *signs(formulas)]) == needed(page)
+    assert needed(formulas, signs(html)) == needed(html, signs(formulas)) == needed(page)
+    assert needed("", signs(html)) == needed(html) and needed("", signs(formulas)) == needed(formulas)
 
 
 @pytest.mark.parametrize("archs", ["rnn,lstm,transformer", "transformer,mamba", "mamba,gru", "decoder-only,rnn,lstm"])

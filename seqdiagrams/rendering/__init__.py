@@ -13,7 +13,7 @@ whole pipeline.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from seqdiagrams.identity import code_stamp, renderer_versions
 from seqdiagrams.rendering.renderer import (
@@ -24,11 +24,16 @@ from seqdiagrams.rendering.renderer import (
     Renderer,
     Settings,
 )
-from seqdiagrams.types import FORMATS, OutputFormat
+
+if TYPE_CHECKING:
+    from seqdiagrams.types import FORMATS, OutputFormat
 
 _PIPELINE = frozenset({"COLUMN_PX", "build_graph", "caption_html", "check_spec", "figure_steps", "id_prefix",
                        "render_spec", "unmatched_highlights"})
 """Names of :mod:`~seqdiagrams.rendering.pipeline` this package has always offered."""
+_TYPES = frozenset({"FORMATS", "OutputFormat"})
+"""Names of :mod:`seqdiagrams.types` this package offers: looked up on use too, since the renderer (which every
+host imports, a warm MkDocs build included) needs none of the parameter declarations that module brings."""
 
 __all__ = ["FORMATS", "BlockText", "FoundBlock", "OutputFormat", "Place", "Rendered", "Renderer", "Settings",
            "code_stamp", "renderer_versions", *sorted(_PIPELINE)]
@@ -39,4 +44,8 @@ def __getattr__(name: str) -> Any:
         from seqdiagrams.rendering import pipeline  # on first use: see the module docstring
 
         return getattr(pipeline, name)
+    if name in _TYPES:
+        from seqdiagrams import types  # on first use: see _TYPES
+
+        return getattr(types, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

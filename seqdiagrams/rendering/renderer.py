@@ -18,7 +18,9 @@ from typing import TYPE_CHECKING, Protocol
 from seqdiagrams.errors import Diagnostic, Location, at_block
 from seqdiagrams.identity import block_key, registry_digest
 from seqdiagrams.options import SiteOptions
+from seqdiagrams.page_assets import signs
 from seqdiagrams.rendering.cache import DiskCache
+from seqdiagrams.search import summary
 
 if TYPE_CHECKING:
     from types import ModuleType
@@ -71,6 +73,35 @@ class Rendered:
     fresh: bool = False
 
 
+FACTS = "facts"
+"""The cache kind of a figure's :class:`Facts`, stored under the figure's own key."""
+KNOWN_FACTS = 16384
+"""Most figures' facts this process keeps in memory (a few hundred bytes each): past it, they are dropped."""
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What a host that inserts figures into finished pages itself needs to know of one, without reading it:
+    its searchable words (:func:`seqdiagrams.search.summary`) and its signs of the vendored bundles it uses
+    (:func:`seqdiagrams.page_assets.signs`). A few hundred bytes against the figure's tens of kB."""
+
+    summary: str
+    signs: tuple[str, ...]
+
+    @classmethod
+    def of(cls, figure_html: str) -> Facts:
+        return cls(summary(figure_html), signs(figure_html))
+
+    def encode(self) -> bytes:
+        # the summary is one line (its whitespace collapsed), the signs are words
+        return (" ".join(self.signs) + "\n" + self.summary).encode("utf-8", "surrogatepass")
+
+    @classmethod
+    def decode(cls, data: bytes) -> Facts:
+        head, _, text = data.decode("utf-8", "surrogatepass").partition("\n")
+        return cls(text, tuple(head.split()))
+
+
 @dataclass(frozen=True)
 class Settings:
     """What a :class:`Renderer` is made of, by value: enough for a worker process to make the same one."""
@@ -78,6 +109,7 @@ class Settings:
     options: SiteOptions
     styles: bool
     cache_dir: str | None
+    facts: bool = False
 
 
 class Renderer:
@@ -86,13 +118,16 @@ class Renderer:
     ``styles`` embeds the stylesheet in every figure (self-contained output); a host that links the
     stylesheet once per page passes False. ``registry`` defaults to the packaged one merged with the
     site's overlays (``options.registry``), loaded when first needed; ``cache`` to an in-memory cache.
+    ``facts``: each figure rendered also stores its :class:`Facts` (:meth:`facts`), for a host that reads
+    those instead of the figure until it writes the page (the MkDocs plugin); other hosts skip their cost.
     """
 
     def __init__(self, options: SiteOptions | None = None, registry: Registry | None = None,
-                 cache: DiskCache | None = None, *, styles: bool = True) -> None:
+                 cache: DiskCache | None = None, *, styles: bool = True, facts: bool = False) -> None:
         self.options = options or SiteOptions()
         self.cache = cache if cache is not None else DiskCache()
         self.styles = styles
+        self.keeps_facts = facts
         self._registry = registry
         self._digest: str | None = None
 
@@ -100,12 +135,12 @@ class Renderer:
     def from_settings(cls, settings: Settings) -> Renderer:
         """The renderer ``settings`` describe (a prerender worker's)."""
         folder = Path(settings.cache_dir) if settings.cache_dir is not None else None
-        return cls(settings.options, cache=DiskCache(folder), styles=settings.styles)
+        return cls(settings.options, cache=DiskCache(folder), styles=settings.styles, facts=settings.facts)
 
     @property
     def settings(self) -> Settings:
         folder = self.cache.folder
-        return Settings(self.options, self.styles, str(folder) if folder is not None else None)
+        return Settings(self.options, self.styles, str(folder) if folder is not None else None, self.keeps_facts)
 
     @property
     def registry(self) -> Registry:
@@ -159,13 +194,79 @@ class Renderer:
             spec = None
             if entry is None:
                 spec = self.spec(block, place)
-                entry = str(_pipeline().render_spec(spec, "html", self.registry, place.ordinal, self.cache,
-                                                    self.styles)).encode()
-                self.cache.put(identity, "html", entry)
-            warnings: tuple[Diagnostic, ...] = ()
-            if "highlight" in block.info + block.body:
-                warnings = tuple(self.warnings(spec or self.spec(block, place)))
+                entry = self._draw(identity, spec, place).encode()
+            warnings = self._warnings(block, place, spec)
         return Rendered(entry.decode(), warnings, spec is not None)
+
+    def facts(self, block: FoundBlock, place: Place | None = None,
+              identity: str | None = None) -> tuple[Facts, bool]:
+        """A found block's :class:`Facts`, and whether its figure was rendered now (its facts were missing).
+
+        Reads no figure: the facts are stored beside it when it is rendered (also by the prerender pool), so
+        a figure exists when its facts do. Raises the located :class:`SpecError` of an invalid block; its
+        warnings are :meth:`block_warnings`'. ``identity``: the block's :meth:`key`, when the caller has it."""
+        place = place or Place()
+        identity = identity or self.key(block, place)
+        known = self.stored_facts(identity)
+        if known is not None:
+            return known, False
+        with at_block(block.info_loc):
+            html = self._draw(identity, self.spec(block, place), place, note=False)
+        return self._note(identity, html), True
+
+    def stored_facts(self, identity: str) -> Facts | None:
+        """The facts of the figure keyed ``identity`` (:meth:`key`) if it was rendered, else None.
+
+        Kept in memory for the process once read (a figure's facts follow from its key): a host asks for each
+        figure's twice a build (the bundles of the site, then its page), and ``mkdocs serve`` rebuilds the
+        site in one process, where only the figures of an edited page are new."""
+        name = self._memo(identity)
+        known = _KNOWN.get(name) if name is not None else None
+        if known is None:
+            entry = self.cache.peek(identity, FACTS)
+            if entry is not None:
+                known = self._remember(identity, Facts.decode(entry))
+        return known
+
+    def _memo(self, identity: str) -> tuple[str, str] | None:
+        """A figure's name in the process's facts: its key in this cache folder (another may not hold the figure;
+        an in-memory cache, which lives and dies with its renderer, is not named)."""
+        folder = self.cache.folder
+        return (str(folder), identity) if folder is not None else None
+
+    def _remember(self, identity: str, facts: Facts) -> Facts:
+        name = self._memo(identity)
+        if name is not None:
+            if len(_KNOWN) >= KNOWN_FACTS:
+                _KNOWN.clear()  # a long ``mkdocs serve`` session: start again rather than grow
+            _KNOWN[name] = facts
+        return facts
+
+    def _draw(self, identity: str, spec: Spec, place: Place, note: bool = True) -> str:
+        """Render ``spec`` now and store its figure, then its facts when this renderer keeps them (and ``note``):
+        the figure first, so that facts in the cache mean their figure was written."""
+        html = str(_pipeline().render_spec(spec, "html", self.registry, place.ordinal, self.cache, self.styles))
+        self.cache.put(identity, "html", html.encode())
+        if note and self.keeps_facts:
+            self._note(identity, html)
+        return html
+
+    def _note(self, identity: str, html: str) -> Facts:
+        """Store the facts of the figure ``html`` just stored under ``identity``."""
+        facts = self._remember(identity, Facts.of(html))
+        self.cache.put(identity, FACTS, facts.encode())
+        return facts
+
+    def block_warnings(self, block: FoundBlock, place: Place | None = None) -> tuple[Diagnostic, ...]:
+        """:meth:`warnings` of a found block, reported on every build, warm or cold: only a block that names
+        ``highlight`` is parsed for them (a host reading :meth:`facts` asks for them apart)."""
+        return self._warnings(block, place or Place(), None)
+
+    def _warnings(self, block: FoundBlock, place: Place, spec: Spec | None) -> tuple[Diagnostic, ...]:
+        if "highlight" not in block.info + block.body:
+            return ()
+        with at_block(block.info_loc):
+            return tuple(self.warnings(spec or self.spec(block, place)))
 
     def output(self, spec: Spec, fmt: OutputFormat, lang: str | None = None) -> str | bytes:
         """``spec`` rendered as ``fmt`` with the site's defaults (``regen``, the gallery, the Python API)."""
@@ -187,6 +288,10 @@ class Renderer:
     def warnings(self, spec: Spec) -> list[Diagnostic]:
         """What is wrong with a valid block but leaves its figure right (a ``highlight`` that matches nothing)."""
         return _pipeline().unmatched_highlights(spec, self.registry)
+
+
+_KNOWN: dict[tuple[str, str], Facts] = {}
+"""Figures' facts read or made by this process, by cache folder and key (:meth:`Renderer.stored_facts`)."""
 
 
 def _grammar() -> ModuleType:
