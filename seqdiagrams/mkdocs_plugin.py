@@ -276,14 +276,14 @@ class SeqdiagramsPlugin(BasePlugin[SeqdiagramsConfig]):  # type: ignore[valid-ty
         if self.extension is None:
             return output
         figures = self.figures.pop(page.url, None)
+        # what the page needs shows in its content (the theme's HTML around it holds no figure or formula;
+        # scanning it would cost every page the whole navigation, which grows with the site), figures aside:
+        # their signs are known
+        names = needed(page.content or "", figures.signs if figures is not None else ())
         if figures is not None and figures.blocks:
-            # the page's own HTML is scanned without the figures (whose signs are known): a few kB, not MBs
             parts = split(output)
-            names = needed("".join(parts[::2]), figures.signs)
             parts[1::2] = [self._figure(*figures.blocks[int(index)]) for index in parts[1::2]]
             output = "".join(parts)
-        else:
-            names = needed(output)
         missing = set(names) - self.bundles
         if missing:  # the page's own HTML needs a bundle no figure did: ship it too
             _copy_files(_bundle_files(missing), Path(config.site_dir))

@@ -424,6 +424,25 @@ def test_a_warm_build_reads_each_figure_once_and_only_to_write_its_page(tmp_path
     assert {name: page(tmp_path, name) for name in first} == first
 
 
+def test_what_a_page_needs_is_read_from_its_content_not_the_navigation(tmp_path: Path, monkeypatch) -> None:
+    """The theme's HTML around a page's content (its navigation lists every page of the site) holds no figure
+    or formula: scanning it would make each page cost more as the site grows."""
+    import seqdiagrams.mkdocs_plugin as plugin_module
+
+    pages = {f"page{n}.md": f"# Page title {n}\n\n```seqarch rnn unroll=2\n```\n" for n in range(6)}
+    pages["steps.md"] = "# Steps\n\n```seqarch rnn unroll=2 steps=true\n```\n"
+    config_file = make_site(tmp_path, pages, theme="material", workers=1)
+    scanned: list[str] = []
+    real = plugin_module.needed
+    monkeypatch.setattr(plugin_module, "needed", lambda html, known=(): (scanned.append(html), real(html, known))[1])
+    run_build(config_file)
+    contents = [html for html in scanned if html]  # the others: a figure's own signs, the 404 page
+    assert len(contents) == 7 and sum("Page title 3" in html for html in contents) == 1
+    steps = page(tmp_path, "steps/index.html").decode()
+    assert steps.count("steps/steps.js") == 1  # the figures' own needs still count
+    assert all("steps.js" not in page(tmp_path, f"page{n}/index.html").decode() for n in range(6))
+
+
 def test_a_rebuild_in_one_process_redoes_only_what_the_edit_changed(tmp_path: Path, monkeypatch) -> None:
     """`mkdocs serve` rebuilds the site in one process: the registry (keyed by its files' content), the figures'
     facts and the imports are kept; only the edited page's new figure is rendered and its facts read."""
