@@ -9,6 +9,10 @@ import shutil
 import threading
 from typing import TYPE_CHECKING
 
+from seqdiagrams.registry import Registry
+from seqdiagrams.rendering import build_graph, figure_steps
+from seqdiagrams.spec import parse
+
 if TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path
@@ -96,3 +100,14 @@ def watched_tab(browser, site: str):
     tab.on("pageerror", lambda exc: tab.errors.append(str(exc)))
     tab.on("request", lambda req: None if req.url.startswith((site, "data:")) else tab.foreign.append(req.url))
     return context, tab
+
+
+VISIBLE_STEPS = """figure => Array.from(figure.querySelectorAll('[data-sqd-step]'))
+  .filter(g => getComputedStyle(g).visibility === 'visible').map(g => Number(g.dataset.sqdStep))"""
+"""In the page: the step numbers of a figure's elements a reader sees now (MkDocs and Zensical pages alike)."""
+
+
+def step_captions(block: str) -> list[str]:
+    """The captions of a block's steps, from the core (what the stepper must show, in order)."""
+    spec = parse("seqarch " + block)
+    return [step.caption for step in figure_steps(spec, build_graph(spec, Registry.default()), Registry.default())]

@@ -14,10 +14,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from browser_helpers import artifact, material_site, serve
+from browser_helpers import VISIBLE_STEPS, artifact, material_site, serve, step_captions
 
 from seqdiagrams.registry import Registry
-from seqdiagrams.rendering import build_graph, figure_steps, render_spec
+from seqdiagrams.rendering import render_spec
 from seqdiagrams.spec import parse
 
 MKDOCS = material_site("Steps", "[search, seqdiagrams]", "[navigation.instant]",
@@ -26,15 +26,6 @@ INDEX = "# Start\n\nNo figure here. [Attention in steps](steps.md)\n"
 STEPS = "# Steps\n\n```seqarch attention mask=causal steps=true\n```\n\n```seqarch transformer steps=true\n```\n"
 MATHS = "# LSTM\n\n```seqarch lstm\n```\n\n```seqarch formulas arch=lstm\n```\n"
 ZH = "---\nlang: zh\n---\n# 分步\n\n```seqarch lstm steps=true\n```\n"
-VISIBLE = """figure => Array.from(figure.querySelectorAll('[data-sqd-step]'))
-  .filter(g => getComputedStyle(g).visibility === 'visible').map(g => Number(g.dataset.sqdStep))"""
-
-
-def captions(block: str) -> list[str]:
-    spec = parse("seqarch " + block)
-    return [step.caption for step in figure_steps(spec, build_graph(spec, Registry.default()), Registry.default())]
-
-
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from mkdocs.commands.build import build
@@ -72,27 +63,27 @@ def test_the_script_loads_only_where_a_figure_has_steps(site: Path) -> None:
 def test_buttons_and_keys_step_through_the_attention_figure(page, url: str) -> None:
     page.goto(url + "steps/", wait_until="networkidle")
     figure = page.locator("figure[data-sqd-steps]").first
-    expected = captions("attention mask=causal steps=true")
+    expected = step_captions("attention mask=causal steps=true")
     count = len(expected)
     status = figure.locator(".sqd-step-status")
     assert status.get_attribute("aria-live") == "polite"
     assert status.text_content() == f"Step 1 of {count}: {expected[0]}"
-    assert set(figure.evaluate(VISIBLE)) == {1}
+    assert set(figure.evaluate(VISIBLE_STEPS)) == {1}
     page.screenshot(path=str(artifact("steps-attention-1.png")))
     figure.locator(".sqd-step-next").click()
     figure.locator(".sqd-step-next").click()
-    assert set(figure.evaluate(VISIBLE)) == {1, 2, 3}
+    assert set(figure.evaluate(VISIBLE_STEPS)) == {1, 2, 3}
     assert status.text_content() == f"Step 3 of {count}: {expected[2]}"
     figure.locator(".sqd-step-prev").click()
-    assert set(figure.evaluate(VISIBLE)) == {1, 2}
+    assert set(figure.evaluate(VISIBLE_STEPS)) == {1, 2}
     figure.locator(".sqd-step-next").focus()
     for _ in range(count + 2):  # past the end stays at the last step, every part shown
         page.keyboard.press("ArrowRight")
-    assert set(figure.evaluate(VISIBLE)) == set(range(1, count + 1))
+    assert set(figure.evaluate(VISIBLE_STEPS)) == set(range(1, count + 1))
     assert figure.locator(".sqd-step-next").get_attribute("aria-disabled") == "true"
     assert status.text_content() == f"Step {count} of {count}: {expected[-1]}"
     page.keyboard.press("ArrowLeft")
-    assert max(figure.evaluate(VISIBLE)) == count - 1
+    assert max(figure.evaluate(VISIBLE_STEPS)) == count - 1
     page.screenshot(path=str(artifact("steps-attention-last.png")))
 
 
@@ -104,15 +95,15 @@ def test_the_controls_work_after_an_instant_navigation(page, url: str) -> None:
     assert figures.count() == 2
     transformer = figures.nth(1)
     transformer.locator(".sqd-step-next").click()
-    assert set(transformer.evaluate(VISIBLE)) == {1, 2}
+    assert set(transformer.evaluate(VISIBLE_STEPS)) == {1, 2}
     assert transformer.locator(".sqd-step-status").text_content().startswith(
-        f"Step 2 of {len(captions('transformer steps=true'))}: ")
+        f"Step 2 of {len(step_captions('transformer steps=true'))}: ")
 
 
 def test_chinese_page_steps_in_chinese_light_and_dark(page, url: str) -> None:
     page.goto(url + "zh/", wait_until="networkidle")
     figure = page.locator("figure[data-sqd-steps]")
-    expected = captions("lstm steps=true lang=zh")
+    expected = step_captions("lstm steps=true lang=zh")
     assert figure.locator(".sqd-step-status").text_content() == f"第 1 步，共 {len(expected)} 步：{expected[0]}"
     assert figure.locator(".sqd-step-next").text_content() == "下一步"
     figure.locator(".sqd-step-next").click()
@@ -129,13 +120,14 @@ def test_without_javascript_and_in_print_the_figure_is_complete(browser, url: st
     plain = context.new_page()
     plain.goto(url + "steps/", wait_until="networkidle")
     figure = plain.locator("figure[data-sqd-steps]").first
-    assert set(figure.evaluate(VISIBLE)) == set(range(1, len(captions("attention mask=causal steps=true")) + 1))
+    count = len(step_captions("attention mask=causal steps=true"))
+    assert set(figure.evaluate(VISIBLE_STEPS)) == set(range(1, count + 1))
     assert not figure.locator(".sqd-stepper").is_visible()
     context.close()
     page.goto(url + "steps/", wait_until="networkidle")
     page.emulate_media(media="print")
     figure = page.locator("figure[data-sqd-steps]").first
-    assert len(set(figure.evaluate(VISIBLE))) == len(captions("attention mask=causal steps=true"))
+    assert len(set(figure.evaluate(VISIBLE_STEPS))) == len(step_captions("attention mask=causal steps=true"))
     assert not figure.locator(".sqd-stepper").is_visible()
 
 

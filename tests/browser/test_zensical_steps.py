@@ -16,11 +16,7 @@ import subprocess
 from typing import TYPE_CHECKING
 
 import pytest
-from browser_helpers import artifact, serve, watched_tab
-
-from seqdiagrams.registry import Registry
-from seqdiagrams.rendering import build_graph, figure_steps
-from seqdiagrams.spec import parse
+from browser_helpers import VISIBLE_STEPS, artifact, serve, step_captions, watched_tab
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -46,15 +42,6 @@ PAGES = {
     "steps.md": f"# Steps\n\n```seqarch {ATTENTION}\n```\n\n```seqarch {LSTM}\n```\n",
     "maths.md": "# LSTM\n\n```seqarch lstm\n```\n\n```seqarch formulas arch=lstm\n```\n",
 }
-VISIBLE = """figure => Array.from(figure.querySelectorAll('[data-sqd-step]'))
-  .filter(g => getComputedStyle(g).visibility === 'visible').map(g => Number(g.dataset.sqdStep))"""
-
-
-def captions(block: str) -> list[str]:
-    spec = parse("seqarch " + block)
-    return [step.caption for step in figure_steps(spec, build_graph(spec, Registry.default()), Registry.default())]
-
-
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     from seqdiagrams.cli import main
@@ -91,29 +78,29 @@ def test_the_assets_command_ships_the_step_script(site: tuple[Path, str]) -> Non
 def test_next_and_the_arrow_key_step_through_the_figure(tab, site: tuple[Path, str]) -> None:
     tab.goto(site[1] + "steps/", wait_until="networkidle")
     figure = tab.locator("figure[data-sqd-steps]").first
-    expected = captions(ATTENTION)
+    expected = step_captions(ATTENTION)
     count = len(expected)
     status = figure.locator(".sqd-step-status")
     assert figure.locator(".sqd-stepper").is_visible() and status.get_attribute("aria-live") == "polite"
     assert status.text_content() == f"Step 1 of {count}: {expected[0]}"
-    assert set(figure.evaluate(VISIBLE)) == {1}
+    assert set(figure.evaluate(VISIBLE_STEPS)) == {1}
     figure.scroll_into_view_if_needed()
     tab.screenshot(path=str(artifact("zensical-steps-attention-1.png")))
     figure.locator(".sqd-step-next").click()
-    assert set(figure.evaluate(VISIBLE)) == {1, 2}
+    assert set(figure.evaluate(VISIBLE_STEPS)) == {1, 2}
     assert status.text_content() == f"Step 2 of {count}: {expected[1]}"
     tab.keyboard.press("ArrowRight")  # the focus stays on the button just pressed, inside the figure
-    assert set(figure.evaluate(VISIBLE)) == {1, 2, 3}
+    assert set(figure.evaluate(VISIBLE_STEPS)) == {1, 2, 3}
     assert status.text_content() == f"Step 3 of {count}: {expected[2]}"
     tab.screenshot(path=str(artifact("zensical-steps-attention-3.png")))
     tab.keyboard.press("ArrowLeft")
-    assert set(figure.evaluate(VISIBLE)) == {1, 2}
+    assert set(figure.evaluate(VISIBLE_STEPS)) == {1, 2}
 
 
 def test_the_chinese_figure_steps_in_chinese(tab, site: tuple[Path, str]) -> None:
     tab.goto(site[1] + "steps/", wait_until="networkidle")
     figure = tab.locator("figure[data-sqd-steps]").nth(1)
-    expected = captions(LSTM)
+    expected = step_captions(LSTM)
     figure.locator(".sqd-step-next").click()
     assert figure.locator(".sqd-step-status").text_content() == f"第 2 步，共 {len(expected)} 步：{expected[1]}"
     figure.scroll_into_view_if_needed()
@@ -128,7 +115,7 @@ def test_the_controls_work_after_an_instant_navigation(tab, site: tuple[Path, st
     assert tab.evaluate("() => window.sqdSamePage === true")  # the page was swapped in, not loaded anew
     figure = tab.locator("figure[data-sqd-steps]").first
     figure.locator(".sqd-step-next").click()
-    assert set(figure.evaluate(VISIBLE)) == {1, 2}
+    assert set(figure.evaluate(VISIBLE_STEPS)) == {1, 2}
 
 
 def test_without_javascript_the_figure_is_complete(browser, site: tuple[Path, str]) -> None:
@@ -136,7 +123,7 @@ def test_without_javascript_the_figure_is_complete(browser, site: tuple[Path, st
     page = context.new_page()
     page.goto(site[1] + "steps/", wait_until="networkidle")
     figure = page.locator("figure[data-sqd-steps]").first
-    assert set(figure.evaluate(VISIBLE)) == set(range(1, len(captions(ATTENTION)) + 1))
+    assert set(figure.evaluate(VISIBLE_STEPS)) == set(range(1, len(step_captions(ATTENTION)) + 1))
     assert not figure.locator(".sqd-stepper").is_visible()
     figure.scroll_into_view_if_needed()
     page.screenshot(path=str(artifact("zensical-steps-no-js.png")))
