@@ -43,7 +43,7 @@ from seqdiagrams.page_assets import BUNDLES, SITE_DIR, inject, needed
 from seqdiagrams.prerender import jobs_from, prerender
 from seqdiagrams.rendering.cache import DiskCache
 from seqdiagrams.rendering.renderer import BlockText, Place, Renderer
-from seqdiagrams.search import placeholder, restore, search_html, split, summary
+from seqdiagrams.search import insert, placeholder, restore, search_html, summary
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -280,10 +280,8 @@ class SeqdiagramsPlugin(BasePlugin[SeqdiagramsConfig]):  # type: ignore[valid-ty
         # scanning it would cost every page the whole navigation, which grows with the site), figures aside:
         # their signs are known
         names = needed(page.content or "", figures.signs if figures is not None else ())
-        if figures is not None and figures.blocks:
-            parts = split(output)
-            parts[1::2] = [self._figure(*figures.blocks[int(index)]) for index in parts[1::2]]
-            output = "".join(parts)
+        if figures is not None:
+            output = insert(output, [self._figure(*block) for block in figures.blocks])
         missing = set(names) - self.bundles
         if missing:  # the page's own HTML needs a bundle no figure did: ship it too
             _copy_files(_bundle_files(missing), Path(config.site_dir))

@@ -83,15 +83,9 @@ def insert(page_html: str, figures: list[str]) -> str:
     """``page_html`` with each :func:`placeholder` replaced by its figure."""
     if not figures:
         return page_html
-    parts = split(page_html)
+    parts = _PLACED.split(page_html)  # the page's own HTML at even positions, figure numbers at odd ones
     parts[1::2] = [figures[int(index)] for index in parts[1::2]]
     return "".join(parts)
-
-
-def split(page_html: str) -> list[str]:
-    """``page_html`` cut at its :func:`placeholder` s: the page's own HTML around them at even positions, each
-    placeholder's figure number at the odd ones (a host scans the page without its figures, then joins)."""
-    return _PLACED.split(page_html)
 
 
 def _element_end(text: str, start: int, tags: re.Pattern[str]) -> int:
